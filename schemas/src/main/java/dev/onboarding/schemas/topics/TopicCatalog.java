@@ -1,0 +1,111 @@
+package dev.onboarding.schemas.topics;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.schemas.serde.AvroSerde;
+import dev.onboarding.schemas.serde.SchemaRegistry;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed catalog of every topic: configured names paired with their serdes. Immutable; serdes
+ * are fully configured at construction. Keys are plain strings.
+ */
+public final class TopicCatalog {
+    private final TopicSettings settings;
+    private final Topic<String, IntegrationRequestEvent> integrationRequests;
+    private final Topic<String, CfnCallback> cfnCallbacks;
+    private final Topic<String, CfnResponse> cfnResponses;
+    private final Topic<String, CfnResponse> cfnResponsesRetry;
+    private final Topic<String, Integration> integrations;
+    private final Topic<String, CollectionJob> collectionJobs;
+    private final Topic<String, DeadLetter> cfnCallbacksDlq;
+    private final Topic<String, DeadLetter> integrationRequestsDlq;
+    private final Topic<String, DeadLetter> cfnResponsesDlq;
+
+    private TopicCatalog(TopicSettings settings, SchemaRegistry registry, boolean autoRegister) {
+        this.settings = settings;
+        this.integrationRequests = topic(TopicDefinition.INTEGRATION_REQUESTS, IntegrationRequestEvent.class, registry,
+                autoRegister);
+        this.cfnCallbacks = topic(TopicDefinition.CFN_CALLBACKS, CfnCallback.class, registry, autoRegister);
+        AvroSerde<CfnResponse> responses = AvroSerde.forValues(CfnResponse.class, registry, autoRegister);
+        this.cfnResponses = new Topic<>(settings.name(TopicDefinition.CFN_RESPONSES), Serdes.String(), responses);
+        this.cfnResponsesRetry = new Topic<>(settings.name(TopicDefinition.CFN_RESPONSES_RETRY), Serdes.String(),
+                responses);
+        this.integrations = topic(TopicDefinition.INTEGRATIONS, Integration.class, registry, autoRegister);
+        this.collectionJobs = topic(TopicDefinition.COLLECTION_JOBS, CollectionJob.class, registry, autoRegister);
+        AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry, autoRegister);
+        this.cfnCallbacksDlq = new Topic<>(settings.name(TopicDefinition.CFN_CALLBACKS_DLQ), Serdes.String(),
+                deadLetters);
+        this.integrationRequestsDlq = new Topic<>(settings.name(TopicDefinition.INTEGRATION_REQUESTS_DLQ),
+                Serdes.String(), deadLetters);
+        this.cfnResponsesDlq = new Topic<>(settings.name(TopicDefinition.CFN_RESPONSES_DLQ), Serdes.String(),
+                deadLetters);
+    }
+
+    /** A catalog whose serdes use {@code registry}. */
+    public static TopicCatalog create(TopicSettings settings, SchemaRegistry registry, boolean autoRegister) {
+        return new TopicCatalog(settings, registry, autoRegister);
+    }
+
+    private <V extends SpecificRecord> Topic<String, V> topic(TopicDefinition def, Class<V> type,
+            SchemaRegistry registry, boolean autoRegister) {
+        Serde<V> serde = AvroSerde.forValues(type, registry, autoRegister);
+        return new Topic<>(settings.name(def), Serdes.String(), serde);
+    }
+
+    /** Names and settings behind this catalog. */
+    public TopicSettings settings() {
+        return settings;
+    }
+
+    /** {@code onboarding.integration-requests}, key integration id. */
+    public Topic<String, IntegrationRequestEvent> integrationRequests() {
+        return integrationRequests;
+    }
+
+    /** {@code onboarding.cfn-callbacks}, key external id. */
+    public Topic<String, CfnCallback> cfnCallbacks() {
+        return cfnCallbacks;
+    }
+
+    /** {@code onboarding.cfn-responses}, key request id. */
+    public Topic<String, CfnResponse> cfnResponses() {
+        return cfnResponses;
+    }
+
+    /** {@code onboarding.cfn-responses.retry}, key request id. */
+    public Topic<String, CfnResponse> cfnResponsesRetry() {
+        return cfnResponsesRetry;
+    }
+
+    /** {@code onboarding.integrations} (compacted), key integration id. */
+    public Topic<String, Integration> integrations() {
+        return integrations;
+    }
+
+    /** {@code onboarding.collection-jobs}, key integration id. */
+    public Topic<String, CollectionJob> collectionJobs() {
+        return collectionJobs;
+    }
+
+    /** {@code onboarding.cfn-callbacks.dlq}. */
+    public Topic<String, DeadLetter> cfnCallbacksDlq() {
+        return cfnCallbacksDlq;
+    }
+
+    /** {@code onboarding.integration-requests.dlq}. */
+    public Topic<String, DeadLetter> integrationRequestsDlq() {
+        return integrationRequestsDlq;
+    }
+
+    /** {@code onboarding.cfn-responses.dlq}. */
+    public Topic<String, DeadLetter> cfnResponsesDlq() {
+        return cfnResponsesDlq;
+    }
+}
