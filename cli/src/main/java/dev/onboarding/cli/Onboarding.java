@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 VersionCommand.class,
                 LocalCommand.class,
                 TopicsCommand.class,
+                TemplateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Onboarding implements Runnable {

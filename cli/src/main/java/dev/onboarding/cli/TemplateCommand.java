@@ -1,0 +1,47 @@
+package dev.onboarding.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code onboarding template customer|provider}: prints a CloudFormation template shipped in the jar. */
+@Command(name = "template", description = "Print a CloudFormation template: customer (the role and notification "
+        + "each customer launches) or provider (topic and queues, one stack per region).")
+final class TemplateCommand implements Runnable {
+    /** The templates this command knows. */
+    enum Kind {
+        /** What each customer launches. */
+        customer,
+        /** What the provider deploys in each region. */
+        provider
+    }
+
+    @Parameters(index = "0", paramLabel = "customer|provider", description = "Which template.")
+    Kind kind;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().getOut().print(text(kind));
+        spec.commandLine().getOut().flush();
+    }
+
+    /** The template's JSON text. */
+    static String text(Kind kind) {
+        String resource = "/cloudformation/" + kind.name() + ".json";
+        try (InputStream in = TemplateCommand.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("template " + resource + " is missing from the jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

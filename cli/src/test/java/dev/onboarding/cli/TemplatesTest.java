@@ -1,0 +1,84 @@
+package dev.onboarding.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The security-critical parts of the shipped CloudFormation templates. */
+class TemplatesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern READ_ONLY = Pattern.compile(
+            "[a-z0-9-]+:(Describe|List|Get|BatchGet|GenerateCredentialReport|Search|Lookup)[A-Za-z*]*|apigateway:GET");
+
+    private static JsonNode template(TemplateCommand.Kind kind) throws Exception {
+        return JSON.readTree(TemplateCommand.text(kind));
+    }
+
+    @Test
+    void customerRoleTrustsOnlyTheProviderAndOnlyWithTheExternalId() throws Exception {
+        JsonNode role = template(TemplateCommand.Kind.customer).at("/Resources/IntegrationRole");
+        assertThat(role.at("/Type").asText()).isEqualTo("AWS::IAM::Role");
+        JsonNode statements = role.at("/Properties/AssumeRolePolicyDocument/Statement");
+        assertThat(statements).hasSize(1);
+        JsonNode trust = statements.get(0);
+        assertThat(trust.at("/Effect").asText()).isEqualTo("Allow");
+        assertThat(trust.at("/Action").asText()).isEqualTo("sts:AssumeRole");
+        assertThat(trust.at("/Principal/AWS/Fn::Sub").asText())
+                .isEqualTo("arn:${AWS::Partition}:iam::${ProviderAccountId}:root");
+        assertThat(trust.at("/Condition/StringEquals/sts:ExternalId/Ref").asText()).isEqualTo("ExternalID");
+        assertThat(trust.at("/Principal").size()).isEqualTo(1);
+    }
+
+    @Test
+    void customerPolicyIsReadOnly() throws Exception {
+        JsonNode statements = template(TemplateCommand.Kind.customer)
+                .at("/Resources/CollectionPolicy/Properties/PolicyDocument/Statement");
+        List<String> actions = new ArrayList<>();
+        statements.forEach(s -> {
+            assertThat(s.at("/Effect").asText()).isEqualTo("Allow");
+            s.at("/Action").forEach(a -> actions.add(a.asText()));
+        });
+        assertThat(actions).isNotEmpty().allSatisfy(a -> assertThat(a).matches(READ_ONLY))
+                .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+    }
+
+    @Test
+    void customerNotificationDependsOnTheRoleAndTargetsTheRegionalTopic() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        JsonNode notification = template.at("/Resources/IntegrationNotification");
+        assertThat(notification.at("/Type").asText()).startsWith("Custom::").endsWith("AWSIntegrationNotification");
+        assertThat(notification.at("/DependsOn").asText()).isEqualTo("IntegrationRole");
+        assertThat(notification.at("/Properties/ServiceToken/Fn::Sub").asText())
+                .contains("${AWS::Region}", "${ProviderAccountId}", "${ProviderTopicName}").startsWith("arn:");
+        assertThat(notification.at("/Properties/ExternalID/Ref").asText()).isEqualTo("ExternalID");
+        assertThat(notification.at("/Properties/RoleName/Ref").asText()).isEqualTo("RoleName");
+        assertThat(template.at("/Outputs/RoleArn/Value/Fn::GetAtt/0").asText()).isEqualTo("IntegrationRole");
+        assertThat(template.at("/Metadata/TemplateVersion").asText()).isNotBlank();
+    }
+
+    @Test
+    void providerQueueAdmitsOnlyItsTopic() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.provider);
+        JsonNode statements = template.at("/Resources/CallbackQueuePolicy/Properties/PolicyDocument/Statement");
+        assertThat(statements).hasSize(1);
+        JsonNode allow = statements.get(0);
+        assertThat(allow.at("/Action").asText()).isEqualTo("sqs:SendMessage");
+        assertThat(allow.at("/Principal/Service").asText()).isEqualTo("sns.amazonaws.com");
+        assertThat(allow.at("/Condition/ArnEquals/aws:SourceArn/Ref").asText()).isEqualTo("CallbackTopic");
+        assertThat(template.at("/Resources/CallbackQueue/Properties/RedrivePolicy/deadLetterTargetArn/Fn::GetAtt/0")
+                .asText()).isEqualTo("CallbackDeadLetterQueue");
+        assertThat(template.at("/Resources/CallbackSubscription/Properties/Protocol").asText()).isEqualTo("sqs");
+    }
+
+    @Test
+    void providerTopicOnlyAllowsPublish() throws Exception {
+        JsonNode statements = template(TemplateCommand.Kind.provider)
+                .at("/Resources/CallbackTopicPolicy/Properties/PolicyDocument/Statement");
+        statements.forEach(s -> assertThat(s.at("/Action").asText()).isEqualTo("sns:Publish"));
+    }
+}
