@@ -32,7 +32,6 @@ final class Support {
             int[] ports = new int[count];
             for (int i = 0; i < count; i++) {
                 sockets[i] = new ServerSocket(0, 50, InetAddress.getByName(LOOPBACK));
-                sockets[i].setReuseAddress(true);
                 ports[i] = sockets[i].getLocalPort();
             }
             return ports;

@@ -1,0 +1,126 @@
+package dev.onboarding.embedded;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.StsException;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StsStandInTest {
+
+    private static StsStandIn sts;
+    private static StsClient client;
+
+    @BeforeAll
+    static void start() {
+        sts = StsStandIn.start();
+        client = StsClient.builder()
+                .endpointOverride(sts.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                .httpClient(ApacheHttpClient.builder().build())
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (sts != null) {
+            sts.close();
+        }
+    }
+
+    @Test
+    void trustedPairGetsCredentials() {
+        String role = newRole();
+        sts.trust(role, "ext-1");
+
+        AssumeRoleResponse response = assume(role, "ext-1");
+
+        assertThat(response.credentials().accessKeyId()).startsWith("ASIA");
+        assertThat(response.credentials().secretAccessKey()).isNotBlank();
+        assertThat(response.credentials().sessionToken()).isNotBlank();
+        assertThat(response.credentials().expiration()).isAfter(Instant.now().plusSeconds(800));
+        assertThat(response.assumedRoleUser().arn()).isEqualTo("arn:aws:sts::111122223333:assumed-role/"
+                + role.substring(role.lastIndexOf('/') + 1) + "/onboarding-test");
+        assertThat(sts.assumeRoleCalls(role)).isEqualTo(1);
+        assertThat(sts.calls()).anySatisfy(call -> {
+            assertThat(call.roleArn()).isEqualTo(role);
+            assertThat(call.externalId()).isEqualTo("ext-1");
+            assertThat(call.durationSeconds()).isEqualTo(900);
+            assertThat(call.httpStatus()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    void wrongExternalIdIsAccessDenied() {
+        String role = newRole();
+        sts.trust(role, "right");
+
+        assertThatThrownBy(() -> assume(role, "wrong"))
+                .isInstanceOfSatisfying(StsException.class, e -> {
+                    assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+                    assertThat(e.statusCode()).isEqualTo(403);
+                });
+        assertThat(sts.assumeRoleCalls(role)).isEqualTo(1); // AccessDenied is not retried by the SDK
+    }
+
+    @Test
+    void deniedTwiceThenTrustedOnTheThirdCall() {
+        String role = newRole();
+        sts.trust(role, "ext");
+        sts.denyNext(role, 2);
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> assume(role, "ext"))
+                    .isInstanceOfSatisfying(StsException.class,
+                            e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+        }
+        assertThat(assume(role, "ext").credentials()).isNotNull();
+        assertThat(sts.assumeRoleCalls(role)).isEqualTo(3);
+    }
+
+    @Test
+    void revokedRoleIsDeniedAgain() {
+        String role = newRole();
+        sts.trust(role, "ext");
+        assertThat(assume(role, "ext").credentials()).isNotNull();
+
+        sts.revoke(role);
+
+        assertThatThrownBy(() -> assume(role, "ext")).isInstanceOf(StsException.class);
+    }
+
+    @Test
+    void scriptedServerErrorIsRetriedBySdk() {
+        String role = newRole();
+        sts.trust(role, "ext");
+        sts.failNext(role, 1, 500, "InternalFailure");
+
+        assertThat(assume(role, "ext").credentials()).isNotNull();
+        assertThat(sts.assumeRoleCalls(role)).isEqualTo(2);
+        assertThat(sts.assumeRoleCalls()).isGreaterThanOrEqualTo(2);
+    }
+
+    private static AssumeRoleResponse assume(String role, String externalId) {
+        return client.assumeRole(b -> b.roleArn(role).roleSessionName("onboarding-test")
+                .externalId(externalId).durationSeconds(900));
+    }
+
+    private static String newRole() {
+        return "arn:aws:iam::111122223333:role/Onboarding-" + UUID.randomUUID();
+    }
+}
