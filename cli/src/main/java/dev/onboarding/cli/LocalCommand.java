@@ -1,20 +1,19 @@
 package dev.onboarding.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code onboarding local}: the whole stack on loopback, with no AWS account. Writes every endpoint
- * to a properties file, and stops cleanly on Ctrl-C or SIGTERM.
+ * to a properties file, prints a status line every few seconds, and stops cleanly on Ctrl-C or SIGTERM.
  */
 @Command(name = "local", description = "Run the whole pipeline locally on embedded services (loopback only).")
 final class LocalCommand implements Runnable {
@@ -30,6 +29,10 @@ final class LocalCommand implements Runnable {
             description = "Use this Confluent-compatible schema registry instead of starting one.")
     String registryUrl;
 
+    @Option(names = "--status-interval", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Seconds between status lines (default: ${DEFAULT-VALUE}; 0 turns them off).")
+    int statusIntervalSeconds;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -38,36 +41,31 @@ final class LocalCommand implements Runnable {
         PrintWriter out = spec.commandLine().getOut();
         ProgressLine progress = new ProgressLine(out);
         CountDownLatch stopped = new CountDownLatch(1);
-        LocalEnvironment env = LocalEnvironment.start(regions, Optional.ofNullable(registryUrl), progress);
-        Thread hook = new Thread(() -> {
-            progress.step("stopping");
-            env.close();
-            deleteQuietly(endpointsFile);
+        CountDownLatch closed = new CountDownLatch(1);
+        LocalRun run = LocalRun.start(new LocalRun.Options(regions, Optional.ofNullable(registryUrl), endpointsFile),
+                progress);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopped.countDown();
-        }, "onboarding-local-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        progress.step("creating topics");
-        TopicsCommand.Create.create(dev.onboarding.config.KafkaSettings.of(env.kafka().bootstrapServers()),
-                dev.onboarding.schemas.topics.TopicSettings.defaults());
-        env.writeEndpoints(endpointsFile);
-        progress.step("ready; endpoints written to " + endpointsFile.toAbsolutePath());
-        for (Map.Entry<String, String> e : env.endpoints().entrySet()) {
+            progress.step("stopping");
+            run.close();
+            closed.countDown();
+        }, "onboarding-local-shutdown"));
+        progress.step("ready in " + String.format("%.1f", progress.elapsedSeconds()) + " s; endpoints written to "
+                + endpointsFile.toAbsolutePath());
+        for (Map.Entry<String, String> e : run.environment().endpoints().entrySet()) {
             out.printf("  %-32s %s%n", e.getKey(), e.getValue());
         }
         out.println("Press Ctrl-C to stop.");
         out.flush();
         try {
-            stopped.await();
+            while (!stopped.await(statusIntervalSeconds <= 0 ? 3600 : statusIntervalSeconds, TimeUnit.SECONDS)) {
+                if (statusIntervalSeconds > 0) {
+                    progress.step(run.statusLine());
+                }
+            }
+            closed.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // best effort on the way out
         }
     }
 }
