@@ -138,8 +138,8 @@ public final class Settings {
     }
 
     /**
-     * A positive duration with a default: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 15d}, or ISO-8601
-     * ({@code PT30S}).
+     * A non-negative duration with a default: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 15d}, or
+     * ISO-8601 ({@code PT30S}).
      */
     public Duration duration(String key, Duration defaultValue) {
         Duration value = find(key).map(v -> parseDuration(key, v)).orElse(defaultValue);
@@ -205,14 +205,18 @@ public final class Settings {
         if (!m.matches()) {
             throw new SettingsException(key, "is not a duration (use e.g. 500ms, 30s, 5m, 24h, 15d): '" + raw + "'");
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        try {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new SettingsException(key, "is too long a duration: '" + raw + "'");
+        }
     }
 
     private static <T> T parse(String key, String raw, Function<String, T> parser, String what) {

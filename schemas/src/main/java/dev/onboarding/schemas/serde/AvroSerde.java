@@ -99,7 +99,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    /** Decodes Confluent-framed bytes from {@code topic}; null stays null. */
+    /**
+     * Decodes Confluent-framed bytes from {@code topic}; null stays null. Anything that makes the record
+     * unreadable (framing, unknown or unreachable writer schema, corrupt payload) is a
+     * {@link SerializationException} naming the topic.
+     */
     public T deserialize(String topic, byte[] data) {
         if (data == null) {
             return null;
@@ -111,8 +115,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             throw new SerializationException("cannot deserialize " + type.getSimpleName() + " from topic " + topic
                     + ": " + e.getMessage());
         }
-        SpecificDatumReader<T> reader = readersByWriterId.computeIfAbsent(id,
-                writerId -> new SpecificDatumReader<>(registry.schemaById(writerId), readerSchema, model));
+        SpecificDatumReader<T> reader;
+        try {
+            reader = readersByWriterId.computeIfAbsent(id,
+                    writerId -> new SpecificDatumReader<>(registry.schemaById(writerId), readerSchema, model));
+        } catch (SchemaRegistryException e) {
+            // Like Confluent's deserializer: one exception type for "this record cannot be read", cause kept.
+            throw new SerializationException("cannot deserialize " + type.getSimpleName() + " from topic " + topic
+                    + ": writer schema id " + id + " unavailable: " + e.getMessage(), e);
+        }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
                     data.length - ConfluentWireFormat.HEADER_SIZE, decoders.get());

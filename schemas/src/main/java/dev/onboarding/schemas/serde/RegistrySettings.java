@@ -46,16 +46,33 @@ public record RegistrySettings(
         if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("mock")) {
             throw new SettingsException("schema.registry.url", "must be an http://, https:// or mock:// URL");
         }
+        if (!scheme.equals("mock") && (uri.getHost() == null || uri.getHost().isBlank())) {
+            throw new SettingsException("schema.registry.url", "must name a host, e.g. http://registry:8081");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // The URL appears in every registry error message: credentials belong in their own key.
+            throw new SettingsException("schema.registry.url", "must not carry credentials; set them in "
+                    + "schema.registry.basic-auth.user-info");
+        }
         Optional<TrustStore> trust = settings.find("schema.registry.ssl.truststore.location")
                 .map(path -> new TrustStore(path,
                         settings.string("schema.registry.ssl.truststore.password", ""),
                         settings.string("schema.registry.ssl.truststore.type", "PKCS12")));
         return new RegistrySettings(url,
-                settings.duration("schema.registry.connect-timeout", Duration.ofSeconds(5)),
-                settings.duration("schema.registry.request-timeout", Duration.ofSeconds(10)),
+                positive(settings, "schema.registry.connect-timeout", Duration.ofSeconds(5)),
+                positive(settings, "schema.registry.request-timeout", Duration.ofSeconds(10)),
                 settings.find("schema.registry.basic-auth.user-info"),
                 trust,
                 settings.bool("schema.registry.auto-register", true));
+    }
+
+    private static Duration positive(Settings settings, String key, Duration defaultValue) {
+        Duration value = settings.duration(key, defaultValue);
+        if (value.isZero()) {
+            // The JDK HTTP client refuses a zero timeout; fail at start-up rather than on the first record.
+            throw new SettingsException(key, "must be positive");
+        }
+        return value;
     }
 
     /** Settings for a URL with defaults for everything else. */

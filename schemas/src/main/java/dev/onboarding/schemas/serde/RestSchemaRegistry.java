@@ -142,7 +142,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new SchemaRegistryException("schema registry at " + baseUrl + " is unreachable: could not " + what
-                    + " (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", -1, e);
+                    + " (" + describe(e) + ")", -1, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SchemaRegistryException("interrupted while trying to " + what + " at " + baseUrl, -1, e);
@@ -157,6 +157,16 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             throw new SchemaRegistryException("schema registry at " + baseUrl + " answered non-JSON while trying to "
                     + what, response.statusCode(), e);
         }
+    }
+
+    /** The exception's type and the first message in its cause chain (the JDK's ConnectException has none). */
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return e.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        return e.getClass().getSimpleName();
     }
 
     private static String errorMessage(String body) {

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Names and settings of every topic after config: {@code topics.<id>.name},
@@ -16,6 +17,8 @@ import java.util.Map;
 public final class TopicSettings {
     /** Partitions of every topic unless overridden. */
     public static final int DEFAULT_PARTITIONS = 6;
+
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private final Map<TopicDefinition, TopicSpec> specs;
 
@@ -40,6 +43,11 @@ public final class TopicSettings {
         for (TopicDefinition def : TopicDefinition.values()) {
             String prefix = "topics." + def.id() + ".";
             String name = settings.string(prefix + "name", def.defaultName());
+            if (!LEGAL_NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
+                // Caught here, the error names the key; the broker would refuse it later with less context.
+                throw new SettingsException(prefix + "name", "is not a legal Kafka topic name: '" + name
+                        + "' (letters, digits, '.', '_' and '-', at most 249)");
+            }
             TopicDefinition clash = byName.put(name, def);
             if (clash != null) {
                 throw new SettingsException(prefix + "name", "uses the name " + name + " already given to "

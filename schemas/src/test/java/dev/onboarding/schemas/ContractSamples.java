@@ -1,0 +1,257 @@
+package dev.onboarding.schemas;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationCancelled;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.contract.JobCause;
+import dev.onboarding.contract.KafkaHeader;
+import dev.onboarding.contract.KafkaSource;
+import dev.onboarding.contract.RequestType;
+import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.SqsSource;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * One realistic value of every record type of the contract, with every optional field set, plus the
+ * variants a round trip must cover (each union branch, optional fields left null). Instants are whole
+ * milliseconds because the contract stores {@code timestamp-millis}.
+ */
+public final class ContractSamples {
+    /** A fixed instant at millisecond precision. */
+    public static final Instant T0 = Instant.ofEpochMilli(1_764_000_000_123L);
+    private static final String EXTERNAL_ID = "onb-gezdgnbvgy3tqojqgezdgnbvgy3tqojq";
+    private static final String STACK_ID =
+            "arn:aws:cloudformation:eu-west-1:123456789012:stack/onboarding/0f3e5c1a-7b2d-4a8e-9c41-2d3f4e5a6b7c";
+    private static final String RESPONSE_URL =
+            "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/"
+            + "arn%3Aaws%3Acloudformation/req?X-Amz-Signature=abc";
+
+    private ContractSamples() {
+    }
+
+    /** A requested integration with description, tags and an expected account. */
+    public static IntegrationRequestEvent integrationRequested() {
+        return IntegrationRequestEvent.newBuilder().setEvent(IntegrationRequested.newBuilder()
+                .setIntegrationId("int-1")
+                .setTenantId("tenant-7")
+                .setExternalId(EXTERNAL_ID)
+                .setRoleName("ProviderIntegrationRole")
+                .setName("Production account")
+                .setDescription("the main account")
+                .setTags(Map.of("team", "platform", "env", "prod"))
+                .setExpectedAccountId("123456789012")
+                .setRequestedAt(T0)
+                .setExpiresAt(T0.plusSeconds(86_400))
+                .build()).build();
+    }
+
+    /** A cancelled integration (the other union branch). */
+    public static IntegrationRequestEvent integrationCancelled() {
+        return IntegrationRequestEvent.newBuilder().setEvent(IntegrationCancelled.newBuilder()
+                .setIntegrationId("int-1")
+                .setTenantId("tenant-7")
+                .setExternalId(EXTERNAL_ID)
+                .setReason("customer withdrew")
+                .setCancelledAt(T0.plusSeconds(60))
+                .build()).build();
+    }
+
+    /** An Update callback from an SNS envelope, verified, with every optional field set. */
+    public static CfnCallback cfnCallback() {
+        return CfnCallback.newBuilder()
+                .setRequestType(RequestType.UPDATE)
+                .setRequestId("c3b0a7a4-1f1e-4a43-9a8b-1b2c3d4e5f60")
+                .setStackId(STACK_ID)
+                .setAccountId("123456789012")
+                .setRegion("eu-west-1")
+                .setPartition("aws")
+                .setLogicalResourceId("ProviderIntegration")
+                .setResourceType("Custom::ProviderAWSIntegrationNotification")
+                .setPhysicalResourceId("onboarding-int-1")
+                .setExternalId(EXTERNAL_ID)
+                .setRoleName("ProviderIntegrationRole")
+                .setRoleArn("arn:aws:iam::123456789012:role/ProviderIntegrationRole")
+                .setOldExternalId("onb-old")
+                .setOldRoleName("OldRole")
+                .setResponseUrl(RESPONSE_URL)
+                .setSnsTopicArn("arn:aws:sns:eu-west-1:999999999999:onboarding")
+                .setSnsMessageId("sns-1")
+                .setSqsMessageId("sqs-1")
+                .setSourceQueueRegion("eu-west-1")
+                .setSentAt(T0)
+                .setReceivedAt(T0.plusMillis(250))
+                .setServiceTimeoutSeconds(900)
+                .setRoleVerification(RoleVerification.newBuilder()
+                        .setOutcome(RoleVerificationOutcome.VERIFIED)
+                        .setErrorCode("AccessDenied")
+                        .setErrorMessage("not yet propagated")
+                        .setAttempts(2)
+                        .setVerifiedAt(T0.plusSeconds(3))
+                        .build())
+                .build();
+    }
+
+    /** A Create callback straight from SQS: every optional field null, every defaulted field left at its default. */
+    public static CfnCallback cfnCallbackMinimal() {
+        return CfnCallback.newBuilder()
+                .setRequestType(RequestType.CREATE)
+                .setRequestId("req-2")
+                .setStackId(STACK_ID)
+                .setAccountId("123456789012")
+                .setRegion("eu-west-1")
+                .setLogicalResourceId("ProviderIntegration")
+                .setResourceType("Custom::ProviderAWSIntegrationNotification")
+                .setExternalId(EXTERNAL_ID)
+                .setRoleName("ProviderIntegrationRole")
+                .setRoleArn("arn:aws:iam::123456789012:role/ProviderIntegrationRole")
+                .setResponseUrl(RESPONSE_URL)
+                .setSourceQueueRegion("eu-west-1")
+                .setSentAt(T0)
+                .setReceivedAt(T0)
+                .setRoleVerification(RoleVerification.newBuilder()
+                        .setOutcome(RoleVerificationOutcome.NOT_REQUIRED)
+                        .build())
+                .build();
+    }
+
+    /** A FAILED answer on its second attempt, with data. */
+    public static CfnResponse cfnResponse() {
+        return CfnResponse.newBuilder()
+                .setRequestId("req-1")
+                .setResponseUrl(RESPONSE_URL)
+                .setStatus(ResponseStatus.FAILED)
+                .setReason("role could not be assumed")
+                .setPhysicalResourceId("onboarding-int-1")
+                .setStackId(STACK_ID)
+                .setLogicalResourceId("ProviderIntegration")
+                .setData(Map.of("IntegrationId", "int-1"))
+                .setNoEcho(true)
+                .setDeadline(T0.plusSeconds(3600))
+                .setAttempt(1)
+                .setNextAttemptAt(T0.plusSeconds(5))
+                .setDecidedAt(T0)
+                .setIntegrationId("int-1")
+                .setLastError("HTTP 503")
+                .build();
+    }
+
+    /** A connected integration with every optional field set. */
+    public static Integration integration() {
+        Map<String, String> tags = new LinkedHashMap<>();
+        tags.put("team", "platform");
+        return Integration.newBuilder()
+                .setIntegrationId("int-1")
+                .setTenantId("tenant-7")
+                .setExternalId(EXTERNAL_ID)
+                .setName("Production account")
+                .setStatus(IntegrationStatus.CONNECTED)
+                .setRoleName("ProviderIntegrationRole")
+                .setExpectedAccountId("123456789012")
+                .setAccountId("123456789012")
+                .setRoleArn("arn:aws:iam::123456789012:role/ProviderIntegrationRole")
+                .setRegion("eu-west-1")
+                .setStackId(STACK_ID)
+                .setLogicalResourceId("ProviderIntegration")
+                .setPhysicalResourceId("onboarding-int-1")
+                .setLastRequestId("req-1")
+                .setLastFailureReason("earlier attempt denied")
+                .setTags(tags)
+                .setRequestedAt(T0)
+                .setExpiresAt(T0.plusSeconds(86_400))
+                .setConnectedAt(T0.plusSeconds(120))
+                .setUpdatedAt(T0.plusSeconds(120))
+                .setVersion(3)
+                .build();
+    }
+
+    /** An initial collection job. */
+    public static CollectionJob collectionJob() {
+        return CollectionJob.newBuilder()
+                .setJobId("int-1/AWS::EC2::Instance/eu-west-1/2025-11-24T16:00Z")
+                .setIntegrationId("int-1")
+                .setTenantId("tenant-7")
+                .setAccountId("123456789012")
+                .setRoleArn("arn:aws:iam::123456789012:role/ProviderIntegrationRole")
+                .setExternalId(EXTERNAL_ID)
+                .setRegion("eu-west-1")
+                .setService("ec2")
+                .setResourceType("AWS::EC2::Instance")
+                .setScheduledFor(T0)
+                .setDeadline(T0.plusSeconds(900))
+                .setCause(JobCause.INITIAL)
+                .build();
+    }
+
+    /** A dead letter from SQS (first union branch). */
+    public static DeadLetter deadLetterFromSqs() {
+        return DeadLetter.newBuilder()
+                .setReasonCode("MALFORMED_JSON")
+                .setReason("Unexpected character '}' at 1:17")
+                .setOriginalKey(null)
+                .setOriginalValue(bytes("{\"Type\": \"Notif}"))
+                .setSource(SqsSource.newBuilder()
+                        .setQueueRegion("eu-west-1")
+                        .setQueueUrl("https://sqs.eu-west-1.amazonaws.com/999999999999/onboarding")
+                        .setMessageId("sqs-9")
+                        .setReceiveCount(5)
+                        .setSentAt(T0)
+                        .build())
+                .setDeadLetteredAt(T0.plusSeconds(1))
+                .setApplication("bridge")
+                .build();
+    }
+
+    /** A dead letter from Kafka with headers (second union branch). */
+    public static DeadLetter deadLetterFromKafka() {
+        return DeadLetter.newBuilder()
+                .setReasonCode("UNREADABLE_RECORD")
+                .setReason("unknown magic byte 0x7b")
+                .setOriginalKey(bytes("int-1"))
+                .setOriginalValue(ByteBuffer.wrap(new byte[] {0x7b, 0x00, (byte) 0xff}))
+                .setSource(KafkaSource.newBuilder()
+                        .setTopic("onboarding.integration-requests")
+                        .setPartition(4)
+                        .setOffset(1_234_567_890_123L)
+                        .setHeaders(List.of(
+                                KafkaHeader.newBuilder().setKey("trace").setValue(bytes("abc")).build(),
+                                KafkaHeader.newBuilder().setKey("empty").setValue(null).build()))
+                        .setTimestamp(T0)
+                        .build())
+                .setDeadLetteredAt(T0.plusSeconds(2))
+                .setApplication(null)
+                .build();
+    }
+
+    /** Every sample, labelled, covering every record type and every union branch. */
+    public static Map<String, SpecificRecord> all() {
+        Map<String, SpecificRecord> all = new LinkedHashMap<>();
+        all.put("IntegrationRequestEvent(IntegrationRequested)", integrationRequested());
+        all.put("IntegrationRequestEvent(IntegrationCancelled)", integrationCancelled());
+        all.put("CfnCallback(all fields)", cfnCallback());
+        all.put("CfnCallback(optionals null)", cfnCallbackMinimal());
+        all.put("CfnResponse", cfnResponse());
+        all.put("Integration", integration());
+        all.put("CollectionJob", collectionJob());
+        all.put("DeadLetter(SqsSource)", deadLetterFromSqs());
+        all.put("DeadLetter(KafkaSource)", deadLetterFromKafka());
+        return all;
+    }
+
+    private static ByteBuffer bytes(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    }
+}
