@@ -1,5 +1,8 @@
 package dev.onboarding.embedded;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -15,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -46,10 +50,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Paths given to the methods below may be raw ({@code %7C}) or decoded ({@code |}) or a full URL from
  * {@link #responseUrlFor}; they are compared after percent-decoding, without the query string.
+ *
+ * <p>Another process (e.g. {@code onboarding simulate launch-stack --wait}) reads what was received over HTTP:
+ * {@code GET /__onboarding/requests[?contains=TEXT]} answers a JSON array of the recorded requests (oldest first,
+ * optionally only those whose decoded path contains TEXT), each with {@code method}, {@code path}, {@code query}
+ * (without the signature), {@code headers}, {@code body} (UTF-8 text) and {@code receivedAt}. Admin calls are not
+ * recorded and are never failed, delayed or redirected by the scripts.
  */
 public final class S3ResponseStandIn implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3ResponseStandIn.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_PREFIX = "/__onboarding/";
+
+    /** Path of the admin route that lists the recorded requests. */
+    public static final String ADMIN_REQUESTS_PATH = "/__onboarding/requests";
+
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -276,6 +292,10 @@ public final class S3ResponseStandIn implements AutoCloseable {
                 body = in.readAllBytes();
             }
             URI uri = exchange.getRequestURI();
+            if (uri.getRawPath().startsWith(ADMIN_PREFIX)) {
+                admin(exchange, uri);
+                return;
+            }
             RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
                     uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
             recorded.add(request);
@@ -305,6 +325,82 @@ public final class S3ResponseStandIn implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             LOG.debug("S3 stand-in could not answer (client gone?)", e);
         }
+    }
+
+    /** The admin route: the recorded requests as JSON, for a process that cannot call {@link #requests()}. */
+    private void admin(HttpExchange exchange, URI uri) throws IOException {
+        int status;
+        String body;
+        if (!ADMIN_REQUESTS_PATH.equals(uri.getRawPath())) {
+            status = 404;
+            body = "{\"error\":\"no such admin route\"}";
+        } else if (!"GET".equals(exchange.getRequestMethod())) {
+            status = 405;
+            body = "{\"error\":\"use GET\"}";
+        } else {
+            String contains = queryParameter(uri.getRawQuery(), "contains");
+            ArrayNode list = JSON.createArrayNode();
+            for (RecordedRequest r : requests()) {
+                if (contains == null || canonical(r.path()).contains(contains)) {
+                    list.add(toJson(r));
+                }
+            }
+            status = 200;
+            body = JSON.writeValueAsString(list);
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static ObjectNode toJson(RecordedRequest r) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("method", r.method());
+        node.put("path", r.path());
+        node.put("query", withoutSignature(r.rawQuery()));
+        ObjectNode headers = node.putObject("headers");
+        r.headers().forEach((name, values) -> {
+            ArrayNode list = headers.putArray(name);
+            values.forEach(list::add);
+        });
+        node.put("body", r.bodyAsString());
+        node.put("receivedAt", r.receivedAt().toString());
+        return node;
+    }
+
+    /** The signature is what makes a pre-signed URL usable: the admin listing leaves it out. */
+    private static String withoutSignature(String rawQuery) {
+        if (rawQuery == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty() || pair.startsWith("X-Amz-Signature=")) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(pair);
+        }
+        return out.toString();
+    }
+
+    private static String queryParameter(String rawQuery, String name) {
+        if (rawQuery == null) {
+            return null;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (key.equals(name)) {
+                return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
     }
 
     private static void respond(HttpExchange exchange, int status) throws IOException {

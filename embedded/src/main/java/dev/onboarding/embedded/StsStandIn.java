@@ -1,5 +1,7 @@
 package dev.onboarding.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -35,6 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * change at run time, and can script AccessDenied and other failures per role.
  *
  * <p>Built on WireMock: one catch-all stub whose answer a global response transformer computes from the form body.
+ *
+ * <p>Another process (e.g. {@code onboarding simulate}) controls the trust table over HTTP, on the same loopback port:
+ * {@code POST /__onboarding/roles} with {@code {"roleArn": "...", "externalId": "..."}} trusts a pair (like
+ * {@link #trust}); {@code DELETE /__onboarding/roles?roleArn=...} revokes a role (like {@link #revoke}). These admin
+ * calls are not AssumeRole calls: they are neither counted nor recorded.
  */
 public final class StsStandIn implements AutoCloseable {
 
@@ -43,6 +50,10 @@ public final class StsStandIn implements AutoCloseable {
     private static final String TRANSFORMER = "sts-assume-role";
     private static final String NO_EXTERNAL_ID = "\u0000none";
     private static final String BASE64ISH = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Path of the admin route that trusts (POST) and revokes (DELETE) roles. */
+    public static final String ADMIN_ROLES_PATH = "/__onboarding/roles";
 
     /**
      * One AssumeRole request as received, with the answer given.
@@ -167,6 +178,9 @@ public final class StsStandIn implements AutoCloseable {
     // ---------------------------------------------------------------- request handling
 
     private ResponseDefinition answer(Request request) {
+        if (request.getUrl().startsWith("/__onboarding/")) {
+            return admin(request);
+        }
         Map<String, String> form = parseForm(request.getBodyAsString());
         String action = form.get("Action");
         if (!"POST".equals(request.getMethod().getName()) || !"AssumeRole".equals(action)) {
@@ -214,6 +228,50 @@ public final class StsStandIn implements AutoCloseable {
         }
         calls.add(new AssumeRoleCall(roleArn, sessionName, externalId, duration, status, errorCode, Instant.now()));
         return response;
+    }
+
+    /** The admin routes: changes to the trust table from another process. */
+    private ResponseDefinition admin(Request request) {
+        URI uri = URI.create(request.getUrl());
+        String method = request.getMethod().getName();
+        if (!ADMIN_ROLES_PATH.equals(uri.getPath())) {
+            return adminAnswer(404, "{\"error\":\"no such admin route\"}");
+        }
+        if ("POST".equals(method)) {
+            JsonNode body;
+            try {
+                body = JSON.readTree(request.getBodyAsString());
+            } catch (Exception e) {
+                return adminAnswer(400, "{\"error\":\"body is not JSON\"}");
+            }
+            String roleArn = body == null ? null : textOrNull(body.get("roleArn"));
+            if (roleArn == null || !roleArn.startsWith("arn:")) {
+                return adminAnswer(400, "{\"error\":\"roleArn must be an ARN\"}");
+            }
+            trust(roleArn, textOrNull(body.get("externalId")));
+            return adminAnswer(200, JSON.createObjectNode().put("roleArn", roleArn).put("trusted", true).toString());
+        }
+        if ("DELETE".equals(method)) {
+            String roleArn = parseForm(uri.getRawQuery()).get("roleArn");
+            if (roleArn == null || roleArn.isEmpty()) {
+                return adminAnswer(400, "{\"error\":\"roleArn query parameter is required\"}");
+            }
+            revoke(roleArn);
+            return adminAnswer(200, JSON.createObjectNode().put("roleArn", roleArn).put("trusted", false).toString());
+        }
+        return adminAnswer(405, "{\"error\":\"use POST or DELETE\"}");
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static ResponseDefinition adminAnswer(int status, String json) {
+        return new ResponseDefinitionBuilder()
+                .withStatus(status)
+                .withHeader("Content-Type", "application/json")
+                .withBody(json)
+                .build();
     }
 
     private ScriptedFailure pollScripted(String roleArn) {

@@ -116,6 +116,46 @@ class S3ResponseStandInTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
 
+    @Test
+    void adminRouteListsRecordedRequestsWithoutTheirSignature() throws Exception {
+        String url = newResponseUrl();
+        String other = newResponseUrl();
+        http.send(HttpRequest.newBuilder(URI.create(url))
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"Status\":\"SUCCESS\"}")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        put(other);
+        String requestId = url.substring(url.lastIndexOf("%7C") + 3, url.indexOf('?'));
+
+        HttpResponse<String> all = http.send(HttpRequest.newBuilder(URI.create(s3.origin()
+                + S3ResponseStandIn.ADMIN_REQUESTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> one = http.send(HttpRequest.newBuilder(URI.create(s3.origin()
+                + S3ResponseStandIn.ADMIN_REQUESTS_PATH + "?contains=" + requestId)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(all.statusCode()).isEqualTo(200);
+        assertThat(all.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(all.body()).startsWith("[").contains("\"method\":\"PUT\"")
+                .contains("X-Amz-Algorithm=AWS4-HMAC-SHA256").doesNotContain("X-Amz-Signature");
+        assertThat(one.body()).contains(URI.create(url).getRawPath())
+                .contains("\"body\":\"{\\\"Status\\\":\\\"SUCCESS\\\"}\"")
+                .contains("\"receivedAt\":").contains("\"headers\":{")
+                .doesNotContain(URI.create(other).getRawPath());
+        assertThat(s3.requestCount()).as("admin calls are not recorded").isEqualTo(2);
+    }
+
+    @Test
+    void adminRouteIsNeverScripted() throws Exception {
+        s3.failAllFor(Duration.ofSeconds(30), 503);
+        HttpResponse<String> listing = http.send(HttpRequest.newBuilder(URI.create(s3.origin()
+                + S3ResponseStandIn.ADMIN_REQUESTS_PATH)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create(s3.origin()
+                + "/__onboarding/nothing")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(listing.statusCode()).isEqualTo(200);
+        assertThat(listing.body()).isEqualTo("[]");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+    }
+
     private int put(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -11,6 +11,12 @@ import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.StsException;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -113,6 +119,46 @@ class StsStandInTest {
         assertThat(assume(role, "ext").credentials()).isNotNull();
         assertThat(sts.assumeRoleCalls(role)).isEqualTo(2);
         assertThat(sts.assumeRoleCalls()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void adminRouteTrustsAndRevokesFromAnotherProcess() throws Exception {
+        String role = newRole();
+        int callsBefore = sts.assumeRoleCalls();
+
+        HttpResponse<String> trusted = admin("POST", "",
+                "{\"roleArn\":\"" + role + "\",\"externalId\":\"ext-admin\"}");
+
+        assertThat(trusted.statusCode()).isEqualTo(200);
+        assertThat(trusted.body()).contains("\"trusted\":true").doesNotContain("ext-admin");
+        assertThat(sts.assumeRoleCalls()).as("admin calls are not AssumeRole calls").isEqualTo(callsBefore);
+        assertThat(assume(role, "ext-admin").credentials()).isNotNull();
+        assertThatThrownBy(() -> assume(role, "other")).isInstanceOf(StsException.class);
+
+        HttpResponse<String> revoked = admin("DELETE", "?roleArn=" + URLEncoder.encode(role, StandardCharsets.UTF_8),
+                null);
+
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> assume(role, "ext-admin"))
+                .isInstanceOfSatisfying(StsException.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDenied"));
+    }
+
+    @Test
+    void adminRouteRejectsWhatItCannotUse() throws Exception {
+        assertThat(admin("POST", "", "not json").statusCode()).isEqualTo(400);
+        assertThat(admin("POST", "", "{\"roleArn\":\"my-role\",\"externalId\":\"x\"}").statusCode())
+                .isEqualTo(400);
+        assertThat(admin("DELETE", "", null).statusCode()).isEqualTo(400);
+        assertThat(admin("PUT", "", "{}").statusCode()).isEqualTo(405);
+    }
+
+    private static HttpResponse<String> admin(String method, String query, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sts.endpoint() + StsStandIn.ADMIN_ROLES_PATH
+                + query));
+        request.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static AssumeRoleResponse assume(String role, String externalId) {
