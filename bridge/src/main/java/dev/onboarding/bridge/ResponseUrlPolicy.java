@@ -2,7 +2,9 @@ package dev.onboarding.bridge;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -19,7 +21,22 @@ public final class ResponseUrlPolicy {
     public static final int MAX_LENGTH = 4096;
 
     private static final String BUCKET_PREFIX = "cloudformation-custom-resource-response-";
-    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\\d{1,2}");
+    /**
+     * Region shape to DNS suffix of that region's partition (the AWS SDK's endpoint metadata). Bucket
+     * names are only unique within a partition, so the suffix must be the stack's own partition's: the
+     * response bucket name of an ISO region on the commercial S3 endpoints could belong to anyone.
+     */
+    private static final List<Map.Entry<Pattern, String>> PARTITION_SUFFIXES = List.of(
+            Map.entry(Pattern.compile("(us|eu|ap|sa|ca|me|af|il|mx)-[a-z0-9]+-\\d{1,2}"), ".amazonaws.com"),
+            Map.entry(Pattern.compile("cn-[a-z0-9]+-\\d{1,2}"), ".amazonaws.com.cn"),
+            Map.entry(Pattern.compile("us-gov-[a-z0-9]+-\\d{1,2}"), ".amazonaws.com"),
+            Map.entry(Pattern.compile("us-iso-[a-z0-9]+-\\d{1,2}"), ".c2s.ic.gov"),
+            Map.entry(Pattern.compile("us-isob-[a-z0-9]+-\\d{1,2}"), ".sc2s.sgov.gov"),
+            Map.entry(Pattern.compile("eu-isoe-[a-z0-9]+-\\d{1,2}"), ".cloud.adc-e.uk"),
+            Map.entry(Pattern.compile("us-isof-[a-z0-9]+-\\d{1,2}"), ".csp.hci.ic.gov"),
+            Map.entry(Pattern.compile("eusc-de-[a-z0-9]+-\\d{1,2}"), ".amazonaws.eu"));
+    /** Regions that have the global {@code s3.amazonaws.com} endpoint (the commercial partition). */
+    private static final Pattern COMMERCIAL = PARTITION_SUFFIXES.get(0).getKey();
     private static final Pattern IPV4ISH = Pattern.compile("[0-9.]+|0x[0-9a-f.x]+|[0-9a-fx.]*\\d[0-9a-fx.]*\\.?");
 
     private final Optional<URI> localOrigin;
@@ -95,6 +112,10 @@ public final class ResponseUrlPolicy {
         if (uri.getRawFragment() != null) {
             return Verdict.deny("RESPONSE_URL_INVALID", "ResponseURL carries a fragment");
         }
+        if (hasDotSegment(uri.getRawPath())) {
+            // A client or proxy that normalises "/<bucket>/../other/" would leave the response bucket.
+            return Verdict.deny("RESPONSE_URL_PATH", "ResponseURL path has dot segments");
+        }
         if (localOrigin.isPresent() && sameOrigin(uri, localOrigin.get())) {
             return Verdict.allow();
         }
@@ -112,10 +133,11 @@ public final class ResponseUrlPolicy {
         if (uri.getPort() != -1) {
             return Verdict.deny("RESPONSE_URL_PORT", "ResponseURL must use the default https port");
         }
-        if (stackRegion == null || !REGION.matcher(stackRegion).matches()) {
+        Optional<String> suffix = dnsSuffix(stackRegion);
+        if (suffix.isEmpty()) {
             return Verdict.deny("RESPONSE_URL_REGION", "the stack's region is unknown, so no response host is valid");
         }
-        return isResponseBucket(host, uri.getRawPath(), stackRegion) ? Verdict.allow()
+        return isResponseBucket(host, uri.getRawPath(), stackRegion, suffix.get()) ? Verdict.allow()
                 : Verdict.deny("RESPONSE_URL_HOST", "ResponseURL host is not the CloudFormation response bucket of "
                         + stackRegion);
     }
@@ -130,8 +152,15 @@ public final class ResponseUrlPolicy {
         }
     }
 
-    private static boolean isResponseBucket(String host, String rawPath, String region) {
-        String suffix = region.startsWith("cn-") ? ".amazonaws.com.cn" : ".amazonaws.com";
+    private static Optional<String> dnsSuffix(String region) {
+        if (region == null) {
+            return Optional.empty();
+        }
+        return PARTITION_SUFFIXES.stream().filter(e -> e.getKey().matcher(region).matches()).map(Map.Entry::getValue)
+                .findFirst();
+    }
+
+    private static boolean isResponseBucket(String host, String rawPath, String region, String suffix) {
         if (!host.endsWith(suffix)) {
             return false;
         }
@@ -139,15 +168,28 @@ public final class ResponseUrlPolicy {
         String endpoint = host.substring(0, host.length() - suffix.length());
         // Virtual-host style: <bucket>.<s3 endpoint>
         if (endpoint.startsWith(bucket + ".")) {
-            return isS3Endpoint(endpoint.substring(bucket.length() + 1), region, suffix);
+            return isS3Endpoint(endpoint.substring(bucket.length() + 1), region);
         }
         // Path style: <s3 endpoint>/<bucket>/...
-        return isS3Endpoint(endpoint, region, suffix) && rawPath != null && rawPath.startsWith("/" + bucket + "/");
+        return isS3Endpoint(endpoint, region) && rawPath != null && rawPath.startsWith("/" + bucket + "/");
     }
 
-    private static boolean isS3Endpoint(String endpoint, String region, String suffix) {
-        boolean global = endpoint.equals("s3") && suffix.equals(".amazonaws.com") && !region.startsWith("us-gov-");
+    private static boolean isS3Endpoint(String endpoint, String region) {
+        boolean global = endpoint.equals("s3") && COMMERCIAL.matcher(region).matches();
         return global || endpoint.equals("s3." + region) || endpoint.equals("s3-" + region);
+    }
+
+    private static boolean hasDotSegment(String rawPath) {
+        if (rawPath == null) {
+            return false;
+        }
+        for (String segment : rawPath.split("/", -1)) {
+            String decoded = segment.toLowerCase(Locale.ROOT).replace("%2e", ".");
+            if (decoded.equals(".") || decoded.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean sameOrigin(URI uri, URI origin) {

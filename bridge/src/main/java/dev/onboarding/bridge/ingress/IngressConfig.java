@@ -1,0 +1,215 @@
+package dev.onboarding.bridge.ingress;
+
+import dev.onboarding.bridge.ResponseUrlPolicy;
+import dev.onboarding.config.Settings;
+import dev.onboarding.config.SettingsException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration of the bridge's ingress side, parsed once from {@link Settings} and validated at
+ * start-up (every error names its key). Kafka, registry and topic names come from their own
+ * {@code kafka.*}, {@code schema.registry.*} and {@code topics.*} keys.
+ *
+ * @param queues one queue per region (at least one)
+ * @param pollersPerQueue poller threads per queue
+ * @param waitTime SQS long-poll wait
+ * @param maxMessages messages per receive (1-10)
+ * @param visibilityTimeout visibility set on every receive; in-flight messages are extended by it
+ * @param maxInFlightPerPoller messages one poller holds at once before it stops receiving
+ * @param responseUrlLocalOrigin the one extra ResponseURL origin admitted for a local stand-in
+ * @param defaultServiceTimeout how long CloudFormation waits for an answer when the request does not say
+ * @param shutdownTimeout how long close() waits for in-flight work
+ * @param staticCredentials access key and secret for local runs; empty means the default AWS chain
+ * @param verification role verification settings
+ */
+public record IngressConfig(
+        List<QueueSpec> queues,
+        int pollersPerQueue,
+        Duration waitTime,
+        int maxMessages,
+        Duration visibilityTimeout,
+        int maxInFlightPerPoller,
+        Optional<String> responseUrlLocalOrigin,
+        Duration defaultServiceTimeout,
+        Duration shutdownTimeout,
+        Optional<StaticCredentials> staticCredentials,
+        Verification verification) {
+
+    /**
+     * One regional queue.
+     *
+     * @param region AWS region of the queue (and of the stacks that publish to it)
+     * @param queueUrl the queue
+     * @param endpoint SQS endpoint override (local runs), else the region's default
+     * @param deadLetterQueueUrl the provider's SQS dead-letter queue to drain into the Kafka DLQ, if any
+     */
+    public record QueueSpec(String region, String queueUrl, Optional<URI> endpoint,
+            Optional<String> deadLetterQueueUrl) {
+    }
+
+    /** Static AWS credentials; {@link #toString()} never shows the secret. */
+    public record StaticCredentials(String accessKeyId, String secretAccessKey) {
+        @Override
+        public String toString() {
+            return "StaticCredentials[accessKeyId=" + accessKeyId + "]";
+        }
+    }
+
+    /**
+     * How roles are verified with STS AssumeRole.
+     *
+     * @param stsRegion region of the STS client; it vouches for roles of that region's partition only
+     * @param stsEndpoint STS endpoint override (local runs)
+     * @param sessionName the fixed RoleSessionName
+     * @param maxDuration the whole verification's bound, retries included
+     * @param initialBackoff first retry delay, doubled up to {@code maxBackoff}
+     * @param maxBackoff longest retry delay
+     * @param attemptTimeout timeout of one AssumeRole call
+     * @param maxConcurrency AssumeRole calls in progress at once, all accounts
+     * @param maxConcurrencyPerAccount AssumeRole calls in progress at once for one account
+     * @param ratePerSecond AssumeRole calls per second, all accounts
+     * @param ratePerSecondPerAccount AssumeRole calls per second for one account
+     */
+    public record Verification(String stsRegion, Optional<URI> stsEndpoint, String sessionName, Duration maxDuration,
+            Duration initialBackoff, Duration maxBackoff, Duration attemptTimeout, int maxConcurrency,
+            int maxConcurrencyPerAccount, int ratePerSecond, int ratePerSecondPerAccount) {
+    }
+
+    /** Reads and validates every {@code bridge.*} key of the ingress. */
+    public static IngressConfig from(Settings settings) {
+        Map<String, String> queueUrls = regionMap(settings, "bridge.queues");
+        if (queueUrls.isEmpty()) {
+            throw new SettingsException("bridge.queues", "needs at least one region=queueUrl entry");
+        }
+        Map<String, String> dlqUrls = regionMap(settings, "bridge.dead-letter-queues");
+        for (String region : dlqUrls.keySet()) {
+            if (!queueUrls.containsKey(region)) {
+                throw new SettingsException("bridge.dead-letter-queues", "names region " + region
+                        + " which has no queue in bridge.queues");
+            }
+        }
+        List<QueueSpec> queues = new ArrayList<>();
+        queueUrls.forEach((region, url) -> queues.add(new QueueSpec(region, url,
+                settings.find("bridge.sqs.endpoint." + region).map(v -> httpUri("bridge.sqs.endpoint." + region, v)),
+                Optional.ofNullable(dlqUrls.get(region)))));
+
+        Duration waitTime = settings.duration("bridge.sqs.wait-time", Duration.ofSeconds(20));
+        if (waitTime.compareTo(Duration.ofSeconds(20)) > 0) {
+            throw new SettingsException("bridge.sqs.wait-time", "must be at most 20s (the SQS limit)");
+        }
+        Duration visibility = settings.duration("bridge.sqs.visibility-timeout", Duration.ofSeconds(60));
+        if (visibility.compareTo(Duration.ofSeconds(2)) < 0 || visibility.compareTo(Duration.ofHours(12)) > 0) {
+            throw new SettingsException("bridge.sqs.visibility-timeout", "must be between 2s and 12h");
+        }
+        Optional<String> localOrigin = settings.find("bridge.response-url.local-origin");
+        localOrigin.ifPresent(origin -> {
+            try {
+                ResponseUrlPolicy.withLocalOrigin(origin);
+            } catch (IllegalArgumentException e) {
+                throw new SettingsException("bridge.response-url.local-origin", e.getMessage());
+            }
+        });
+        Duration serviceTimeout = settings.duration("bridge.service-timeout", Duration.ofSeconds(3600));
+        if (serviceTimeout.isZero()) {
+            throw new SettingsException("bridge.service-timeout", "must be positive");
+        }
+        Optional<String> keyId = settings.find("bridge.aws.access-key-id");
+        Optional<String> secret = settings.find("bridge.aws.secret-access-key");
+        if (keyId.isPresent() != secret.isPresent()) {
+            throw new SettingsException(keyId.isPresent() ? "bridge.aws.secret-access-key" : "bridge.aws.access-key-id",
+                    "must be set together with its pair, or neither (default AWS credential chain)");
+        }
+        return new IngressConfig(List.copyOf(queues),
+                settings.integer("bridge.pollers-per-queue", 2, 1, 64),
+                waitTime,
+                settings.integer("bridge.sqs.max-messages", 10, 1, 10),
+                visibility,
+                settings.integer("bridge.max-in-flight-per-poller", 100, 1, 10_000),
+                localOrigin,
+                serviceTimeout,
+                settings.duration("bridge.shutdown-timeout", Duration.ofSeconds(30)),
+                keyId.map(k -> new StaticCredentials(k, secret.orElseThrow())),
+                verification(settings));
+    }
+
+    private static Verification verification(Settings settings) {
+        String stsRegion = settings.string("bridge.sts.region", "us-east-1");
+        if (AwsPartition.ofRegion(stsRegion).isEmpty()) {
+            throw new SettingsException("bridge.sts.region", "is not an AWS region: " + stsRegion);
+        }
+        String sessionName = settings.string("bridge.sts.session-name", "onboarding-role-check");
+        if (!sessionName.matches("[\\w+=,.@-]{2,64}")) {
+            throw new SettingsException("bridge.sts.session-name", "must be 2-64 characters of [\\w+=,.@-]");
+        }
+        Duration maxDuration = settings.duration("bridge.verification.max-duration", Duration.ofSeconds(60));
+        Duration initial = settings.duration("bridge.verification.initial-backoff", Duration.ofMillis(500));
+        Duration maxBackoff = settings.duration("bridge.verification.max-backoff", Duration.ofSeconds(10));
+        if (initial.isZero() || maxBackoff.compareTo(initial) < 0) {
+            throw new SettingsException("bridge.verification.max-backoff",
+                    "must be at least bridge.verification.initial-backoff, which must be positive");
+        }
+        Duration attemptTimeout = settings.duration("bridge.verification.attempt-timeout", Duration.ofSeconds(10));
+        if (attemptTimeout.isZero()) {
+            throw new SettingsException("bridge.verification.attempt-timeout", "must be positive");
+        }
+        int maxConcurrency = settings.integer("bridge.verification.max-concurrency", 16, 1, 1024);
+        int perAccount = settings.integer("bridge.verification.max-concurrency-per-account", 2, 1, maxConcurrency);
+        int rate = settings.integer("bridge.verification.rate", 50, 1, 1_000_000);
+        int ratePerAccount = settings.integer("bridge.verification.rate-per-account", 2, 1, rate);
+        return new Verification(stsRegion,
+                settings.find("bridge.sts.endpoint").map(v -> httpUri("bridge.sts.endpoint", v)),
+                sessionName, maxDuration, initial, maxBackoff, attemptTimeout, maxConcurrency, perAccount, rate,
+                ratePerAccount);
+    }
+
+    /** Parses {@code region=url,region=url}; a region may appear once. */
+    private static Map<String, String> regionMap(Settings settings, String key) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String entry : settings.list(key)) {
+            int eq = entry.indexOf('=');
+            if (eq <= 0 || eq == entry.length() - 1) {
+                throw new SettingsException(key, "entries must look like region=queueUrl, got '" + entry + "'");
+            }
+            String region = entry.substring(0, eq).trim();
+            String url = entry.substring(eq + 1).trim();
+            if (AwsPartition.ofRegion(region).isEmpty()) {
+                throw new SettingsException(key, "'" + region + "' is not an AWS region");
+            }
+            httpUri(key, url);
+            if (out.put(region, url) != null) {
+                throw new SettingsException(key, "lists region " + region + " more than once");
+            }
+        }
+        return out;
+    }
+
+    private static URI httpUri(String key, String value) {
+        try {
+            URI uri = new URI(value);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                throw new SettingsException(key, "must be an http(s) URL, got '" + value + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new SettingsException(key, "is not a URL: '" + value + "'");
+        }
+    }
+
+    @Override
+    public String toString() {
+        // The record's default would be fine except for the credentials; keep it explicit.
+        return "IngressConfig[queues=" + queues + ", pollersPerQueue=" + pollersPerQueue + ", waitTime=" + waitTime
+                + ", maxMessages=" + maxMessages + ", visibilityTimeout=" + visibilityTimeout
+                + ", maxInFlightPerPoller=" + maxInFlightPerPoller + ", responseUrlLocalOrigin="
+                + responseUrlLocalOrigin + ", defaultServiceTimeout=" + defaultServiceTimeout + ", shutdownTimeout="
+                + shutdownTimeout + ", staticCredentials=" + staticCredentials + ", verification=" + verification
+                + "]";
+    }
+}
