@@ -1,0 +1,52 @@
+package dev.onboarding.processor;
+
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task that owns a set of (tenant, AWS account) pairs: grants or denies claims and applies releases
+ * against the account-claims store, atomically with the outcome it sends back (exactly-once).
+ */
+final class AccountClaimProcessor implements Processor<String, ClaimCommand, String, Effect> {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountClaimProcessor.class);
+
+    private final AccountClaims rules = new AccountClaims();
+    private ProcessorContext<String, Effect> context;
+    private KeyValueStore<String, AccountClaim> claims;
+
+    @Override
+    public void init(ProcessorContext<String, Effect> context) {
+        this.context = context;
+        this.claims = context.getStateStore(OnboardingTopology.ACCOUNT_CLAIMS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, ClaimCommand> record) {
+        ClaimCommand command = record.value();
+        if (command == null) {
+            return;
+        }
+        String key = command.claimKey();
+        Optional<AccountClaim> current = Optional.ofNullable(claims.get(key));
+        long now = context.currentSystemTimeMs();
+        if (command.kind() == ClaimCommand.Kind.CLAIM) {
+            AccountClaims.ClaimResult result = rules.claim(command, current, now);
+            result.newHolder().ifPresent(holder -> claims.put(key, holder));
+            if (!result.outcome().granted()) {
+                LOG.info("account {} of tenant {} denied to integration {}: held by {}", command.accountId(),
+                        command.tenantId(), command.integrationId(), result.outcome().holderIntegrationId());
+            }
+            Effect.Outcome outcome = new Effect.Outcome(result.outcome());
+            context.forward(new Record<>(outcome.key(), outcome, now));
+        } else if (rules.releases(command, current)) {
+            LOG.info("account {} of tenant {} released by integration {}", command.accountId(), command.tenantId(),
+                    command.integrationId());
+            claims.delete(key);
+        }
+    }
+}

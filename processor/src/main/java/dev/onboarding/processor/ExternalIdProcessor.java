@@ -1,0 +1,336 @@
+package dev.onboarding.processor;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationCancelled;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.schemas.ExternalIds;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task that owns a set of external IDs: applies request events, decides callbacks and finishes
+ * Creates whose account claim came back. Everything about one external ID happens here, in one task,
+ * against its stores, so decisions commit atomically with the state they change (exactly-once).
+ *
+ * <p>Two instances run in each task: one fed by requests and callbacks (it also runs the wall-clock
+ * checks), one fed by claim outcomes. They share the stores; the split only breaks the cycle
+ * callbacks -&gt; claims -&gt; outcomes in the topology graph.
+ */
+final class ExternalIdProcessor implements Processor<String, ExternalIdInput, String, Effect> {
+    private static final Logger LOG = LoggerFactory.getLogger(ExternalIdProcessor.class);
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final ProcessorConfig config;
+    private final boolean runsClockChecks;
+    private final String requestsTopic;
+    private final Serializer<IntegrationRequestEvent> requestSerializer;
+    private final CallbackDecider decider = new CallbackDecider();
+    private final PendingIntegrations pending = new PendingIntegrations();
+
+    private ProcessorContext<String, Effect> context;
+    private KeyValueStore<String, Integration> integrations;
+    private KeyValueStore<String, String> expiryIndex;
+    private KeyValueStore<String, RequestState> requests;
+    private TimestampedKeyValueStore<String, CfnCallback> held;
+    /** External IDs with held callbacks: spares a store scan on every request when (as usual) none wait. */
+    private final Set<String> externalIdsHeld = new HashSet<>();
+
+    ExternalIdProcessor(ProcessorConfig config, boolean runsClockChecks, String requestsTopic,
+            Serializer<IntegrationRequestEvent> requestSerializer) {
+        this.config = config;
+        this.runsClockChecks = runsClockChecks;
+        this.requestsTopic = requestsTopic;
+        this.requestSerializer = requestSerializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Effect> context) {
+        this.context = context;
+        this.integrations = context.getStateStore(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE);
+        this.expiryIndex = context.getStateStore(OnboardingTopology.PENDING_EXPIRY_STORE);
+        this.requests = context.getStateStore(OnboardingTopology.REQUESTS_STORE);
+        this.held = context.getStateStore(OnboardingTopology.HELD_CALLBACKS_STORE);
+        try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.all()) {
+            it.forEachRemaining(kv -> externalIdsHeld.add(kv.value.value().getExternalId()));
+        }
+        if (runsClockChecks) {
+            context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
+            context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME,
+                    this::forgetOldDecisions);
+        }
+    }
+
+    @Override
+    public void process(Record<String, ExternalIdInput> record) {
+        Instant now = now();
+        ExternalIdInput input = record.value();
+        if (input instanceof ExternalIdInput.Callback c) {
+            onCallback(record, c.callback(), now);
+        } else if (input instanceof ExternalIdInput.Request r) {
+            onRequest(record, r.event(), now);
+        } else if (input instanceof ExternalIdInput.Outcome o) {
+            onOutcome(o.outcome(), now);
+        }
+    }
+
+    private void onCallback(Record<String, ExternalIdInput> record, CfnCallback callback, Instant now) {
+        if (callback == null) {
+            rejectEmptyCallback(record, now);
+            return;
+        }
+        String requestId = callback.getRequestId();
+        // Rule 1: SNS and SQS deliver at least once; a decided RequestId gets the identical answer again.
+        RequestState prior = requests.get(requestId);
+        if (prior instanceof RequestState.Decided decided) {
+            LOG.debug("request {} already decided ({}); answering the same again", requestId,
+                    decided.response().getStatus());
+            emit(new Effect.Respond(decided.response()));
+            return;
+        }
+        if (prior != null || (externalIdsHeld.contains(callback.getExternalId())
+                && held.get(heldKey(callback)) != null)) {
+            // Its answer is on the way (account claim) or it waits for its request: one decision only.
+            LOG.debug("request {} is already waiting; redelivery ignored", requestId);
+            return;
+        }
+        // The topic is keyed by external ID; a callback in the wrong partition could never meet its request.
+        boolean inItsPartition = callback.getExternalId().equals(record.key());
+        Optional<Integration> current = inItsPartition ? Optional.ofNullable(integrations.get(callback.getExternalId()))
+                : Optional.empty();
+        apply(callback, decider.decide(callback, current, inItsPartition, now), now);
+    }
+
+    private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
+        String externalId = PendingIntegrations.externalIdOf(event);
+        Optional<Integration> current = Optional.ofNullable(integrations.get(externalId));
+        PendingIntegrations.Result result;
+        if (event.getEvent() instanceof IntegrationRequested requested) {
+            result = pending.request(requested, current, now);
+        } else {
+            result = pending.cancel((IntegrationCancelled) event.getEvent(), current, now);
+        }
+        if (result instanceof PendingIntegrations.Changed changed) {
+            if (current.isEmpty()) {
+                expiryIndex.put(ExpiryIndex.key(changed.newState()), externalId);
+            }
+            save(changed.newState());
+            changed.release().ifPresent(release -> emit(new Effect.Claim(release)));
+            if (event.getEvent() instanceof IntegrationRequested) {
+                decideHeldCallbacks(externalId, now);
+            }
+        } else if (result instanceof PendingIntegrations.Refused refused) {
+            refuseRequest(record, event, refused, now);
+        }
+    }
+
+    private void onOutcome(ClaimOutcome outcome, Instant now) {
+        ClaimCommand claim = outcome.command();
+        RequestState state = requests.get(claim.requestId());
+        CfnCallback callback = state instanceof RequestState.Waiting waiting ? waiting.callback() : null;
+        Optional<Integration> current = Optional.ofNullable(integrations.get(claim.externalId()));
+        if (callback == null) {
+            // Nobody waits for it (cannot happen while stores are intact): only make sure no claim is orphaned.
+            LOG.warn("claim outcome for request {} has no waiting callback", claim.requestId());
+            boolean inUse = current.map(i -> i.getStatus() == IntegrationStatus.CONNECTED
+                    && claim.accountId().equals(i.getAccountId())).orElse(false);
+            if (outcome.granted() && !inUse) {
+                emit(new Effect.Claim(ClaimCommand.release(claim.tenantId(), claim.accountId(),
+                        claim.integrationId(), claim.externalId())));
+            }
+            return;
+        }
+        apply(callback, decider.finishClaim(callback, current, outcome, now), now);
+    }
+
+    private void apply(CfnCallback callback, CallbackDecision decision, Instant now) {
+        if (decision instanceof CallbackDecision.Hold) {
+            LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
+                    callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
+            held.put(heldKey(callback), ValueAndTimestamp.make(callback, now.toEpochMilli()));
+            externalIdsHeld.add(callback.getExternalId());
+        } else if (decision instanceof CallbackDecision.Claim claim) {
+            requests.put(callback.getRequestId(), new RequestState.Waiting(callback));
+            emit(new Effect.Claim(claim.command()));
+        } else if (decision instanceof CallbackDecision.Answer answer) {
+            answer.newState().ifPresent(this::save);
+            answer.release().ifPresent(release -> emit(new Effect.Claim(release)));
+            CfnResponse response = answer.response();
+            // Replaces the Waiting entry of a Create that claimed its account.
+            requests.put(response.getRequestId(), new RequestState.Decided(response));
+            LOG.info("decided {} {} for external ID {}: {}{}", callback.getRequestType(), callback.getRequestId(),
+                    ExternalIds.redact(callback.getExternalId()), response.getStatus(),
+                    response.getReason() == null ? "" : " (" + response.getReason() + ")");
+            emit(new Effect.Respond(response));
+        }
+    }
+
+    /** Callbacks that overtook their request: decide them now that it is here, oldest first. */
+    private void decideHeldCallbacks(String externalId, Instant now) {
+        if (!externalIdsHeld.remove(externalId)) {
+            return;
+        }
+        List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.prefixScan(externalId + "|", KEYS)) {
+            it.forEachRemaining(waiting::add);
+        }
+        waiting.sort(Comparator.comparingLong(kv -> kv.value.timestamp()));
+        for (KeyValue<String, ValueAndTimestamp<CfnCallback>> entry : waiting) {
+            held.delete(entry.key);
+            CfnCallback callback = entry.value.value();
+            apply(callback, decider.decide(callback, Optional.ofNullable(integrations.get(externalId)), false, now),
+                    now);
+        }
+    }
+
+    /** Wall-clock checks: held callbacks past their grace, pending integrations past their expiry. */
+    private void checkClock(long timestamp) {
+        Instant now = Instant.ofEpochMilli(timestamp);
+        long graceEnd = timestamp - config.callbackGrace().toMillis();
+        List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> overdue = new ArrayList<>();
+        try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.timestamp() <= graceEnd) {
+                    overdue.add(kv);
+                }
+            });
+        }
+        Set<String> touched = new HashSet<>();
+        for (KeyValue<String, ValueAndTimestamp<CfnCallback>> entry : overdue) {
+            held.delete(entry.key);
+            CfnCallback callback = entry.value.value();
+            touched.add(callback.getExternalId());
+            Optional<Integration> current = Optional.ofNullable(integrations.get(callback.getExternalId()));
+            apply(callback, decider.decide(callback, current, false, now), now);
+        }
+        for (String externalId : touched) {
+            try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.prefixScan(externalId + "|",
+                    KEYS)) {
+                if (!it.hasNext()) {
+                    externalIdsHeld.remove(externalId);
+                }
+            }
+        }
+        // The index keeps every integration ever registered until its expiry time: entries of integrations that
+        // left PENDING are dropped here, when due, rather than with a write on every state change.
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = expiryIndex.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, String> kv = it.next();
+                if (ExpiryIndex.expiresAtMillis(kv.key) > timestamp) {
+                    break;
+                }
+                due.add(kv);
+            }
+        }
+        for (KeyValue<String, String> entry : due) {
+            expiryIndex.delete(entry.key);
+            Integration integration = integrations.get(entry.value);
+            Optional<Integration> expired = integration == null ? Optional.empty() : pending.expire(integration, now);
+            if (expired.isPresent()) {
+                LOG.info("integration {} expired", integration.getIntegrationId());
+                save(expired.get());
+            }
+        }
+    }
+
+    /** Forgets decided RequestIds older than the retention (longer than SQS can still redeliver them). */
+    private void forgetOldDecisions(long timestamp) {
+        long cutoff = timestamp - config.decidedRetention().toMillis();
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, RequestState> it = requests.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value instanceof RequestState.Decided decided) {
+                    Instant decidedAt = decided.response().getDecidedAt();
+                    if (decidedAt == null || decidedAt.toEpochMilli() < cutoff) {
+                        old.add(kv.key);
+                    }
+                }
+            });
+        }
+        old.forEach(requests::delete);
+        if (!old.isEmpty()) {
+            LOG.info("forgot {} decided requests older than {}", old.size(), Duration.ofMillis(
+                    config.decidedRetention().toMillis()));
+        }
+    }
+
+    /** Stores a new state and publishes it in full. */
+    private void save(Integration next) {
+        integrations.put(next.getExternalId(), next);
+        emit(new Effect.Publish(next));
+    }
+
+    private void refuseRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event,
+            PendingIntegrations.Refused refused, Instant now) {
+        String originalKey = PendingIntegrations.integrationIdOf(event);
+        LOG.warn("refused integration request {}: {} ({})", originalKey, refused.reasonCode(), refused.reason());
+        DeadLetter letter = DeadLetters.of(refused.reasonCode(), refused.reason(),
+                RequestIntakeProcessor.keyBytes(originalKey),
+                RequestIntakeProcessor.originalBytes(requestsTopic, requestSerializer, event), requestsTopic,
+                DeadLetters.sourcePartition(record.headers()), DeadLetters.sourceOffset(record.headers()),
+                record.headers(), record.timestamp(), now);
+        emit(new Effect.RefuseRequest(originalKey, letter));
+    }
+
+    private void rejectEmptyCallback(Record<String, ExternalIdInput> record, Instant now) {
+        LOG.warn("callback with key {} has no value; dead-lettered", ExternalIds.redact(record.key()));
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+        long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        DeadLetter letter = DeadLetters.of(DeadLetters.EMPTY_VALUE, "callback without a value",
+                RequestIntakeProcessor.keyBytes(record.key()), null, topic, partition, offset, record.headers(),
+                record.timestamp(), now);
+        emit(new Effect.RejectCallback(record.key(), letter));
+    }
+
+    private void emit(Effect effect) {
+        context.forward(new Record<>(effect.key(), effect, context.currentSystemTimeMs()));
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    private static String heldKey(CfnCallback callback) {
+        return callback.getExternalId() + "|" + callback.getRequestId();
+    }
+
+    /** Keys of the pending-expiry index: zero-padded expiry millis, then the external ID, so they sort by time. */
+    static final class ExpiryIndex {
+        private ExpiryIndex() {
+        }
+
+        static String key(Integration integration) {
+            String millis = Long.toString(Math.max(0, integration.getExpiresAt().toEpochMilli()));
+            return "0".repeat(Math.max(0, 15 - millis.length())) + millis + "|" + integration.getExternalId();
+        }
+
+        static long expiresAtMillis(String key) {
+            return Long.parseLong(key.substring(0, key.indexOf('|')));
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package dev.onboarding.processor;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.schemas.topics.Topic;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the processor's topology. Reading top to bottom follows the data:
+ * requests are checked and re-keyed by external ID; they meet the callbacks (keyed by external ID, same
+ * partition count) in the task that owns the external ID; a Create that passes claims its AWS account in
+ * the task that owns (tenant, account); the outcome comes back to finish the Create; answers, states and
+ * dead letters go to their topics; the integration topic is read back into the stores queried over HTTP.
+ */
+public final class OnboardingTopology {
+    /** Integration id -> external ID it was requested with (task of the integration id). */
+    public static final String INTEGRATION_IDS_STORE = "integration-ids";
+    /** External ID -> integration state (task of the external ID). */
+    public static final String INTEGRATIONS_BY_EXTERNAL_ID_STORE = "integrations-by-external-id";
+    /** Expiry-ordered index of pending integrations. */
+    public static final String PENDING_EXPIRY_STORE = "pending-expiry";
+    /** RequestId -> the answer decided for it, or the Create waiting for its account claim. */
+    public static final String REQUESTS_STORE = "requests";
+    /** Callbacks waiting for their request, stamped with when they started waiting. */
+    public static final String HELD_CALLBACKS_STORE = "held-callbacks";
+    /** (tenant, account) -> the integration holding it. */
+    public static final String ACCOUNT_CLAIMS_STORE = "account-claims";
+    /** Integration id -> state as the integrations topic holds it (wire-format bytes; interactive queries). */
+    public static final String INTEGRATIONS_BY_ID_STORE = "integrations-by-id";
+    /** Integration id -> tenant id, for every integration read back (so each is indexed once). */
+    public static final String INTEGRATION_TENANTS_STORE = "integration-tenants";
+    /** {@link TenantKeys} key -> integration id, beside {@link #INTEGRATIONS_BY_ID_STORE} (interactive queries). */
+    public static final String TENANT_INDEX_STORE = "tenant-index";
+
+    /** Repartition of request events by external ID. */
+    public static final String REQUESTS_BY_EXTERNAL_ID = "requests-by-external-id";
+    /** Repartition of claims and releases by (tenant, account). */
+    public static final String CLAIMS_BY_ACCOUNT = "claims-by-account";
+    /** Repartition of claim outcomes back by external ID. */
+    public static final String CLAIM_OUTCOMES_BY_EXTERNAL_ID = "claim-outcomes-by-external-id";
+    /** Repartition of releases decided when finishing a Create. */
+    public static final String RELEASES_BY_ACCOUNT = "releases-by-account";
+
+    private static final String[] EXTERNAL_ID_STORES = {INTEGRATIONS_BY_EXTERNAL_ID_STORE, PENDING_EXPIRY_STORE,
+        REQUESTS_STORE, HELD_CALLBACKS_STORE};
+
+    private OnboardingTopology() {
+    }
+
+    /** Streams properties the topology is built with (it reuses the integrations topic as its table's changelog). */
+    public static Properties buildProperties() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        return props;
+    }
+
+    /**
+     * The topology.
+     *
+     * @param catalog the shared topics with their serdes
+     * @param serdes serdes of internal topics and stores
+     * @param config processor settings
+     * @param partitions partition count of the callbacks topic: every repartition keyed by external ID uses it
+     *     too, so re-keyed requests and claim outcomes land in the task that owns their callbacks
+     */
+    public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
+            int partitions) {
+        StreamsBuilder builder = new StreamsBuilder();
+        addStores(builder, serdes);
+        Topic<String, IntegrationRequestEvent> requests = catalog.integrationRequests();
+        Topic<String, CfnCallback> callbacksTopic = catalog.cfnCallbacks();
+
+        // Requests, in the task of their integration id: refuse malformed ones and reused integration ids.
+        Map<String, KStream<String, Effect>> intake = builder
+                .stream(requests.name(), requests.consumed().withName("integration-requests"))
+                .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer()),
+                        Named.as("request-intake"), INTEGRATION_IDS_STORE)
+                .split(Named.as("intake-"))
+                .branch((k, e) -> e instanceof Effect.Route, Branched.as("routed"))
+                .defaultBranch(Branched.as("refused"));
+        deadLetterRequests(intake.get("intake-refused"), catalog, "intake");
+
+        // Re-key the valid ones by external ID, with the callbacks' partition count (co-partitioned).
+        KStream<String, ExternalIdInput> requestsByExternalId = intake.get("intake-routed")
+                .mapValues(e -> ((Effect.Route) e).event(), Named.as("intake-event"))
+                .repartition(Repartitioned.with(Serdes.String(), serdes.requestEvents())
+                        .withName(REQUESTS_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
+                .mapValues(event -> (ExternalIdInput) new ExternalIdInput.Request(event), Named.as("request-input"));
+
+        // Callbacks, keyed by external ID by the bridge.
+        KStream<String, ExternalIdInput> callbacks = builder
+                .stream(callbacksTopic.name(), callbacksTopic.consumed().withName("cfn-callbacks"))
+                .mapValues(callback -> (ExternalIdInput) new ExternalIdInput.Callback(callback),
+                        Named.as("callback-input"));
+
+        // Requests and callbacks meet the state of their external ID: answers, new states, account claims.
+        Map<String, KStream<String, Effect>> decisions = requestsByExternalId
+                .merge(callbacks, Named.as("external-id-inputs"))
+                .process(() -> new ExternalIdProcessor(config, true, requests.name(),
+                        requests.valueSerde().serializer()), Named.as("external-id-ledger"), EXTERNAL_ID_STORES)
+                .split(Named.as("ledger-"))
+                .branch((k, e) -> e instanceof Effect.Claim, Branched.as("claims"))
+                .defaultBranch(Branched.as("effects"));
+
+        // Claims and releases, decided in the task of (tenant, account): one AWS account per tenant.
+        KStream<String, ClaimOutcome> outcomes = decisions.get("ledger-claims")
+                .mapValues(e -> ((Effect.Claim) e).command(), Named.as("ledger-claim"))
+                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.commands())
+                        .withName(CLAIMS_BY_ACCOUNT).withNumberOfPartitions(partitions))
+                .process(AccountClaimProcessor::new, Named.as("account-claims"), ACCOUNT_CLAIMS_STORE)
+                .mapValues(e -> ((Effect.Outcome) e).outcome(), Named.as("claim-outcome"));
+
+        // Outcomes go back to the task of the external ID, which finishes the waiting Create.
+        Map<String, KStream<String, Effect>> finished = outcomes
+                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.outcomes())
+                        .withName(CLAIM_OUTCOMES_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
+                .mapValues(outcome -> (ExternalIdInput) new ExternalIdInput.Outcome(outcome),
+                        Named.as("outcome-input"))
+                .process(() -> new ExternalIdProcessor(config, false, requests.name(),
+                        requests.valueSerde().serializer()), Named.as("claim-finisher"), EXTERNAL_ID_STORES)
+                .split(Named.as("finisher-"))
+                .branch((k, e) -> e instanceof Effect.Claim, Branched.as("claims"))
+                .defaultBranch(Branched.as("effects"));
+
+        // A granted claim the finished Create cannot use goes back to the claims task (its own topic: no cycle).
+        finished.get("finisher-claims")
+                .mapValues(e -> ((Effect.Claim) e).command(), Named.as("finisher-claim"))
+                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.commands())
+                        .withName(RELEASES_BY_ACCOUNT).withNumberOfPartitions(partitions))
+                .process(AccountClaimProcessor::new, Named.as("account-releases"), ACCOUNT_CLAIMS_STORE);
+
+        // Answers, full states and dead letters to their topics.
+        Map<String, KStream<String, Effect>> effects = decisions.get("ledger-effects")
+                .merge(finished.get("finisher-effects"), Named.as("external-id-effects"))
+                .split(Named.as("effect-"))
+                .branch((k, e) -> e instanceof Effect.Respond, Branched.as("answers"))
+                .branch((k, e) -> e instanceof Effect.Publish, Branched.as("states"))
+                .branch((k, e) -> e instanceof Effect.RejectCallback, Branched.as("rejected-callbacks"))
+                .defaultBranch(Branched.as("refused-requests"));
+        effects.get("effect-answers")
+                .mapValues(e -> ((Effect.Respond) e).response(), Named.as("answer"))
+                .to(catalog.cfnResponses().name(), produced(catalog.cfnResponses(), "cfn-responses"));
+        effects.get("effect-states")
+                .mapValues(e -> ((Effect.Publish) e).integration(), Named.as("state"))
+                .to(catalog.integrations().name(), produced(catalog.integrations(), "integrations"));
+        effects.get("effect-rejected-callbacks")
+                .mapValues(e -> ((Effect.RejectCallback) e).deadLetter(), Named.as("rejected-callback"))
+                .to(catalog.cfnCallbacksDlq().name(), produced(catalog.cfnCallbacksDlq(), "cfn-callbacks-dlq"));
+        deadLetterRequests(effects.get("effect-refused-requests"), catalog, "ledger");
+
+        // Read the committed states back by integration id (the topic is the changelog), indexed by tenant. The
+        // store keeps the topic's bytes: they are decoded when queried, not on every state change.
+        Topic<String, Integration> integrations = catalog.integrations();
+        KTable<String, byte[]> byId = builder.table(integrations.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("integrations-read-back"),
+                Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(INTEGRATIONS_BY_ID_STORE)
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+        byId.toStream(Named.as("integration-changes"))
+                .process(() -> new TenantIndexer(integrations.name(), integrations.valueSerde().deserializer()),
+                        Named.as("tenant-indexer"), INTEGRATION_TENANTS_STORE, TENANT_INDEX_STORE);
+
+        return builder.build(buildProperties());
+    }
+
+    private static void deadLetterRequests(KStream<String, Effect> refused, TopicCatalog catalog, String from) {
+        refused.mapValues(e -> ((Effect.RefuseRequest) e).deadLetter(), Named.as(from + "-refused-request"))
+                .to(catalog.integrationRequestsDlq().name(),
+                        produced(catalog.integrationRequestsDlq(), from + "-integration-requests-dlq"));
+    }
+
+    private static <V> Produced<String, V> produced(Topic<String, V> topic, String name) {
+        return topic.produced().withName(name + "-sink");
+    }
+
+    private static void addStores(StreamsBuilder builder, ProcessorSerdes serdes) {
+        Serde<String> strings = Serdes.String();
+        builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
+        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, serdes.integrations()));
+        builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
+        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde(serdes.callbacks(), serdes.responses())));
+        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
+                Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
+        builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, ClaimSerdes.claims()));
+        builder.addStateStore(keyValue(TENANT_INDEX_STORE, strings));
+        builder.addStateStore(keyValue(INTEGRATION_TENANTS_STORE, strings));
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> keyValue(String name, Serde<V> values) {
+        // Changelogged (the default), so a lost instance's state is restored elsewhere.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    }
+}

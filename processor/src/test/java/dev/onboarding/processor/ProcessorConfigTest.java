@@ -1,0 +1,59 @@
+package dev.onboarding.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.onboarding.config.Settings;
+import dev.onboarding.config.SettingsException;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Parsing and checking of the processor.* keys. */
+class ProcessorConfigTest {
+    @Test
+    void defaultsMatchTheContract() {
+        ProcessorConfig config = ProcessorConfig.defaults();
+        assertThat(config.applicationId()).isEqualTo("onboarding-processor");
+        assertThat(config.callbackGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.decidedRetention()).isEqualTo(Duration.ofDays(15));
+        assertThat(config.standbyReplicas()).isEqualTo(1);
+        assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.httpPort()).isEqualTo(8090);
+    }
+
+    @Test
+    void keysOverrideDefaultsAndEnvironmentOverridesKeys() {
+        Settings settings = Settings.of(Map.of("processor.callback-grace", "5s", "processor.http.port", "0",
+                "processor.standby-replicas", "0"), Map.of("ONBOARDING_PROCESSOR_APPLICATION_ID", "from-env"));
+        ProcessorConfig config = ProcessorConfig.from(settings);
+        assertThat(config.callbackGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.httpPort()).isZero();
+        assertThat(config.standbyReplicas()).isZero();
+        assertThat(config.applicationId()).isEqualTo("from-env");
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("processor.decided-requests.retention",
+                "7d")))).isInstanceOf(SettingsException.class).hasMessageContaining(
+                        "processor.decided-requests.retention");
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("processor.http.port", "70000"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("processor.http.port");
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("processor.punctuation-interval", "0s"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("processor.punctuation-interval");
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("processor.application-id", "a b"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("processor.application-id");
+    }
+
+    @Test
+    void theTopologyDescriptionNamesEveryStoreAndRepartition() {
+        String description = ProcessorApp.describeTopology(Settings.of(Map.of()));
+        assertThat(description).contains(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE,
+                OnboardingTopology.REQUESTS_STORE, OnboardingTopology.HELD_CALLBACKS_STORE,
+                OnboardingTopology.ACCOUNT_CLAIMS_STORE, OnboardingTopology.INTEGRATIONS_BY_ID_STORE,
+                OnboardingTopology.REQUESTS_BY_EXTERNAL_ID, OnboardingTopology.CLAIMS_BY_ACCOUNT,
+                OnboardingTopology.CLAIM_OUTCOMES_BY_EXTERNAL_ID, "onboarding.cfn-callbacks",
+                "onboarding.cfn-responses");
+    }
+}

@@ -1,0 +1,148 @@
+package dev.onboarding.processor;
+
+import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
+import dev.onboarding.schemas.serde.SchemaRegistry;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The processor topology in a {@link TopologyTestDriver}, with typed input and output topics. */
+final class TopologyFixture implements AutoCloseable {
+    static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
+
+    final ProcessorConfig config;
+    final TopicCatalog catalog;
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, IntegrationRequestEvent> requests;
+    final TestInputTopic<String, CfnCallback> callbacks;
+    final TestInputTopic<byte[], byte[]> rawRequests;
+    final TestInputTopic<byte[], byte[]> rawCallbacks;
+    final TestOutputTopic<String, CfnResponse> responses;
+    final TestOutputTopic<String, Integration> integrations;
+    final TestOutputTopic<String, DeadLetter> requestsDlq;
+    final TestOutputTopic<String, DeadLetter> callbacksDlq;
+    private final String scope = "ttd-" + UUID.randomUUID();
+    private final Path stateDir;
+    private Instant now = START;
+
+    TopologyFixture() {
+        this(ProcessorConfig.defaults(), true);
+    }
+
+    /**
+     * A driver for {@code base}. The driver's exactly-once producer mock drops records the deserialization
+     * handler sends to a dead-letter queue (it clears uncommitted sends before the task commits); tests of
+     * that path use at-least-once here and the broker test covers it under exactly-once.
+     */
+    TopologyFixture(ProcessorConfig base, boolean exactlyOnce) {
+        try {
+            stateDir = Files.createTempDirectory("processor-ttd-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.config = base.withApplication("ttd-processor", stateDir);
+        SchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
+        this.catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
+        Properties props = ProcessorApp.streamsProperties(config, KafkaSettings.of("ttd:9092"),
+                DeadLetterRoutes.of(catalog), Optional.empty());
+        if (!exactlyOnce) {
+            props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        }
+        this.driver = new TopologyTestDriver(OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config,
+                6), props, START);
+        StringSerializer keys = new StringSerializer();
+        StringDeserializer keysOut = new StringDeserializer();
+        requests = driver.createInputTopic(catalog.integrationRequests().name(), keys,
+                catalog.integrationRequests().valueSerde().serializer());
+        callbacks = driver.createInputTopic(catalog.cfnCallbacks().name(), keys,
+                catalog.cfnCallbacks().valueSerde().serializer());
+        rawRequests = driver.createInputTopic(catalog.integrationRequests().name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        rawCallbacks = driver.createInputTopic(catalog.cfnCallbacks().name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        responses = driver.createOutputTopic(catalog.cfnResponses().name(), keysOut,
+                catalog.cfnResponses().valueSerde().deserializer());
+        integrations = driver.createOutputTopic(catalog.integrations().name(), keysOut,
+                catalog.integrations().valueSerde().deserializer());
+        requestsDlq = driver.createOutputTopic(catalog.integrationRequestsDlq().name(), keysOut,
+                catalog.integrationRequestsDlq().valueSerde().deserializer());
+        callbacksDlq = driver.createOutputTopic(catalog.cfnCallbacksDlq().name(), keysOut,
+                catalog.cfnCallbacksDlq().valueSerde().deserializer());
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    /** Moves the wall clock (runs due punctuations). */
+    void advance(Duration duration) {
+        now = now.plus(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    void request(IntegrationRequestEvent event) {
+        requests.pipeInput(PendingIntegrations.integrationIdOf(event), event, now);
+    }
+
+    void callback(CfnCallback callback) {
+        callbacks.pipeInput(callback.getExternalId(), callback, now);
+    }
+
+    /** Requests a pending integration (24 h TTL) and returns its state as published. */
+    Integration pending(String integrationId, String tenant, String externalId) {
+        request(TestData.requested(integrationId, tenant, externalId, now, Duration.ofHours(24)));
+        return integrations.readValue();
+    }
+
+    /** Pipes a callback and returns the one answer it produced. */
+    CfnResponse answer(CfnCallback callback) {
+        callback(callback);
+        return responses.readValue();
+    }
+
+    List<CfnResponse> allResponses() {
+        return responses.readValuesToList();
+    }
+
+    List<Integration> allStates() {
+        return integrations.readValuesToList();
+    }
+
+    <V> KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        InMemorySchemaRegistry.drop(scope);
+        try (var files = Files.walk(stateDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Best effort: a leftover temp dir does not matter.
+        }
+    }
+}
