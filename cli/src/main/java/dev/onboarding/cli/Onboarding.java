@@ -13,9 +13,19 @@ import picocli.CommandLine.Command;
         description = "Onboards customers' AWS accounts through CloudFormation, SNS/SQS and Kafka.",
         subcommands = {
                 VersionCommand.class,
+                RunAppCommand.Bridge.class,
+                RunAppCommand.Processor.class,
+                RunAppCommand.Scheduler.class,
+                RunAppCommand.All.class,
                 LocalCommand.class,
                 TopicsCommand.class,
                 TemplateCommand.class,
+                TopologyCommand.class,
+                DlqCommand.class,
+                RequestCommand.class,
+                SimulateCommand.class,
+                StatusCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Onboarding implements Runnable {

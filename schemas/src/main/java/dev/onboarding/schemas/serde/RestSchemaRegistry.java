@@ -57,8 +57,23 @@ public final class RestSchemaRegistry implements SchemaRegistry {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
-                "register a schema under subject " + subject);
+        JsonNode answer;
+        try {
+            answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
+                    "register a schema under subject " + subject);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 409) {
+                throw e;
+            }
+            // Apicurio answers 409 to the loser of two concurrent first registrations of a subject, although the
+            // schema is then there: look it up. An incompatible schema (Confluent's 409) is not found: the 409 stands.
+            try {
+                return idOf(subject, schema);
+            } catch (SchemaRegistryException notThere) {
+                e.addSuppressed(notThere);
+                throw e;
+            }
+        }
         int id = requireId(answer, subject);
         remember(subject, schema, id);
         return id;

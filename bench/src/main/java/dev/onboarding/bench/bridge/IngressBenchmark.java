@@ -1,0 +1,398 @@
+package dev.onboarding.bench.bridge;
+
+import ch.qos.logback.classic.Level;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onboarding.bridge.ingress.BridgeIngress;
+import dev.onboarding.config.Settings;
+import dev.onboarding.embedded.EmbeddedKafka;
+import dev.onboarding.embedded.EmbeddedSqs;
+import dev.onboarding.embedded.StsStandIn;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Messages per second the bridge ingress moves from a local ElasticMQ queue to Kafka, against the raw
+ * SQS ceiling measured in the same run with the broker up: the same number of poller threads doing
+ * only receive (10, with the same attributes) + deleteBatch. Every message is an SNS-enveloped Create
+ * of about 1.5 KB from its own account, so each one goes through parsing, validation, a role
+ * verification on the STS stand-in (which trusts every role, answering at once), Avro serialization
+ * and an acks=all idempotent produce before its batched delete.
+ *
+ * <p>Arguments (all optional): {@code messages=50000 pollers=1,2,4 warmup=10000
+ * out=bench/results-bridge-ingress.md}.
+ */
+public final class IngressBenchmark {
+    private static final String REGION = "eu-west-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration RUN_LIMIT = Duration.ofMinutes(10);
+
+    private final EmbeddedKafka kafka;
+    private final EmbeddedSqs sqs;
+    private final StsStandIn sts;
+    private final SqsClient client;
+    private final int stsConcurrency;
+
+    private IngressBenchmark(EmbeddedKafka kafka, EmbeddedSqs sqs, StsStandIn sts, int stsConcurrency) {
+        this.stsConcurrency = stsConcurrency;
+        this.kafka = kafka;
+        this.sqs = sqs;
+        this.sts = sts;
+        this.client = sqsClient(sqs, 8);
+    }
+
+    /** Runs the benchmark; see the class comment for the arguments. */
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>(Map.of("messages", "50000", "pollers", "1,2,4",
+                "warmup", "10000", "out", "bench/results-bridge-ingress.md", "requests", "Create,Delete", "sts-concurrency", "16"));
+        for (String arg : args) {
+            String[] kv = arg.split("=", 2);
+            options.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(Level.WARN);
+        int messages = Integer.parseInt(options.get("messages"));
+        int warmup = Integer.parseInt(options.get("warmup"));
+        List<Integer> pollerCounts = new ArrayList<>();
+        for (String p : options.get("pollers").split(",")) {
+            pollerCounts.add(Integer.parseInt(p.trim()));
+        }
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                EmbeddedSqs sqs = EmbeddedSqs.start(REGION, "000000000000");
+                StsStandIn sts = StsStandIn.start()) {
+            IngressBenchmark bench = new IngressBenchmark(kafka, sqs, sts,
+                    Integer.parseInt(options.get("sts-concurrency")));
+            List<String> types = List.of(options.get("requests").split(","));
+            Map<String, List<String>> bodies = new HashMap<>();
+            for (String type : types) {
+                bodies.put(type, bench.bodies(Math.max(messages, warmup), type.trim()));
+            }
+            List<String> first = bodies.get(types.get(0));
+            double averageSize = first.stream().mapToInt(b -> b.getBytes(StandardCharsets.UTF_8).length).average()
+                    .orElse(0);
+            System.out.printf(Locale.ROOT, "%d SNS-enveloped %ss, %.0f bytes on average%n", first.size(),
+                    types.get(0), averageSize);
+
+            // JIT warm-up of every path (the first cold pass is several times slower), not reported.
+            bench.ceiling(first.subList(0, warmup), 2);
+            for (String type : types) {
+                bench.bridge(bodies.get(type).subList(0, warmup), 2);
+            }
+            double stsCeiling = bench.stsCeiling(Math.max(1000, messages / 10), bench.stsConcurrency);
+            System.out.printf(Locale.ROOT, "STS stand-in alone: %.0f AssumeRole calls/s (%d threads)%n", stsCeiling,
+                    bench.stsConcurrency);
+
+            List<String> rows = new ArrayList<>();
+            for (int pollers : pollerCounts) {
+                double ceiling = bench.ceiling(first.subList(0, messages), pollers);
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %,.0f |", pollers, ceiling));
+                for (String type : types) {
+                    double bridge = bench.bridge(bodies.get(type).subList(0, messages), pollers);
+                    row.append(String.format(Locale.ROOT, " %,.0f | %.2f |", bridge, bridge / ceiling));
+                    System.out.printf(Locale.ROOT, "pollers=%d ceiling=%.0f msg/s bridge(%s)=%.0f msg/s ratio=%.2f%n",
+                            pollers, ceiling, type, bridge, bridge / ceiling);
+                }
+                rows.add(row.toString());
+            }
+            bench.client.close();
+            String report = report(messages, averageSize, types, rows, stsCeiling, bench.stsConcurrency,
+                    String.join(" ", args));
+            System.out.println();
+            System.out.println(report);
+            if (!options.get("out").isBlank()) {
+                Path out = Path.of(options.get("out"));
+                Files.writeString(out, report);
+                System.out.println("written to " + out.toAbsolutePath());
+            }
+        }
+    }
+
+    /** The raw ceiling: {@code pollers} threads doing receive + deleteBatch until the queue is drained. */
+    private double ceiling(List<String> bodies, int pollers) throws Exception {
+        String queue = fill("ceiling", bodies);
+        int total = bodies.size();
+        AtomicInteger deleted = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(pollers);
+        try (SqsClient sqsClient = sqsClient(sqs, pollers + 1)) {
+            long start = System.nanoTime();
+            long limit = start + RUN_LIMIT.toNanos();
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < pollers; i++) {
+                running.add(threads.submit(() -> {
+                    while (deleted.get() < total && System.nanoTime() < limit) {
+                        List<Message> batch = sqsClient.receiveMessage(b -> b.queueUrl(queue)
+                                .maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(60)
+                                .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                                        MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
+                        if (batch.isEmpty()) {
+                            continue;
+                        }
+                        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+                        for (int j = 0; j < batch.size(); j++) {
+                            entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(j))
+                                    .receiptHandle(batch.get(j).receiptHandle()).build());
+                        }
+                        deleted.addAndGet(sqsClient.deleteMessageBatch(b -> b.queueUrl(queue).entries(entries))
+                                .successful().size());
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+            long took = System.nanoTime() - start;
+            if (deleted.get() < total) {
+                throw new IllegalStateException("ceiling run did not finish: " + deleted.get() + "/" + total);
+            }
+            return total / (took / 1e9);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** The bridge ingress with {@code pollers} pollers, from start until every message is produced and deleted. */
+    private double bridge(List<String> bodies, int pollers) throws Exception {
+        String queue = fill("bridge", bodies);
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+        kafka.createTopic(prefix + ".cfn-callbacks", 6);
+        kafka.createTopic(prefix + ".cfn-responses", 1);
+        kafka.createTopic(prefix + ".cfn-callbacks.dlq", 1);
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bridge.queues", REGION + "=" + queue);
+        settings.put("bridge.sqs.endpoint." + REGION, sqs.endpoint().toString());
+        settings.put("bridge.pollers-per-queue", String.valueOf(pollers));
+        settings.put("bridge.aws.access-key-id", "bench");
+        settings.put("bridge.aws.secret-access-key", "bench");
+        settings.put("bridge.sts.endpoint", sts.endpoint().toString());
+        // The benchmark measures the pipeline, not the provider's STS budget: lift the rate limits.
+        settings.put("bridge.verification.rate", "1000000");
+        settings.put("bridge.verification.rate-per-account", "1000");
+        settings.put("bridge.verification.max-concurrency", String.valueOf(stsConcurrency));
+        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        settings.put("schema.registry.url", "mock://" + prefix);
+        settings.put("topics.cfn-callbacks.name", prefix + ".cfn-callbacks");
+        settings.put("topics.cfn-responses.name", prefix + ".cfn-responses");
+        settings.put("topics.cfn-callbacks-dlq.name", prefix + ".cfn-callbacks.dlq");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        int total = bodies.size();
+        BridgeIngress ingress = BridgeIngress.from(Settings.of(settings), meters);
+        long start = System.nanoTime();
+        long took;
+        try {
+            ingress.start();
+            long limit = start + RUN_LIMIT.toNanos();
+            while (count(meters, "bridge.ingress.deleted") < total && System.nanoTime() < limit) {
+                Thread.sleep(5);
+            }
+            took = System.nanoTime() - start;
+        } finally {
+            ingress.close();
+        }
+        double produced = count(meters, "bridge.ingress.produced");
+        double verified = meters.find("bridge.ingress.verifications").tag("outcome", "VERIFIED").counters().stream()
+                .mapToDouble(Counter::count).sum();
+        boolean creates = bodies.get(0).contains("\\\"RequestType\\\":\\\"Create\\\"");
+        if (count(meters, "bridge.ingress.deleted") < total || produced < total || (creates && verified < total)) {
+            throw new IllegalStateException("bridge run did not finish: deleted=" + count(meters,
+                    "bridge.ingress.deleted") + " produced=" + produced + " verified=" + verified + "/" + total);
+        }
+        return total / (took / 1e9);
+    }
+
+    /** What the STS stand-in answers alone: {@code threads} threads calling AssumeRole on trusted roles. */
+    private double stsCeiling(int calls, int threads) throws Exception {
+        String account = "123456789012";
+        for (int i = 0; i < 100; i++) {
+            sts.trust("arn:aws:iam::" + account + ":role/Bench" + i, "onb-bench-" + i);
+        }
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (StsClient stsClient = StsClient.builder()
+                .endpointOverride(sts.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads + 2))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+            long start = System.nanoTime();
+            List<Future<?>> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                running.add(pool.submit(() -> {
+                    for (int i = done.getAndIncrement(); i < calls; i = done.getAndIncrement()) {
+                        int role = i % 100;
+                        stsClient.assumeRole(b -> b.roleArn("arn:aws:iam::" + account + ":role/Bench" + role)
+                                .externalId("onb-bench-" + role).roleSessionName("bench").durationSeconds(900));
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+            return calls / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static double count(SimpleMeterRegistry meters, String name) {
+        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** A fresh queue holding {@code bodies}, sent in batches of ten from four threads. */
+    private String fill(String name, List<String> bodies) throws Exception {
+        String queue = sqs.createQueue(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> sent = new ArrayList<>();
+            for (int from = 0; from < bodies.size(); from += 10) {
+                List<String> chunk = bodies.subList(from, Math.min(bodies.size(), from + 10));
+                sent.add(senders.submit(() -> {
+                    List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        entries.add(SendMessageBatchRequestEntry.builder().id(String.valueOf(i))
+                                .messageBody(chunk.get(i)).build());
+                    }
+                    client.sendMessageBatch(b -> b.queueUrl(queue).entries(entries));
+                }));
+            }
+            for (Future<?> f : sent) {
+                f.get();
+            }
+        } finally {
+            senders.shutdown();
+        }
+        return queue;
+    }
+
+    /** SNS-enveloped Creates of about 1.5 KB, each from its own account, every role trusted by the STS stand-in. */
+    private List<String> bodies(int count, String requestType) {
+        List<String> bodies = new ArrayList<>(count);
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int i = 0; i < count; i++) {
+            String account = String.valueOf(100_000_000_000L + random.nextLong(899_999_999_999L));
+            String externalId = "onb-" + Long.toString(random.nextLong(Long.MAX_VALUE), 32) + "x".repeat(20);
+            String requestId = UUID.randomUUID().toString();
+            String stackId = "arn:aws:cloudformation:" + REGION + ":" + account + ":stack/customer-onboarding/"
+                    + UUID.randomUUID();
+            String topicArn = "arn:aws:sns:" + REGION + ":999999999999:onboarding-callbacks";
+            ObjectNode request = JSON.createObjectNode();
+            request.put("RequestType", requestType);
+            if (!requestType.equals("Create")) {
+                request.put("PhysicalResourceId", "integration-" + i);
+            }
+            request.put("ServiceToken", topicArn);
+            request.put("ResponseURL", "https://cloudformation-custom-resource-response-euwest1.s3.eu-west-1."
+                    + "amazonaws.com/" + stackId.replace(":", "%3A").replace("/", "%2F") + "%7CNotify%7C" + requestId
+                    + "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=20260101T000000Z&X-Amz-Expires=7200"
+                    + "&X-Amz-Signature=" + "0f".repeat(32));
+            request.put("StackId", stackId);
+            request.put("RequestId", requestId);
+            request.put("LogicalResourceId", "ProviderIntegrationNotification");
+            request.put("ResourceType", "Custom::ProviderAWSIntegrationNotification");
+            ObjectNode properties = request.putObject("ResourceProperties");
+            properties.put("ServiceToken", topicArn);
+            properties.put("ExternalID", externalId);
+            properties.put("RoleName", "ProviderReadOnly");
+            ObjectNode envelope = JSON.createObjectNode();
+            envelope.put("Type", "Notification");
+            envelope.put("MessageId", UUID.randomUUID().toString());
+            envelope.put("TopicArn", topicArn);
+            envelope.put("Subject", "AWS CloudFormation custom resource request");
+            envelope.put("Message", request.toString());
+            envelope.put("Timestamp", Instant.now().toString());
+            envelope.put("SignatureVersion", "1");
+            envelope.put("Signature", "b".repeat(42) + "==");
+            envelope.put("SigningCertURL", "https://sns." + REGION
+                    + ".amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem");
+            envelope.put("UnsubscribeURL", "https://sns." + REGION + ".amazonaws.com/?Action=Unsubscribe"
+                    + "&SubscriptionArn=" + topicArn + ":1");
+            bodies.add(envelope.toString());
+            sts.trust("arn:aws:iam::" + account + ":role/ProviderReadOnly", externalId);
+        }
+        return bodies;
+    }
+
+    private static SqsClient sqsClient(EmbeddedSqs sqs, int connections) {
+        return SqsClient.builder()
+                .endpointOverride(sqs.endpoint())
+                .region(Region.of(sqs.region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
+                .build();
+    }
+
+    private static String report(int messages, double averageSize, List<String> types, List<String> rows,
+            double stsCeiling, int stsConcurrency, String args) {
+        Runtime rt = Runtime.getRuntime();
+        String cpu = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (Exception e) {
+            // not Linux
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("## Bridge ingress: SQS to Kafka\n\n");
+        md.append(String.format(Locale.ROOT, "%,d SNS-enveloped requests per run (%.0f bytes on average, each from "
+                + "its own account) moved from a local ElasticMQ queue to `onboarding.cfn-callbacks` (6 partitions, "
+                + "acks=all, idempotent producer) and deleted from SQS in batches after Kafka acknowledged them. "
+                + "Every Create is verified with AssumeRole on the STS stand-in (which trusts every role and answers "
+                + "at once); a Delete needs no verification, so its column is the pipeline without STS. The ceiling "
+                + "is measured in the same run with the broker up: the same number of threads doing only "
+                + "`ReceiveMessage` (10, same attributes) + `DeleteMessageBatch`. Figures are after a JIT warm-up "
+                + "pass of every path.%n%n", messages, averageSize));
+        StringBuilder header = new StringBuilder("| Pollers | SQS ceiling (msg/s) |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (String type : types) {
+            header.append(" Bridge, ").append(type).append("s (msg/s) | Ratio |");
+            rule.append("---|---|");
+        }
+        md.append(header).append('\n').append(rule).append('\n');
+        rows.forEach(r -> md.append(r).append('\n'));
+        md.append(String.format(Locale.ROOT, "%nThe STS stand-in alone, same run, %d client threads (the bridge's "
+                + "`bridge.verification.max-concurrency`): %,.0f AssumeRole "
+                + "calls/s. Each Create costs one such call (a SigV4-signed HTTP round trip) where the ceiling spends "
+                + "two SQS calls per ten messages.%n", stsConcurrency, stsCeiling));
+        md.append(String.format(Locale.ROOT, "%nMachine: %d cores (%s), %d MB max heap, %s %s, %s %s. "
+                        + "Broker, ElasticMQ, the STS stand-in and the bridge share the one JVM and its cores.%n%n",
+                rt.availableProcessors(), cpu, rt.maxMemory() / (1024 * 1024), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.version")));
+        md.append("Command:\n\n```\nmvn -B -o -q install -pl schemas,embedded,bridge -Dmaven.test.skip=true\n"
+                + "mvn -B -o -q package -pl bench -Dmaven.test.skip=true\n"
+                + "java " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                        .filter(a -> a.startsWith("-X")).toList())
+                + " -cp bench/target/onboarding-bench.jar dev.onboarding.bench.bridge.IngressBenchmark"
+                + (args.isBlank() ? "" : " " + args) + "\n```\n");
+        return md.toString();
+    }
+}

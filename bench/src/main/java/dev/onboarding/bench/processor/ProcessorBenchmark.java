@@ -1,0 +1,430 @@
+package dev.onboarding.bench.processor;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.config.Settings;
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.RequestType;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.embedded.EmbeddedKafka;
+import dev.onboarding.processor.DeadLetterRoutes;
+import dev.onboarding.processor.ProcessorApp;
+import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.runtime.Service;
+import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
+import dev.onboarding.schemas.serde.SchemaRegistry;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicCreator;
+import dev.onboarding.schemas.topics.TopicDefinition;
+import dev.onboarding.schemas.topics.TopicSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processor's figures on one embedded broker, each measured for the processor and, in the same run,
+ * for a {@link PassThroughTopology} (same topics, serdes, exactly-once and repartition hops, no rules):
+ * <ul>
+ * <li>sustained Creates per second, each a full decision (claim round trip, CONNECTED state, SUCCESS);</li>
+ * <li>p50/p99 latency from a callback's append (broker {@code LogAppendTime}) to its answer being visible to
+ * a {@code read_committed} consumer, at a steady rate.</li>
+ * </ul>
+ * Arguments, {@code key=value}: {@code callbacks=20000 rate=200 seconds=30 partitions=6 threads=1
+ * commit=100 rounds=2}, and {@code only=processor} or {@code only=pass-through} to measure one app (no ratio).
+ * The two apps run alternately, {@code rounds} times each, and the best round of each is compared: on a
+ * shared machine, background load otherwise decides the ratio. Targets: throughput at least 0.5x the pass-through, p99 under 1 s.
+ */
+public final class ProcessorBenchmark {
+    private static final Duration WAIT = Duration.ofMinutes(5);
+
+    private final EmbeddedKafka kafka;
+    private final SchemaRegistry registry = InMemorySchemaRegistry.scope("bench-processor");
+    private final int partitions;
+    private final int threads;
+    private final int commitMs;
+
+    private ProcessorBenchmark(EmbeddedKafka kafka, int partitions, int threads, int commitMs) {
+        this.kafka = kafka;
+        this.partitions = partitions;
+        this.threads = threads;
+        this.commitMs = commitMs;
+    }
+
+    /** Runs the benchmark and prints its figures. */
+    public static void main(String[] args) throws Exception {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
+        ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
+        ((Logger) LoggerFactory.getLogger("kafka")).setLevel(Level.ERROR);
+        Map<String, String> options = new HashMap<>();
+        Arrays.stream(args).filter(a -> a.contains("=")).forEach(a -> options.put(a.substring(0, a.indexOf('=')),
+                a.substring(a.indexOf('=') + 1)));
+        int callbacks = Integer.parseInt(options.getOrDefault("callbacks", "20000"));
+        int rate = Integer.parseInt(options.getOrDefault("rate", "200"));
+        int seconds = Integer.parseInt(options.getOrDefault("seconds", "30"));
+        int partitions = Integer.parseInt(options.getOrDefault("partitions", "6"));
+        int threads = Integer.parseInt(options.getOrDefault("threads", "1"));
+        int commitMs = Integer.parseInt(options.getOrDefault("commit", "100"));
+        int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
+        System.out.printf(Locale.ROOT, "processor benchmark: %d cores (load average %.1f), max heap %d MB, %d "
+                + "partitions, %d stream thread(s), commit interval %d ms, exactly_once_v2%n",
+                Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.getRuntime().maxMemory() >> 20,
+                partitions, threads, commitMs);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            ProcessorBenchmark bench = new ProcessorBenchmark(kafka, partitions, threads, commitMs);
+            String only = options.getOrDefault("only", "");
+            List<Figures> processor = new ArrayList<>();
+            List<Figures> ceiling = new ArrayList<>();
+            // Alternate the two apps so that background load on a shared machine hits both alike.
+            for (int round = 1; round <= rounds; round++) {
+                System.out.printf(Locale.ROOT, "round %d of %d%n", round, rounds);
+                if (!only.equals("pass-through")) {
+                    processor.add(bench.measure("processor", callbacks, rate, seconds, true));
+                }
+                if (!only.equals("processor")) {
+                    ceiling.add(bench.measure("pass-through", callbacks, rate, seconds, false));
+                }
+            }
+            if (processor.isEmpty() || ceiling.isEmpty()) {
+                return;
+            }
+            Figures p = best(processor);
+            Figures c = best(ceiling);
+            System.out.printf(Locale.ROOT, "  RESULT throughput (best of %d): processor %,.0f callbacks/s = %.2fx the"
+                    + " pass-through (%,.0f/s); target >= 0.5x%n", rounds, p.perSecond(), p.perSecond() / c.perSecond(),
+                    c.perSecond());
+            System.out.printf(Locale.ROOT, "  RESULT latency at %d/s (best of %d): processor p50 %d ms, p99 %d ms"
+                    + " (pass-through p50 %d ms, p99 %d ms); target p99 < 1000 ms%n", rate, rounds, p.p50(), p.p99(),
+                    c.p50(), c.p99());
+        }
+    }
+
+    /** The best throughput and the best latency figures among rounds. */
+    private static Figures best(List<Figures> rounds) {
+        Figures fastest = rounds.stream().max(java.util.Comparator.comparingDouble(Figures::perSecond)).orElseThrow();
+        Figures steadiest = rounds.stream().min(java.util.Comparator.comparingLong(Figures::p99)).orElseThrow();
+        return new Figures(fastest.perSecond(), steadiest.p50(), steadiest.p99(), steadiest.max());
+    }
+
+    /** Throughput and latency of one app. */
+    record Figures(double perSecond, long p50, long p99, long max) {
+    }
+
+    private Figures measure(String name, int callbacks, int rate, int seconds, boolean isProcessor)
+            throws Exception {
+        String prefix = name + "-" + Long.toHexString(System.nanoTime());
+        Map<String, String> keys = new LinkedHashMap<>();
+        keys.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        keys.put("schema.registry.url", "mock://bench-processor");
+        keys.put("topics.partitions", Integer.toString(partitions));
+        for (TopicDefinition def : TopicDefinition.values()) {
+            keys.put("topics." + def.id() + ".name", prefix + "." + def.defaultName());
+        }
+        Path stateDir = Files.createTempDirectory("bench-processor-");
+        keys.put("processor.application-id", prefix);
+        keys.put("processor.state-dir", stateDir.toString());
+        keys.put("processor.standby-replicas", "0");
+        keys.put("processor.stream-threads", Integer.toString(threads));
+        keys.put("processor.commit-interval", commitMs + "ms");
+        keys.put("processor.http.bind-address", "127.0.0.1");
+        keys.put("processor.http.port", "0");
+        Settings settings = Settings.of(keys);
+        TopicSettings topics = TopicSettings.from(settings);
+        TopicCatalog catalog = TopicCatalog.create(topics, registry, true);
+        createTopics(topics, catalog.cfnCallbacks().name());
+
+        int total = callbacks + rate * seconds;
+        List<String> externalIds = new ArrayList<>(total);
+        ExternalIds minter = new ExternalIds();
+        for (int n = 0; n < total; n++) {
+            externalIds.add(minter.mint());
+        }
+        try (Inputs inputs = new Inputs(catalog);
+                Answers answers = new Answers(catalog.cfnResponses().name());
+                Service app = isProcessor ? ProcessorApp.from(settings)
+                        : new PassThroughApp(settings, catalog)) {
+            app.start();
+            awaitTrue(app::isReady, "the " + name + " to run");
+            if (isProcessor) {
+                // Every callback needs its pending integration: register them all first.
+                try (Answers states = new Answers(catalog.integrations().name())) {
+                    for (int n = 0; n < total; n++) {
+                        inputs.request(n, externalIds.get(n));
+                    }
+                    inputs.flush();
+                    awaitTrue(() -> states.count() >= total, total + " pending integrations");
+                }
+            }
+            // Throughput: a backlog of Creates, from the first send to the last answer.
+            long start = System.nanoTime();
+            for (int n = 0; n < callbacks; n++) {
+                inputs.create(n, externalIds.get(n));
+            }
+            inputs.flush();
+            awaitTrue(() -> answers.count() >= callbacks, callbacks + " answers");
+            double perSecond = callbacks / ((answers.lastArrivalNanos() - start) / 1e9);
+            System.out.printf(Locale.ROOT, "  %s: %,d callbacks in %.1f s = %,.0f callbacks/s%n", name, callbacks,
+                    (answers.lastArrivalNanos() - start) / 1e9, perSecond);
+
+            // Latency: a steady rate, from each callback's append to its committed answer.
+            long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+            long next = System.nanoTime();
+            for (int n = callbacks; n < total; n++) {
+                LockSupport.parkNanos(next - System.nanoTime());
+                next += intervalNanos;
+                inputs.create(n, externalIds.get(n));
+            }
+            inputs.flush();
+            awaitTrue(() -> answers.count() >= total, total + " answers");
+            List<Long> latencies = new ArrayList<>();
+            for (int n = callbacks; n < total; n++) {
+                String requestId = "req-" + n;
+                latencies.add(answers.arrivalMillis(requestId) - inputs.appendMillis(requestId));
+            }
+            latencies.sort(Long::compare);
+            Figures figures = new Figures(perSecond, percentile(latencies, 50), percentile(latencies, 99),
+                    latencies.get(latencies.size() - 1));
+            System.out.printf(Locale.ROOT, "  %s at %d/s for %d s: p50 %d ms, p99 %d ms, max %d ms (load average"
+                    + " %.1f)%n", name, rate, seconds, figures.p50(), figures.p99(), figures.max(), loadAverage());
+            return figures;
+        } finally {
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private void createTopics(TopicSettings topics, String callbacksTopic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            new TopicCreator(admin, 60_000).createAll(topics);
+            // The broker stamps each callback when it appends it: latency starts there.
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, callbacksTopic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(
+                    TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"), AlterConfigOp.OpType.SET))))
+                    .all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long percentile(List<Long> sorted, int p) {
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1)));
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+    }
+
+    static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A leftover temp dir does not change the figures.
+        }
+    }
+
+    /** Feeds requests and Creates, remembering when the broker appended each Create. */
+    private final class Inputs implements AutoCloseable {
+        private final TopicCatalog catalog;
+        private final KafkaProducer<String, byte[]> producer;
+        private final Map<String, Long> appended = new ConcurrentHashMap<>();
+        private final Instant now = Instant.now();
+
+        Inputs(TopicCatalog catalog) {
+            this.catalog = catalog;
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        }
+
+        void request(int n, String externalId) {
+            String topic = catalog.integrationRequests().name();
+            IntegrationRequestEvent event = new IntegrationRequestEvent(IntegrationRequested.newBuilder()
+                    .setIntegrationId("int-" + n).setTenantId("tenant-" + n).setExternalId(externalId)
+                    .setRoleName("ProviderReadOnly").setName("bench").setRequestedAt(now)
+                    .setExpiresAt(now.plus(Duration.ofHours(24))).build());
+            producer.send(new ProducerRecord<>(topic, "int-" + n, catalog.integrationRequests().valueSerde()
+                    .serializer().serialize(topic, event)));
+        }
+
+        void create(int n, String externalId) {
+            String account = String.format("%012d", n);
+            String requestId = "req-" + n;
+            CfnCallback callback = CfnCallback.newBuilder()
+                    .setRequestType(RequestType.CREATE).setRequestId(requestId)
+                    .setStackId("arn:aws:cloudformation:eu-west-1:" + account + ":stack/onboarding/" + n)
+                    .setAccountId(account).setRegion("eu-west-1").setLogicalResourceId("ProviderIntegration")
+                    .setResourceType("Custom::ProviderAWSIntegrationNotification").setExternalId(externalId)
+                    .setRoleName("ProviderReadOnly").setRoleArn("arn:aws:iam::" + account + ":role/ProviderReadOnly")
+                    .setResponseUrl("https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/"
+                            + requestId + "?X-Amz-Signature=0123456789abcdef")
+                    .setSourceQueueRegion("eu-west-1").setSentAt(Instant.now()).setReceivedAt(Instant.now())
+                    .setRoleVerification(RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.VERIFIED)
+                            .setAttempts(1).build())
+                    .build();
+            String topic = catalog.cfnCallbacks().name();
+            producer.send(new ProducerRecord<>(topic, externalId, catalog.cfnCallbacks().valueSerde().serializer()
+                    .serialize(topic, callback)), (metadata, error) -> {
+                        if (error == null) {
+                            appended.put(requestId, metadata.timestamp());
+                        }
+                    });
+        }
+
+        void flush() {
+            producer.flush();
+        }
+
+        long appendMillis(String requestId) {
+            Long at = appended.get(requestId);
+            if (at == null) {
+                throw new IllegalStateException("no append time for " + requestId);
+            }
+            return at;
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+
+    /** Counts the committed records of a topic by key, on its own thread, noting when each key first arrived. */
+    private final class Answers implements AutoCloseable {
+        private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread poller;
+        private volatile long lastArrivalNanos;
+
+        Answers(String topic) {
+            Properties p = new Properties();
+            p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
+            KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            List<TopicPartition> all = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            poller = new Thread(() -> {
+                try (consumer) {
+                    while (running.get()) {
+                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                            long nanos = System.nanoTime();
+                            if (arrivals.putIfAbsent(r.key(), System.currentTimeMillis()) == null) {
+                                lastArrivalNanos = nanos;
+                            }
+                        }
+                    }
+                }
+            }, "bench-answers-" + topic);
+            poller.setDaemon(true);
+            poller.start();
+        }
+
+        int count() {
+            return arrivals.size();
+        }
+
+        long lastArrivalNanos() {
+            return lastArrivalNanos;
+        }
+
+        long arrivalMillis(String key) {
+            return arrivals.get(key);
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            try {
+                poller.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The pass-through topology as a service, with the processor's Streams settings. */
+    private final class PassThroughApp implements Service {
+        private final KafkaStreams streams;
+
+        PassThroughApp(Settings settings, TopicCatalog catalog) {
+            ProcessorConfig config = ProcessorConfig.from(settings);
+            Properties props = ProcessorApp.streamsProperties(config, KafkaSettings.from(settings),
+                    DeadLetterRoutes.of(catalog), Optional.empty());
+            streams = new KafkaStreams(PassThroughTopology.build(catalog, registry, partitions), props);
+        }
+
+        @Override
+        public String name() {
+            return "pass-through";
+        }
+
+        @Override
+        public void start() {
+            streams.start();
+        }
+
+        @Override
+        public boolean isReady() {
+            return streams.state() == KafkaStreams.State.RUNNING;
+        }
+
+        @Override
+        public void close() {
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+}

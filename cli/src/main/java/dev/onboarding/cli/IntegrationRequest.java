@@ -1,0 +1,51 @@
+package dev.onboarding.cli;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * What an upstream service asks for when a customer wants to connect an AWS account. The provider, not the
+ * customer, mints the external ID, so it is not part of the request.
+ *
+ * @param tenantId the customer (workspace) the integration belongs to
+ * @param roleName the IAM role the customer's stack creates
+ * @param name a human name for the integration
+ * @param description optional description
+ * @param tags free-form tags
+ * @param expectedAccountId when set, only this AWS account may complete the integration
+ */
+record IntegrationRequest(String tenantId, String roleName, String name, Optional<String> description,
+        Map<String, String> tags, Optional<String> expectedAccountId) {
+    /** The role name the customer template uses unless told otherwise. */
+    static final String DEFAULT_ROLE_NAME = "OnboardingIntegrationRole";
+
+    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+
+    /** Checks every field the processor would refuse, so a mistake fails here with a clear line. */
+    IntegrationRequest {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new IllegalArgumentException("--tenant must not be empty");
+        }
+        if (roleName == null || !ROLE_NAME.matcher(roleName).matches()) {
+            throw new IllegalArgumentException("--role-name must be an IAM role name (1-64 characters of "
+                    + "letters, digits and +=,.@_-), got '" + roleName + "'");
+        }
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("--name must not be empty");
+        }
+        expectedAccountId.ifPresent(account -> {
+            if (!ACCOUNT_ID.matcher(account).matches()) {
+                throw new IllegalArgumentException("--expected-account must be a 12-digit AWS account id, got '"
+                        + account + "'");
+            }
+        });
+        tags = Map.copyOf(tags);
+    }
+
+    /** The name used when none is given. */
+    static String defaultName(String tenantId) {
+        return "AWS account of " + tenantId;
+    }
+}

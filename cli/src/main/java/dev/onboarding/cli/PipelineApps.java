@@ -1,0 +1,148 @@
+package dev.onboarding.cli;
+
+import dev.onboarding.bridge.egress.CloudFormationResponder;
+import dev.onboarding.bridge.egress.EgressConfig;
+import dev.onboarding.bridge.ingress.BridgeIngress;
+import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.config.Settings;
+import dev.onboarding.config.SettingsException;
+import dev.onboarding.processor.ProcessorApp;
+import dev.onboarding.runtime.Service;
+import dev.onboarding.scheduler.SchedulerApp;
+import dev.onboarding.scheduler.SchedulerConfig;
+import dev.onboarding.schemas.serde.RegistrySettings;
+import dev.onboarding.schemas.serde.SchemaRegistries;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress and
+ * responder), the processor and the scheduler. Starting binds the Streams apps' metrics to the
+ * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
+ * enters while the rest drains).
+ */
+final class PipelineApps implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApps.class);
+
+    /** The apps this command line can run. */
+    enum App {
+        /** SQS to Kafka, and CloudFormation responses. */
+        BRIDGE,
+        /** Decides every callback. */
+        PROCESSOR,
+        /** Emits collection jobs. */
+        SCHEDULER
+    }
+
+    private final List<Service> services = new ArrayList<>();
+    private final List<AutoCloseable> meterBindings = new ArrayList<>();
+    private final MeterRegistry metrics;
+    private BridgeIngress ingress;
+    private CloudFormationResponder responder;
+    private ProcessorApp processor;
+    private SchedulerApp scheduler;
+
+    private PipelineApps(MeterRegistry metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Builds (does not start) the given apps; fails naming the bad key on bad config. */
+    static PipelineApps build(Set<App> apps, Settings settings, MeterRegistry metrics) {
+        RegistrySettings registry = RegistrySettings.from(settings);
+        if (registry.url().startsWith("mock://")) {
+            // A process-local registry would write schema ids no other process can read.
+            throw new SettingsException("schema.registry.url", "must name a real registry (mock:// is for unit tests)");
+        }
+        PipelineApps built = new PipelineApps(metrics);
+        EnumSet<App> wanted = EnumSet.copyOf(apps);
+        if (wanted.contains(App.PROCESSOR)) {
+            built.processor = ProcessorApp.from(settings);
+            built.services.add(built.processor);
+        }
+        if (wanted.contains(App.SCHEDULER)) {
+            built.scheduler = new SchedulerApp(SchedulerConfig.from(settings));
+            built.services.add(built.scheduler);
+        }
+        if (wanted.contains(App.BRIDGE)) {
+            TopicCatalog catalog = TopicCatalog.create(TopicSettings.from(settings),
+                    SchemaRegistries.connect(registry), registry.autoRegister());
+            built.responder = new CloudFormationResponder(EgressConfig.from(settings), KafkaSettings.from(settings),
+                    catalog, metrics);
+            built.ingress = BridgeIngress.from(settings, metrics);
+            built.services.add(built.responder);
+            built.services.add(built.ingress);
+        }
+        return built;
+    }
+
+    /** Starts every app (consumers of the pipeline's end first, the ingress last). */
+    void start() {
+        for (Service service : services) {
+            LOG.info("starting {}", service.name());
+            service.start();
+        }
+        if (processor != null) {
+            processor.streams().ifPresent(this::bindStreamsMetrics);
+        }
+        if (scheduler != null) {
+            bindStreamsMetrics(scheduler.streams());
+        }
+    }
+
+    private void bindStreamsMetrics(org.apache.kafka.streams.KafkaStreams streams) {
+        KafkaStreamsMetrics binder = new KafkaStreamsMetrics(streams);
+        binder.bindTo(metrics);
+        meterBindings.add(binder);
+    }
+
+    /** Every service, in start order. */
+    List<Service> services() {
+        return List.copyOf(services);
+    }
+
+    /** The bridge's services (ingress and responder), if built. */
+    List<Service> bridgeServices() {
+        List<Service> bridge = new ArrayList<>();
+        Optional.ofNullable(responder).ifPresent(bridge::add);
+        Optional.ofNullable(ingress).ifPresent(bridge::add);
+        return bridge;
+    }
+
+    /** The processor, if built. */
+    Optional<ProcessorApp> processor() {
+        return Optional.ofNullable(processor);
+    }
+
+    /** The scheduler, if built. */
+    Optional<SchedulerApp> scheduler() {
+        return Optional.ofNullable(scheduler);
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable binding : meterBindings) {
+            try {
+                binding.close();
+            } catch (Exception e) {
+                LOG.debug("closing a metrics binding failed", e);
+            }
+        }
+        for (int i = services.size() - 1; i >= 0; i--) {
+            Service service = services.get(i);
+            try {
+                service.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{} did not close cleanly: {}", service.name(), e.toString());
+            }
+        }
+    }
+}

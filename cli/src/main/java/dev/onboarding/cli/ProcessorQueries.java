@@ -1,0 +1,69 @@
+package dev.onboarding.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The processor's query endpoint over HTTP: the state of one integration, {@code GET /integrations/<id>}. */
+final class ProcessorQueries {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final String baseUrl;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    /** Queries against the processor at {@code baseUrl}, e.g. {@code http://127.0.0.1:8081}. */
+    ProcessorQueries(String baseUrl) {
+        this.baseUrl = baseUrl.replaceAll("/+$", "");
+    }
+
+    /**
+     * The integration's state as JSON (with {@code status} among its fields), or empty when the processor does
+     * not know it (404). Anything else (unreachable, 5xx, not JSON) is an error naming the URL.
+     */
+    Optional<JsonNode> integration(String integrationId) {
+        URI uri = URI.create(baseUrl + "/integrations/"
+                + URLEncoder.encode(integrationId, StandardCharsets.UTF_8).replace("+", "%20"));
+        HttpResponse<String> response;
+        try {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot reach the processor at " + baseUrl + " (is the local stack "
+                    + "running?): " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the processor");
+        }
+        if (response.statusCode() == 404) {
+            return Optional.empty();
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the processor at " + baseUrl + " answered HTTP " + response.statusCode()
+                    + " for integration " + integrationId);
+        }
+        try {
+            JsonNode node = JSON.readTree(response.body());
+            if (node == null || !node.isObject()) {
+                throw new IllegalStateException("the processor's answer for " + integrationId + " is not a JSON "
+                        + "object");
+            }
+            return Optional.of(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("the processor's answer for " + integrationId + " is not JSON", e);
+        }
+    }
+
+    /** Where these queries go. */
+    String baseUrl() {
+        return baseUrl;
+    }
+}

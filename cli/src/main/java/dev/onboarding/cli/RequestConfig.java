@@ -1,0 +1,72 @@
+package dev.onboarding.cli;
+
+import dev.onboarding.config.Settings;
+import dev.onboarding.config.SettingsException;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * What {@code onboarding request} needs beyond Kafka and the registry: where the customer template lives, the
+ * provider's account and SNS topic name (parameters of the quick-create link), how long a request stays open,
+ * and which console region the link opens.
+ *
+ * @param templateUrl https URL of the customer template ({@code onboarding template customer}) in S3
+ * @param providerAccountId the provider's 12-digit AWS account id (ProviderAccountId parameter)
+ * @param providerTopicName the provider's SNS topic name in every region (ProviderTopicName parameter)
+ * @param ttl how long the pending integration waits for the customer's stack ({@code expiresAt})
+ * @param consoleRegion region the CloudFormation console opens in (the customer may switch it)
+ */
+record RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
+        String consoleRegion) {
+    /** The topic name the provider template creates in every region. */
+    static final String DEFAULT_TOPIC_NAME = "onboarding-callbacks";
+    /** How long a request stays open unless configured. */
+    static final Duration DEFAULT_TTL = Duration.ofHours(24);
+    /** Where the quick-create link opens unless configured. */
+    static final String DEFAULT_CONSOLE_REGION = "us-east-1";
+    /** The template URL of simulated requests: nothing is served there, the local stack never fetches it. */
+    static final String LOCAL_TEMPLATE_URL = "https://onboarding-local.invalid/cloudformation/customer.json";
+
+    /** Checks what the getters cannot. */
+    RequestConfig {
+        if (ttl.isZero() || ttl.isNegative()) {
+            throw new SettingsException("request.ttl", "must be positive, got " + ttl);
+        }
+        if (!providerAccountId.matches("\\d{12}")) {
+            throw new SettingsException("request.provider-account-id", "must be a 12-digit AWS account id, got '"
+                    + providerAccountId + "'");
+        }
+        if (!providerTopicName.matches("[A-Za-z0-9_-]{1,256}")) {
+            throw new SettingsException("request.topic-name", "is not an SNS topic name: '" + providerTopicName + "'");
+        }
+        if (!consoleRegion.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
+            throw new SettingsException("request.console-region", "is not an AWS region: '" + consoleRegion + "'");
+        }
+        URI uri;
+        try {
+            uri = URI.create(templateUrl);
+        } catch (IllegalArgumentException e) {
+            throw new SettingsException("request.template-url", "is not a URL: " + e.getMessage());
+        }
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new SettingsException("request.template-url", "must be an https URL (CloudFormation reads "
+                    + "templates from S3 over https), got '" + templateUrl + "'");
+        }
+    }
+
+    /** Reads the {@code request.*} keys; the template URL and the provider account are required. */
+    static RequestConfig from(Settings settings) {
+        return new RequestConfig(
+                settings.string("request.template-url"),
+                settings.string("request.provider-account-id"),
+                settings.string("request.topic-name", DEFAULT_TOPIC_NAME),
+                settings.duration("request.ttl", DEFAULT_TTL),
+                settings.string("request.console-region", DEFAULT_CONSOLE_REGION));
+    }
+
+    /** The simulated provider of the local stack ({@code simulate request}, {@code demo}). */
+    static RequestConfig local() {
+        return new RequestConfig(LOCAL_TEMPLATE_URL, LocalEnvironment.PROVIDER_ACCOUNT, DEFAULT_TOPIC_NAME,
+                DEFAULT_TTL, DEFAULT_CONSOLE_REGION);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.onboarding.cli;
+
+import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.schemas.serde.RegistrySettings;
+import dev.onboarding.schemas.topics.TopicSettings;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code onboarding simulate request}: what an upstream service does when a customer asks to connect an account,
+ * against the local stack's Kafka and registry.
+ */
+@Command(name = "request", description = "Act as an upstream service: mint the external ID and produce the request "
+        + "event to the local stack.")
+final class SimulateRequestCommand implements Runnable {
+    @CommandLine.Mixin
+    EndpointsFileOption endpointsFile;
+
+    @Option(names = "--tenant", required = true, paramLabel = "T", description = "The tenant (customer) asking.")
+    String tenant;
+
+    @Option(names = "--role-name", paramLabel = "NAME", defaultValue = IntegrationRequest.DEFAULT_ROLE_NAME,
+            description = "IAM role the customer's stack creates (default: ${DEFAULT-VALUE}).")
+    String roleName;
+
+    @Option(names = "--name", paramLabel = "N", description = "Human name of the integration.")
+    String name;
+
+    @Option(names = "--expected-account", paramLabel = "A",
+            description = "Only this 12-digit AWS account may complete the integration.")
+    String expectedAccount;
+
+    @Option(names = "--json", description = "Print one JSON object: integrationId, tenantId, externalId, roleName, "
+            + "quickCreateUrl.")
+    boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        IntegrationRequest request = new IntegrationRequest(tenant, roleName,
+                name == null ? IntegrationRequest.defaultName(tenant) : name, Optional.empty(), Map.of(),
+                Optional.ofNullable(expectedAccount));
+        EndpointsFile endpoints = endpointsFile.read();
+        try (IntegrationRequestPublisher publisher = localPublisher(endpoints)) {
+            RequestCommand.print(publisher.publish(request), json, spec.commandLine().getOut());
+        }
+    }
+
+    /** A publisher for the local stack: its Kafka and registry, the default topics, the simulated provider. */
+    static IntegrationRequestPublisher localPublisher(EndpointsFile endpoints) {
+        return new IntegrationRequestPublisher(KafkaSettings.of(endpoints.kafkaBootstrapServers()),
+                RegistrySettings.of(endpoints.schemaRegistryUrl()), TopicSettings.defaults(), RequestConfig.local(),
+                Clock.systemUTC());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.onboarding.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code onboarding status <integration-id>}: an integration's state, from the processor's query endpoint. */
+@Command(name = "status", description = "Show an integration's state (from the processor's query endpoint).")
+final class StatusCommand implements Runnable {
+    @CommandLine.Mixin
+    EndpointsFileOption endpointsFile;
+
+    @Parameters(index = "0", paramLabel = "<integration-id>", description = "The integration.")
+    String integrationId;
+
+    @Option(names = "--processor-url", paramLabel = "URL",
+            description = "The processor's HTTP endpoint; default: http.processor.url from the endpoints file.")
+    String processorUrl;
+
+    @Option(names = "--json", description = "Print the state object as JSON (status among its fields).")
+    boolean json;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        String url = processorUrl != null ? processorUrl : endpointsFile.read().processorUrl();
+        ProcessorQueries queries = new ProcessorQueries(url);
+        JsonNode state = queries.integration(integrationId).orElseThrow(() -> new IllegalStateException(
+                "integration " + integrationId + " is not known to the processor at " + queries.baseUrl()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(state);
+        } else {
+            out.println("integration " + integrationId + ": " + state.path("status").asText("(no status)"));
+            for (Map.Entry<String, JsonNode> field : state.properties()) {
+                if (!field.getKey().equals("status") && !field.getValue().isNull()) {
+                    out.printf("  %-20s %s%n", field.getKey(),
+                            field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
+                }
+            }
+        }
+        out.flush();
+    }
+}

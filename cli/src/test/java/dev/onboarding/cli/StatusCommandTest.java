@@ -1,0 +1,99 @@
+package dev.onboarding.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code status} against an HTTP server that answers like the processor's query endpoint. */
+class StatusCommandTest {
+    private static final String STATE = "{\"integrationId\":\"int-1\",\"tenantId\":\"acme\",\"status\":\"CONNECTED\","
+            + "\"accountId\":\"123456789012\",\"roleArn\":null}";
+
+    private HttpServer processor;
+    private String url;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void startProcessorStandIn() throws Exception {
+        processor = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        processor.createContext("/integrations/", exchange -> {
+            boolean known = exchange.getRequestURI().getPath().equals("/integrations/int-1");
+            byte[] body = (known ? STATE : "{\"error\":\"not found\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(known ? 200 : 404, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        processor.start();
+        url = "http://127.0.0.1:" + processor.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stop() {
+        processor.stop(0);
+    }
+
+    @Test
+    void jsonIsTheStateObject() throws Exception {
+        CommandRun run = CommandRun.of("status", "int-1", "--processor-url", url, "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode state = new ObjectMapper().readTree(run.out());
+        assertThat(state.get("status").asText()).isEqualTo("CONNECTED");
+        assertThat(state.get("accountId").asText()).isEqualTo("123456789012");
+    }
+
+    @Test
+    void theProcessorUrlComesFromTheEndpointsFile() throws Exception {
+        Path endpoints = dir.resolve("endpoints.properties");
+        Files.writeString(endpoints, "http.processor.url=" + url + "/\n");
+
+        CommandRun run = CommandRun.of("status", "int-1", "--endpoints-file", endpoints.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("integration int-1: CONNECTED").contains("tenantId").contains("acme")
+                .doesNotContain("roleArn");
+    }
+
+    @Test
+    void unknownIntegrationIsOneClearLine() {
+        CommandRun run = CommandRun.of("status", "int-404", "--processor-url", url);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).isEqualTo("error: integration int-404 is not known to the processor at " + url);
+    }
+
+    @Test
+    void unreachableProcessorIsOneClearLine() {
+        processor.stop(0);
+
+        CommandRun run = CommandRun.of("status", "int-1", "--processor-url", url);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err().strip()).startsWith("error: cannot reach the processor at " + url).doesNotContain("\n");
+    }
+
+    @Test
+    void missingProcessorUrlNamesTheKey() throws Exception {
+        Path endpoints = dir.resolve("endpoints.properties");
+        Files.writeString(endpoints, "kafka.bootstrap.servers=127.0.0.1:1\n");
+
+        CommandRun run = CommandRun.of("status", "int-1", "--endpoints-file", endpoints.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).contains("has no http.processor.url");
+    }
+}

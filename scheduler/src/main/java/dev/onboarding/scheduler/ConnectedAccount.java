@@ -1,0 +1,77 @@
+package dev.onboarding.scheduler;
+
+import dev.onboarding.schemas.ExternalIds;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * What the scheduler keeps about one CONNECTED integration: just what a collector needs to assume the role, plus
+ * the versions that tell a new connection from an update or a stale record.
+ *
+ * @param integrationId the integration (also the store key)
+ * @param tenantId owning customer
+ * @param accountId the connected AWS account
+ * @param roleArn the role collectors assume
+ * @param externalId the external ID for AssumeRole (a secret: {@link #toString} redacts it)
+ * @param connectedAt when it became CONNECTED, epoch millis: the INITIAL jobs' slot
+ * @param epoch the integration version at which this connection began; due-index entries carry it
+ * @param version the latest integration version applied
+ */
+public record ConnectedAccount(String integrationId, String tenantId, String accountId, String roleArn,
+        String externalId, long connectedAt, long epoch, long version) {
+
+    private static final byte FORMAT = 1;
+
+    /** Serde for the state store; a small private binary format with a leading format byte. */
+    public static Serde<ConnectedAccount> serde() {
+        return Serdes.serdeFrom((topic, account) -> account == null ? null : account.toBytes(),
+                (topic, bytes) -> bytes == null ? null : fromBytes(bytes));
+    }
+
+    /** The stored form. */
+    public byte[] toBytes() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(128 + externalId.length() + roleArn.length());
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeByte(FORMAT);
+            out.writeUTF(integrationId);
+            out.writeUTF(tenantId);
+            out.writeUTF(accountId);
+            out.writeUTF(roleArn);
+            out.writeUTF(externalId);
+            out.writeLong(connectedAt);
+            out.writeLong(epoch);
+            out.writeLong(version);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /** Reads the stored form. */
+    public static ConnectedAccount fromBytes(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            byte format = in.readByte();
+            if (format != FORMAT) {
+                throw new SerializationException("unknown ConnectedAccount format " + format);
+            }
+            return new ConnectedAccount(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
+                    in.readLong(), in.readLong(), in.readLong());
+        } catch (IOException e) {
+            throw new SerializationException("corrupt ConnectedAccount: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectedAccount[integrationId=" + integrationId + ", tenantId=" + tenantId + ", accountId="
+                + accountId + ", roleArn=" + roleArn + ", externalId=" + ExternalIds.redact(externalId)
+                + ", connectedAt=" + connectedAt + ", epoch=" + epoch + ", version=" + version + "]";
+    }
+}

@@ -1,0 +1,119 @@
+package dev.onboarding.scheduler;
+
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Pattern;
+
+/**
+ * Decides what an integration record means for scheduling, given what the scheduler already holds for it:
+ * a new connection (with or without an INITIAL burst), a refresh of the role details, a disconnection, nothing
+ * (a duplicate or stale record), or a rejection (a CONNECTED record a collector could not use).
+ */
+public final class ConnectionDecider {
+    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+
+    private final Duration initialBurstMaxAge;
+
+    /** A CONNECTED record processed more than {@code initialBurstMaxAge} after its connection gets no burst. */
+    public ConnectionDecider(Duration initialBurstMaxAge) {
+        this.initialBurstMaxAge = initialBurstMaxAge;
+    }
+
+    /** What to do. */
+    public sealed interface Decision {
+    }
+
+    /**
+     * Start scheduling {@code account}; emit its INITIAL burst when {@code initialBurst}.
+     *
+     * @param account the account to store
+     * @param initialBurst whether to emit the INITIAL jobs
+     * @param replacesPrevious whether a previous connection of this integration must be unscheduled first
+     */
+    public record Connect(ConnectedAccount account, boolean initialBurst, boolean replacesPrevious)
+            implements Decision {
+    }
+
+    /** Keep the schedule, store newer role details. */
+    public record Refresh(ConnectedAccount account) implements Decision {
+    }
+
+    /** Stop scheduling this integration. */
+    public record Disconnect(String why) implements Decision {
+    }
+
+    /** Nothing to do. */
+    public record Ignore(String why) implements Decision {
+    }
+
+    /** The record cannot be used: dead-letter it. */
+    public record Reject(String reasonCode, String reason) implements Decision {
+    }
+
+    /**
+     * Decides for the record {@code integration} (null for a tombstone) under {@code key}, where {@code current} is
+     * what the scheduler holds (null when not connected) and {@code nowMillis} the wall clock.
+     */
+    public Decision decide(String key, Integration integration, ConnectedAccount current, long nowMillis) {
+        if (integration == null) {
+            return current == null ? new Ignore("tombstone for an unscheduled integration")
+                    : new Disconnect("tombstone");
+        }
+        if (!key.equals(integration.getIntegrationId())) {
+            return new Reject("KEY_MISMATCH", "record key does not match integrationId " + integration
+                    .getIntegrationId());
+        }
+        long version = integration.getVersion();
+        if (current != null && version < current.version()) {
+            return new Ignore("stale version " + version + " < " + current.version());
+        }
+        if (integration.getStatus() != IntegrationStatus.CONNECTED) {
+            return current == null ? new Ignore("not connected (" + integration.getStatus() + ")")
+                    : new Disconnect(String.valueOf(integration.getStatus()));
+        }
+        String problem = unusable(integration);
+        if (problem != null) {
+            return new Reject("CONNECTED_INCOMPLETE", "CONNECTED integration " + key + " " + problem);
+        }
+        if (current != null && version == current.version()) {
+            return new Ignore("duplicate version " + version);
+        }
+        boolean sameAccount = current != null && current.accountId().equals(integration.getAccountId());
+        long epoch = sameAccount ? current.epoch() : version;
+        long connectedAt = connectedAt(integration);
+        ConnectedAccount account = new ConnectedAccount(key, integration.getTenantId(), integration.getAccountId(),
+                integration.getRoleArn(), integration.getExternalId(),
+                sameAccount ? current.connectedAt() : connectedAt, epoch, version);
+        if (sameAccount) {
+            return new Refresh(account);
+        }
+        boolean fresh = nowMillis - connectedAt <= initialBurstMaxAge.toMillis();
+        return new Connect(account, fresh, current != null);
+    }
+
+    private static long connectedAt(Integration integration) {
+        Instant at = integration.getConnectedAt() != null ? integration.getConnectedAt() : integration.getUpdatedAt();
+        return at.toEpochMilli();
+    }
+
+    private static String unusable(Integration integration) {
+        if (integration.getAccountId() == null || !ACCOUNT_ID.matcher(integration.getAccountId()).matches()) {
+            return "has no 12-digit accountId";
+        }
+        if (integration.getRoleArn() == null || !integration.getRoleArn().startsWith("arn:")) {
+            return "has no roleArn";
+        }
+        if (integration.getExternalId() == null || integration.getExternalId().isBlank()) {
+            return "has no externalId";
+        }
+        if (integration.getTenantId() == null || integration.getTenantId().isBlank()) {
+            return "has no tenantId";
+        }
+        if (integration.getConnectedAt() == null && integration.getUpdatedAt() == null) {
+            return "has neither connectedAt nor updatedAt";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.onboarding.scheduler;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Running totals of what the scheduler did, shared by every task of one process: ticks and their cost, due-index
+ * entries popped, jobs emitted. Thread-safe; read with {@link #snapshot()}.
+ */
+public final class TickStatistics {
+    private final LongAdder ticks = new LongAdder();
+    private final LongAdder tickNanos = new LongAdder();
+    private final AtomicLong maxTickNanos = new AtomicLong();
+    private final LongAdder entriesPopped = new LongAdder();
+    private final LongAdder entriesDropped = new LongAdder();
+    private final LongAdder periodicJobs = new LongAdder();
+    private final LongAdder initialJobs = new LongAdder();
+    private final LongAdder cappedTicks = new LongAdder();
+    private final LongAdder connects = new LongAdder();
+    private final LongAdder disconnects = new LongAdder();
+    private final LongAdder deadLetters = new LongAdder();
+
+    /**
+     * A point-in-time copy.
+     *
+     * @param ticks punctuations run (one per task per tick, plus catch-up steps)
+     * @param tickNanos total time spent in punctuations
+     * @param maxTickNanos the slowest punctuation
+     * @param entriesPopped due-index entries that were due and processed
+     * @param entriesDropped due-index entries removed because their integration or class was gone
+     * @param periodicJobs PERIODIC jobs emitted
+     * @param initialJobs INITIAL jobs emitted
+     * @param cappedTicks punctuations that stopped at the per-tick job cap (a catch-up step follows)
+     * @param connects connections scheduled
+     * @param disconnects connections unscheduled
+     * @param deadLetters input records dead-lettered
+     */
+    public record Snapshot(long ticks, long tickNanos, long maxTickNanos, long entriesPopped, long entriesDropped,
+            long periodicJobs, long initialJobs, long cappedTicks, long connects, long disconnects,
+            long deadLetters) {
+        /** Mean punctuation time in microseconds. */
+        public double meanTickMicros() {
+            return ticks == 0 ? 0 : tickNanos / 1000.0 / ticks;
+        }
+
+        /** Every job emitted. */
+        public long jobs() {
+            return periodicJobs + initialJobs;
+        }
+
+        /** The change from {@code earlier} to this snapshot (max is kept as is). */
+        public Snapshot minus(Snapshot earlier) {
+            return new Snapshot(ticks - earlier.ticks, tickNanos - earlier.tickNanos, maxTickNanos,
+                    entriesPopped - earlier.entriesPopped, entriesDropped - earlier.entriesDropped,
+                    periodicJobs - earlier.periodicJobs, initialJobs - earlier.initialJobs,
+                    cappedTicks - earlier.cappedTicks, connects - earlier.connects, disconnects - earlier.disconnects,
+                    deadLetters - earlier.deadLetters);
+        }
+    }
+
+    void recordTick(long nanos, long popped, long dropped, long jobs, boolean capped) {
+        ticks.increment();
+        tickNanos.add(nanos);
+        maxTickNanos.accumulateAndGet(nanos, Math::max);
+        entriesPopped.add(popped);
+        entriesDropped.add(dropped);
+        periodicJobs.add(jobs);
+        if (capped) {
+            cappedTicks.increment();
+        }
+    }
+
+    void recordConnect(long initialJobCount) {
+        connects.increment();
+        initialJobs.add(initialJobCount);
+    }
+
+    void recordDisconnect() {
+        disconnects.increment();
+    }
+
+    void recordDeadLetter() {
+        deadLetters.increment();
+    }
+
+    /** The totals so far. */
+    public Snapshot snapshot() {
+        return new Snapshot(ticks.sum(), tickNanos.sum(), maxTickNanos.get(), entriesPopped.sum(),
+                entriesDropped.sum(), periodicJobs.sum(), initialJobs.sum(), cappedTicks.sum(), connects.sum(),
+                disconnects.sum(), deadLetters.sum());
+    }
+}
