@@ -13,7 +13,9 @@ import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -38,7 +40,8 @@ final class ThroughputBenchmark {
     private final int integrations;
     private final Duration interval;
     private final int threads;
-    private final Duration measure;
+    private final Duration window;
+    private final int rounds;
     private final Map<String, String> producerTuning;
     private final Map<String, String> schedulerSettings;
 
@@ -52,13 +55,14 @@ final class ThroughputBenchmark {
         this.integrations = integrations;
         this.interval = interval;
         this.threads = threads;
-        this.measure = measure;
+        this.window = measure;
+        this.rounds = 3;
     }
 
     /** The figures of one run. */
     record Result(int recordBytes, double rawPerSecond, double rawTransactionalPerSecond, double jobsPerSecond,
             double jobsPerSecondByOffsets, double demandPerSecond, long ticks, double meanTickMillis,
-            double jobsPerEntry) {
+            double jobsPerEntry, double ratio, double ratioTransactional) {
     }
 
     Result run() {
@@ -72,16 +76,11 @@ final class ThroughputBenchmark {
             byte[] sample = sampleJob(deployment, fast);
             System.out.printf(Locale.ROOT, "  one job serialized: %d bytes (Confluent framing included)%n",
                     sample.length);
-
-            // Best of three each: the first run also warms the broker up.
-            double raw = 0;
-            double rawTx = 0;
-            for (int i = 0; i < 3; i++) {
-                raw = Math.max(raw, rawCeiling(sample, false));
-                rawTx = Math.max(rawTx, rawCeiling(sample, true));
-            }
-            System.out.printf(Locale.ROOT, "  raw producer ceiling: %,.0f records/s (transactional: %,.0f)%n", raw,
-                    rawTx);
+            RawProducer plain = new RawProducer(sample, false);
+            RawProducer transactional = new RawProducer(sample, true);
+            // Warm the broker and both producers' code paths up.
+            plain.measure(300_000);
+            transactional.measure(300_000);
 
             CollectionPlan plan = deployment.config(fast).plan();
             double demand = plan.jobsPerSecondPerAccount() * integrations;
@@ -101,20 +100,68 @@ final class ThroughputBenchmark {
                 app.start();
                 waitFor(app::isReady, Duration.ofMinutes(3), "the scheduler to restart");
                 sleep(Duration.ofSeconds(15));
-                TickStatistics.Snapshot before = app.statistics().snapshot();
-                long offsetsBefore = deployment.jobsEndOffset();
-                long started = System.nanoTime();
-                sleep(measure);
-                TickStatistics.Snapshot delta = app.statistics().snapshot().minus(before);
-                long offsets = deployment.jobsEndOffset() - offsetsBefore;
-                double seconds = (System.nanoTime() - started) / 1e9;
-                return new Result(sample.length, raw, rawTx, delta.periodicJobs() / seconds, offsets / seconds,
-                        demand, delta.ticks(), delta.meanTickMicros() / 1000.0,
-                        delta.periodicJobs() / (double) Math.max(1, delta.entriesPopped()));
+                // Interleave: scheduler window, pause it, raw producers, resume. Each ratio compares figures taken
+                // a few seconds apart, so a neighbour's load on the machine hits both sides alike.
+                List<Double> jobRates = new ArrayList<>();
+                List<Double> rawRates = new ArrayList<>();
+                List<Double> rawTxRates = new ArrayList<>();
+                TickStatistics.Snapshot total = null;
+                long offsetJobs = 0;
+                double seconds = 0;
+                for (int round = 0; round < rounds; round++) {
+                    TickStatistics.Snapshot before = app.statistics().snapshot();
+                    long offsetsBefore = deployment.jobsEndOffset();
+                    long started = System.nanoTime();
+                    sleep(window);
+                    TickStatistics.Snapshot delta = app.statistics().snapshot().minus(before);
+                    double elapsed = (System.nanoTime() - started) / 1e9;
+                    offsetJobs += deployment.jobsEndOffset() - offsetsBefore;
+                    seconds += elapsed;
+                    total = total == null ? delta : sum(total, delta);
+                    jobRates.add(delta.periodicJobs() / elapsed);
+                    app.streams().pause();
+                    sleep(Duration.ofSeconds(2));
+                    rawRates.add(plain.measure(1_000_000));
+                    rawTxRates.add(transactional.measure(1_000_000));
+                    app.streams().resume();
+                    sleep(Duration.ofSeconds(3));
+                    System.out.printf(Locale.ROOT, "  round %d: scheduler %,.0f jobs/s, raw %,.0f/s, raw transactional "
+                            + "%,.0f/s%n", round + 1, jobRates.get(round), rawRates.get(round),
+                            rawTxRates.get(round));
+                }
+                plain.close();
+                transactional.close();
+                return new Result(sample.length, median(rawRates), median(rawTxRates), median(jobRates),
+                        offsetJobs / seconds, demand, total.ticks(), total.meanTickMicros() / 1000.0,
+                        total.periodicJobs() / (double) Math.max(1, total.entriesPopped()),
+                        median(ratios(jobRates, rawRates)), median(ratios(jobRates, rawTxRates)));
             } finally {
                 app.close();
             }
         }
+    }
+
+    private static List<Double> ratios(List<Double> jobs, List<Double> raw) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            out.add(jobs.get(i) / raw.get(i));
+        }
+        return out;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static TickStatistics.Snapshot sum(TickStatistics.Snapshot a, TickStatistics.Snapshot b) {
+        return new TickStatistics.Snapshot(a.ticks() + b.ticks(), a.tickNanos() + b.tickNanos(),
+                Math.max(a.maxTickNanos(), b.maxTickNanos()), a.entriesPopped() + b.entriesPopped(),
+                a.entriesDropped() + b.entriesDropped(), a.periodicJobs() + b.periodicJobs(),
+                a.initialJobs() + b.initialJobs(), a.cappedTicks() + b.cappedTicks(), a.connects() + b.connects(),
+                a.disconnects() + b.disconnects(), a.deadLetters() + b.deadLetters());
     }
 
     private byte[] sampleJob(SchedulerDeployment deployment, JobCatalog catalog) {
@@ -130,65 +177,77 @@ final class ThroughputBenchmark {
                 .serialize(deployment.jobsTopic(), job);
     }
 
-    /** ProducerPerformance-style: one producer, sends as fast as it can, rate from first send to last ack. */
-    private double rawCeiling(byte[] value, boolean transactional) {
-        String topic = "bench-raw-" + (transactional ? "tx-" : "") + System.nanoTime();
-        SchedulerDeployment.createTopic(kafka, topic, partitions);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.putAll(producerTuning);
-        if (transactional) {
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
-        }
-        byte[][] keys = new byte[1024][];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = String.format("raw-integration-%07d", i).getBytes(StandardCharsets.UTF_8);
-        }
-        int warmUp = 300_000;
-        int records = 1_500_000;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+    /**
+     * ProducerPerformance-style: one producer sends pre-serialized records of the job's size as fast as it can,
+     * acks=all, same partitions and producer tuning as the scheduler; the rate runs from the first send to the last
+     * acknowledgement. The transactional variant commits every 100 ms like an exactly-once application would.
+     */
+    private final class RawProducer implements AutoCloseable {
+        private final byte[] value;
+        private final boolean transactional;
+        private final String topic;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final byte[][] keys = new byte[1024][];
+
+        RawProducer(byte[] value, boolean transactional) {
+            this.value = value;
+            this.transactional = transactional;
+            this.topic = "bench-raw-" + (transactional ? "tx-" : "") + System.nanoTime();
+            SchedulerDeployment.createTopic(kafka, topic, partitions);
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.putAll(producerTuning);
+            if (transactional) {
+                props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, topic);
+            }
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = String.format("raw-integration-%07d", i).getBytes(StandardCharsets.UTF_8);
+            }
+            producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
             if (transactional) {
                 producer.initTransactions();
             }
-            send(producer, topic, keys, value, warmUp, transactional);
-            long started = System.nanoTime();
-            send(producer, topic, keys, value, records, transactional);
-            return records / ((System.nanoTime() - started) / 1e9);
         }
-    }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[][] keys, byte[] value,
-            int records, boolean transactional) {
-        AtomicLong acked = new AtomicLong();
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        long commitEvery = Duration.ofMillis(100).toNanos();
-        long lastCommit = System.nanoTime();
-        if (transactional) {
-            producer.beginTransaction();
-        }
-        for (int i = 0; i < records; i++) {
-            producer.send(new ProducerRecord<>(topic, keys[i % keys.length], value), (metadata, e) -> {
-                if (e != null) {
-                    failure.compareAndSet(null, e);
-                }
-                acked.incrementAndGet();
-            });
-            // Commit on the same cadence as the scheduler's exactly-once transactions.
-            if (transactional && System.nanoTime() - lastCommit > commitEvery) {
-                producer.commitTransaction();
+        /** Sends {@code records} and returns records per second. */
+        double measure(int records) {
+            AtomicLong acked = new AtomicLong();
+            AtomicReference<Exception> failure = new AtomicReference<>();
+            long commitEvery = Duration.ofMillis(100).toNanos();
+            long started = System.nanoTime();
+            long lastCommit = started;
+            if (transactional) {
                 producer.beginTransaction();
-                lastCommit = System.nanoTime();
             }
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, keys[i % keys.length], value), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                    acked.incrementAndGet();
+                });
+                if (transactional && System.nanoTime() - lastCommit > commitEvery) {
+                    producer.commitTransaction();
+                    producer.beginTransaction();
+                    lastCommit = System.nanoTime();
+                }
+            }
+            if (transactional) {
+                producer.commitTransaction();
+            }
+            producer.flush();
+            double rate = records / ((System.nanoTime() - started) / 1e9);
+            if (failure.get() != null || acked.get() != records) {
+                throw new IllegalStateException("raw producer lost records: " + acked.get() + "/" + records,
+                        failure.get());
+            }
+            return rate;
         }
-        if (transactional) {
-            producer.commitTransaction();
-        }
-        producer.flush();
-        if (failure.get() != null || acked.get() != records) {
-            throw new IllegalStateException("raw producer lost records: " + acked.get() + "/" + records,
-                    failure.get());
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(10));
         }
     }
 

@@ -14,8 +14,17 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -161,5 +170,31 @@ class RestSchemaRegistryTest {
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains(level);
+    }
+
+    @Test
+    void concurrentFirstRegistrationsOfOneSubjectAllGetTheSameId() throws Exception {
+        // Apicurio answers the losers of this race 409 "already exists": the client must look the id up.
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Integer>> ids = new ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                RestSchemaRegistry own = client();
+                ids.add(pool.submit(() -> {
+                    go.await();
+                    return own.register(subject, CALLBACK);
+                }));
+            }
+            go.countDown();
+            Set<Integer> distinct = new HashSet<>();
+            for (Future<Integer> id : ids) {
+                distinct.add(id.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(distinct).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
