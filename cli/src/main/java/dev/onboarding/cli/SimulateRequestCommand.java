@@ -20,23 +20,12 @@ final class SimulateRequestCommand implements Runnable {
     @CommandLine.Mixin
     EndpointsFileOption endpointsFile;
 
-    @Option(names = "--tenant", required = true, paramLabel = "T", description = "The tenant (customer) asking.")
-    String tenant;
+    @CommandLine.Mixin
+    RequestOptions options;
 
     @Option(names = "--role-name", paramLabel = "NAME", defaultValue = IntegrationRequest.DEFAULT_ROLE_NAME,
             description = "IAM role the customer's stack creates (default: ${DEFAULT-VALUE}).")
     String roleName;
-
-    @Option(names = "--name", paramLabel = "N", description = "Human name of the integration.")
-    String name;
-
-    @Option(names = "--expected-account", paramLabel = "A",
-            description = "Only this 12-digit AWS account may complete the integration.")
-    String expectedAccount;
-
-    @Option(names = "--json", description = "Print one JSON object: integrationId, tenantId, externalId, roleName, "
-            + "quickCreateUrl.")
-    boolean json;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -46,12 +35,10 @@ final class SimulateRequestCommand implements Runnable {
 
     @Override
     public void run() {
-        IntegrationRequest request = new IntegrationRequest(tenant, roleName,
-                name == null ? IntegrationRequest.defaultName(tenant) : name, Optional.empty(), Map.of(),
-                Optional.ofNullable(expectedAccount));
+        IntegrationRequest request = options.request(roleName, Optional.empty(), Map.of());
         EndpointsFile endpoints = endpointsFile.read();
         try (IntegrationRequestPublisher publisher = localPublisher(endpoints)) {
-            RequestCommand.print(publisher.publish(request), json, spec.commandLine().getOut());
+            options.print(publisher.publish(request), spec.commandLine().getOut());
         }
     }
 

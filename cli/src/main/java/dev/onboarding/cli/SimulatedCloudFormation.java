@@ -1,15 +1,12 @@
 package dev.onboarding.cli;
 
+import dev.onboarding.embedded.S3ResponseStandIn;
 import dev.onboarding.schemas.ExternalIds;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +27,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 final class SimulatedCloudFormation implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCloudFormation.class);
-    private static final DateTimeFormatter AMZ_DATE =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
 
     /**
@@ -121,23 +116,10 @@ final class SimulatedCloudFormation implements AutoCloseable {
      * and X-Amz-* parameters. The stand-in does not check the signature.
      */
     String responseUrl(String region, String stackId, String requestId) {
-        String origin = endpoints.s3ResponseEndpoint().toString().replaceAll("/+$", "");
-        String path = "/cloudformation-custom-resource-response-" + region.replace("-", "") + "/"
-                + encodePath(stackId + "|" + CustomResourceRequest.LOGICAL_RESOURCE_ID + "|" + requestId);
-        String date = AMZ_DATE.format(clock.instant());
-        byte[] key = new byte[8];
-        byte[] signature = new byte[32];
+        byte[] key = new byte[32];
         random.nextBytes(key);
-        random.nextBytes(signature);
-        String credential = "AKIA" + HexFormat.of().withUpperCase().formatHex(key) + "/" + date.substring(0, 8)
-                + "/" + region + "/s3/aws4_request";
-        return origin + path
-                + "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
-                + "&X-Amz-Date=" + date
-                + "&X-Amz-SignedHeaders=host"
-                + "&X-Amz-Expires=7200"
-                + "&X-Amz-Credential=" + encodePath(credential).replace("/", "%2F")
-                + "&X-Amz-Signature=" + HexFormat.of().formatHex(signature);
+        return S3ResponseStandIn.responseUrl(endpoints.s3ResponseEndpoint().toString(), key, clock.instant(), region,
+                stackId, CustomResourceRequest.LOGICAL_RESOURCE_ID, requestId);
     }
 
     private static Map<String, String> properties(String serviceToken, String externalId, String roleName) {
@@ -162,21 +144,6 @@ final class SimulatedCloudFormation implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(ApacheHttpClient.builder().build())
                 .build());
-    }
-
-    /** Percent-encodes everything but RFC 3986 unreserved characters and '/', as S3 keys appear in URLs. */
-    private static String encodePath(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            char c = (char) (b & 0xff);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-                sb.append(c);
-            } else {
-                sb.append('%').append(String.format("%02X", b & 0xff));
-            }
-        }
-        return sb.toString();
     }
 
     @Override

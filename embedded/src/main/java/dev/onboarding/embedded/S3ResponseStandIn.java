@@ -200,19 +200,27 @@ public final class S3ResponseStandIn implements AutoCloseable {
      * with X-Amz-* query parameters and a signature unique to the path. The same arguments give the same path.
      */
     public String responseUrlFor(String region, String stackId, String logicalResourceId, String requestId) {
+        return responseUrl(origin(), signingKey, Instant.now(), region, stackId, logicalResourceId, requestId);
+    }
+
+    /**
+     * The same URL shape on any stand-in {@code origin} (for callers in another process that know only the
+     * endpoint), signed with {@code signingKey}: the stand-in never checks signatures.
+     */
+    public static String responseUrl(String origin, byte[] signingKey, Instant now, String region, String stackId,
+            String logicalResourceId, String requestId) {
         String path = "/cloudformation-custom-resource-response-" + region.replace("-", "") + "/"
                 + encodePath(stackId + "|" + logicalResourceId + "|" + requestId);
-        Instant now = Instant.now();
         String date = AMZ_DATE.format(now);
         String credential = "AKIA" + HexFormat.of().withUpperCase().formatHex(Arrays.copyOf(signingKey, 8))
                 + "/" + date.substring(0, 8) + "/" + region + "/s3/aws4_request";
-        return origin() + path
+        return origin.replaceAll("/+$", "") + path
                 + "?X-Amz-Algorithm=AWS4-HMAC-SHA256"
                 + "&X-Amz-Date=" + date
                 + "&X-Amz-SignedHeaders=host"
                 + "&X-Amz-Expires=7200"
                 + "&X-Amz-Credential=" + encodePath(credential).replace("/", "%2F")
-                + "&X-Amz-Signature=" + sign(path + date);
+                + "&X-Amz-Signature=" + sign(signingKey, path + date);
     }
 
     /** Every request received so far, oldest first. */
@@ -490,7 +498,7 @@ public final class S3ResponseStandIn implements AutoCloseable {
         return sb.toString();
     }
 
-    private String sign(String data) {
+    private static String sign(byte[] signingKey, String data) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(signingKey, "HmacSHA256"));
