@@ -44,6 +44,8 @@ final class LocalCommand implements Runnable {
         CountDownLatch closed = new CountDownLatch(1);
         LocalRun run = LocalRun.start(new LocalRun.Options(regions, Optional.ofNullable(registryUrl), endpointsFile),
                 progress);
+        // This hook closes the apps before the broker they use; the broker's own hook would race it.
+        run.environment().kafka().detachShutdownHook();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopped.countDown();
             progress.step("stopping");

@@ -60,6 +60,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.shutdownHook = Support.addShutdownHook("embedded-kafka-shutdown-" + brokerPort, this::shutdownAndDelete);
     }
 
+    /**
+     * Leaves stopping this broker at JVM exit to the caller. JVM shutdown hooks run concurrently, so an owner whose
+     * own hook first closes the apps using the broker must take this one out, or the broker can vanish under them.
+     */
+    public void detachShutdownHook() {
+        Support.removeShutdownHook(shutdownHook);
+    }
+
     /** Starts a new broker with the default single-node settings; the caller closes it. */
     public static EmbeddedKafka start() {
         return start(new Properties());
