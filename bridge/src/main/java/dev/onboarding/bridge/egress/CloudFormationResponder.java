@@ -8,6 +8,7 @@ import dev.onboarding.schemas.serde.SchemaRegistryException;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +71,8 @@ public final class CloudFormationResponder implements Service {
     private final DeliveryPreflight preflight;
     private final RetrySchedule schedule;
     private final ResponderMetrics metrics;
+    private final MeterRegistry meters;
+    private List<KafkaClientMetrics> clientMetrics = List.of();
     private final ResponseDelivery delivery;
     private final String clientId;
     private final TopicCatalog topics;
@@ -146,6 +149,7 @@ public final class CloudFormationResponder implements Service {
         this.clock = clock;
         this.preflight = new DeliveryPreflight(config.urlPolicy());
         this.schedule = config.retrySchedule();
+        this.meters = meters;
         this.metrics = new ResponderMetrics(meters, inFlight::get);
         this.delivery = new ResponseDelivery(config.connectTimeout(), config.requestTimeout(), config.maxInFlight());
         this.clientId = "bridge-responder-" + INSTANCES.incrementAndGet();
@@ -164,6 +168,9 @@ public final class CloudFormationResponder implements Service {
         consumer = new KafkaConsumer<>(consumerProperties());
         producer = new KafkaProducer<>(producerProperties());
         deadLetters = new ResponseDeadLetters(producer, topics.cfnResponsesDlq());
+        // The clients' own metrics (lag, fetch and record rates, errors) next to the responder's.
+        clientMetrics = List.of(new KafkaClientMetrics(consumer), new KafkaClientMetrics(producer));
+        clientMetrics.forEach(binder -> binder.bindTo(meters));
         running = true;
         thread = new Thread(this::run, clientId);
         thread.start();
@@ -262,6 +269,7 @@ public final class CloudFormationResponder implements Service {
                     clientId, e);
         } finally {
             Duration grace = halted ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+            clientMetrics.forEach(KafkaClientMetrics::close);
             closeQuietly(() -> consumer.close(grace));
             closeQuietly(() -> producer.close(halted ? Duration.ZERO : grace));
             closeQuietly(delivery::close);

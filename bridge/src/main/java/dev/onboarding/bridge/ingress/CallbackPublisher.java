@@ -10,6 +10,7 @@ import dev.onboarding.schemas.topics.TopicCatalog;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,11 +27,15 @@ public final class CallbackPublisher implements AutoCloseable {
     private final Producer<byte[], byte[]> producer;
     private final TopicCatalog topics;
     private final IngressMetrics metrics;
+    private final KafkaClientMetrics clientMetrics;
 
     CallbackPublisher(Producer<byte[], byte[]> producer, TopicCatalog topics, IngressMetrics metrics) {
         this.producer = producer;
         this.topics = topics;
         this.metrics = metrics;
+        // The producer's own metrics (record rates, errors, latency) next to the ingress's.
+        this.clientMetrics = new KafkaClientMetrics(producer);
+        this.clientMetrics.bindTo(metrics.registry());
     }
 
     /** A publisher with its own producer; {@code kafka.*} settings pass through, durability settings are fixed. */
@@ -85,6 +90,7 @@ public final class CallbackPublisher implements AutoCloseable {
 
     /** Flushes what is queued, waiting at most {@code timeout}, then closes the producer. */
     public void close(Duration timeout) {
+        clientMetrics.close();
         producer.close(timeout);
     }
 
