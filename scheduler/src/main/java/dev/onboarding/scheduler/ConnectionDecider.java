@@ -2,6 +2,7 @@ package dev.onboarding.scheduler;
 
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.schemas.ExternalIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Pattern;
@@ -13,6 +14,9 @@ import java.util.regex.Pattern;
  */
 public final class ConnectionDecider {
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    // IAM caps role ARNs at 2048 characters; ids beyond a few hundred are garbage, not identifiers.
+    private static final int MAX_ROLE_ARN_LENGTH = 2048;
+    private static final int MAX_ID_LENGTH = 512;
 
     private final Duration initialBurstMaxAge;
 
@@ -99,17 +103,22 @@ public final class ConnectionDecider {
     }
 
     private static String unusable(Integration integration) {
+        if (integration.getIntegrationId().length() > MAX_ID_LENGTH) {
+            return "has an integrationId longer than " + MAX_ID_LENGTH + " characters";
+        }
         if (integration.getAccountId() == null || !ACCOUNT_ID.matcher(integration.getAccountId()).matches()) {
             return "has no 12-digit accountId";
         }
-        if (integration.getRoleArn() == null || !integration.getRoleArn().startsWith("arn:")) {
-            return "has no roleArn";
+        if (integration.getRoleArn() == null || !integration.getRoleArn().startsWith("arn:")
+                || integration.getRoleArn().length() > MAX_ROLE_ARN_LENGTH) {
+            return "has no usable roleArn";
         }
-        if (integration.getExternalId() == null || integration.getExternalId().isBlank()) {
-            return "has no externalId";
+        if (!ExternalIds.isStsValid(integration.getExternalId())) {
+            return "has no externalId STS would accept";
         }
-        if (integration.getTenantId() == null || integration.getTenantId().isBlank()) {
-            return "has no tenantId";
+        if (integration.getTenantId() == null || integration.getTenantId().isBlank()
+                || integration.getTenantId().length() > MAX_ID_LENGTH) {
+            return "has no usable tenantId";
         }
         if (integration.getConnectedAt() == null && integration.getUpdatedAt() == null) {
             return "has neither connectedAt nor updatedAt";

@@ -177,6 +177,8 @@ public final class JobCatalog {
 
     /** A catalog entry or file that cannot be used; the message names the file and line. */
     public static final class CatalogException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         /** A problem described by {@code message}. */
         public CatalogException(String message) {
             super(message);

@@ -106,6 +106,12 @@ class ConnectionDeciderTest {
                 r -> assertThat(r.reasonCode()).isEqualTo("CONNECTED_INCOMPLETE"));
         assertThat(decide(noRole, null)).isInstanceOf(Reject.class);
         assertThat(decide(blankExternalId, null)).isInstanceOf(Reject.class);
+        Integration badExternalId = Integration.newBuilder(connected("i-1", 3, NOW)).setExternalId("has spaces").build();
+        Integration hugeTenant = Integration.newBuilder(connected("i-1", 3, NOW)).setTenantId("t".repeat(70_000))
+                .build();
+        assertThat(decide(badExternalId, null)).isInstanceOf(Reject.class);
+        // Too long to be an id, and too long for the state store's format: rejected, never a crash loop.
+        assertThat(decide(hugeTenant, null)).isInstanceOf(Reject.class);
         assertThat(decider.decide("other-key", connected("i-1", 3, NOW), null, NOW.toEpochMilli()))
                 .isInstanceOfSatisfying(Reject.class, r -> assertThat(r.reasonCode()).isEqualTo("KEY_MISMATCH"));
     }
