@@ -97,8 +97,8 @@ public record SchedulerConfig(
         }
         Duration tick = bounded(settings, "scheduler.tick", Duration.ofSeconds(1), Duration.ofMillis(100),
                 Duration.ofMinutes(1));
-        Duration slotSpacing = bounded(settings, "scheduler.slot-spacing", Duration.ofSeconds(60), Duration.ofSeconds(1),
-                Duration.ofDays(1));
+        Duration slotSpacing = bounded(settings, "scheduler.slot-spacing", Duration.ofSeconds(60),
+                Duration.ofSeconds(1), Duration.ofDays(1));
         return new SchedulerConfig(
                 KafkaSettings.from(settings),
                 RegistrySettings.from(settings),

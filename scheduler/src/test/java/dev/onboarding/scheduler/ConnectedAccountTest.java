@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ConnectedAccountTest {
     private static final ConnectedAccount ACCOUNT = new ConnectedAccount("int-1", "tenant-1", "123456789012",
-            "arn:aws:iam::123456789012:role/OnboardingReadOnly", "onb-abcdefghijklmnopqrstuvwxyz234567", 1_700_000_000_000L,
-            3, 5);
+            "arn:aws:iam::123456789012:role/OnboardingReadOnly", "onb-abcdefghijklmnopqrstuvwxyz234567",
+            1_700_000_000_000L, 3, 5);
 
     @Test
     void survivesTheStoreFormat() {

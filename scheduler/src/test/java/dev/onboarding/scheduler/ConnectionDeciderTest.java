@@ -106,7 +106,8 @@ class ConnectionDeciderTest {
                 r -> assertThat(r.reasonCode()).isEqualTo("CONNECTED_INCOMPLETE"));
         assertThat(decide(noRole, null)).isInstanceOf(Reject.class);
         assertThat(decide(blankExternalId, null)).isInstanceOf(Reject.class);
-        Integration badExternalId = Integration.newBuilder(connected("i-1", 3, NOW)).setExternalId("has spaces").build();
+        Integration badExternalId = Integration.newBuilder(connected("i-1", 3, NOW)).setExternalId("has spaces")
+                .build();
         Integration hugeTenant = Integration.newBuilder(connected("i-1", 3, NOW)).setTenantId("t".repeat(70_000))
                 .build();
         assertThat(decide(badExternalId, null)).isInstanceOf(Reject.class);

@@ -41,6 +41,7 @@ final class SchedulerDriver implements AutoCloseable {
     private final SchedulerConfig config;
     private final TickStatistics statistics = new TickStatistics();
     private final TopologyTestDriver driver;
+    private final Path stateDir = tempDir();
     private final TestInputTopic<String, Integration> integrations;
     private final TestInputTopic<String, byte[]> rawIntegrations;
     private final TestOutputTopic<String, CollectionJob> jobs;
@@ -56,7 +57,7 @@ final class SchedulerDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "scheduler-ttd-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(SchedulingTopology.build(config, registry, statistics), props, start);
         integrations = driver.createInputTopic(topics.integrations().name(), new StringSerializer(),
                 topics.integrations().valueSerde().serializer());
@@ -163,5 +164,11 @@ final class SchedulerDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        // The driver leaves its state directory behind.
+        try (java.util.stream.Stream<Path> paths = Files.walk(stateDir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -162,7 +162,8 @@ class SchedulingTopologyTest {
         try (SchedulerDriver driver = SchedulerDriver.start(TestCatalogs.minuteAndFiveMinutes(), THREE_REGIONS)) {
             driver.send(connected("leaves", 1, driver.now()));
             driver.send(connected("stays", 1, driver.now()));
-            assertThat(driver.advance(Duration.ofMinutes(2))).anyMatch(e -> e.job().getIntegrationId().equals("leaves"));
+            assertThat(driver.advance(Duration.ofMinutes(2)))
+                    .anyMatch(e -> e.job().getIntegrationId().equals("leaves"));
 
             driver.send(inState("leaves", status, 2, driver.now()));
             List<Emitted> after = driver.advance(Duration.ofMinutes(12));
@@ -324,8 +325,10 @@ class SchedulingTopologyTest {
             }
             assertThat(driver.index().all()).hasSize(2_000);
             IntervalClass hourly = driver.plan().classes().get(0);
-            Map<String, Long> due = ids.stream().collect(Collectors.toMap(Function.identity(),
-                    id -> JobSlots.of(id, hourly).slotTime(JobSlots.of(id, hourly).firstSlotAfter(seededAt.toEpochMilli()))));
+            Map<String, Long> due = ids.stream().collect(Collectors.toMap(Function.identity(), id -> {
+                JobSlots slots = JobSlots.of(id, hourly);
+                return slots.slotTime(slots.firstSlotAfter(seededAt.toEpochMilli()));
+            }));
 
             int idleTicks = 0;
             for (int tick = 0; tick < 120; tick++) {
@@ -354,7 +357,8 @@ class SchedulingTopologyTest {
             driver.send(connected("good", 1, driver.now()));
 
             List<DeadLetter> letters = driver.drainDeadLetters();
-            assertThat(letters).extracting(DeadLetter::getReasonCode).containsExactly("MALFORMED_VALUE", "UNKNOWN_SCHEMA");
+            assertThat(letters).extracting(DeadLetter::getReasonCode)
+                    .containsExactly("MALFORMED_VALUE", "UNKNOWN_SCHEMA");
             DeadLetter first = letters.get(0);
             assertThat(first.getOriginalValue()).isEqualTo(ByteBuffer.wrap(garbage));
             assertThat(first.getOriginalKey()).isEqualTo(ByteBuffer.wrap("bad-1".getBytes(StandardCharsets.UTF_8)));

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Arguments: which ones to run ({@code throughput scale tick}, default all), and {@code key=value} overrides:
  * {@code partitions=6 linger.ms=5 batch.size=16384 throughput.threads=2 throughput.integrations=3000
- * throughput.interval=10s throughput.seconds=10 (per round, 3 rounds) scale.threads=1 scale.integrations=10000 scale.seconds=120
+ * throughput.interval=10s throughput.seconds=10 (per round, 3 rounds) scale.threads=1 scale.integrations=10000
+ * scale.seconds=120
  * tick.seconds=30 tick.sizes=1000,10000,100000}, and any {@code scheduler.*} setting for the throughput run (e.g.
  * {@code scheduler.commit-interval=100ms}). {@code linger.ms} and {@code batch.size} go to both the raw producer and
  * the scheduler's producer.
@@ -51,7 +52,8 @@ public final class SchedulerBenchmark {
                 System.out.printf(Locale.ROOT, "(a) throughput, %d stream thread(s)%n", threads);
                 ThroughputBenchmark.Result r = new ThroughputBenchmark(kafka, partitions,
                         Integer.parseInt(options.getOrDefault("throughput.integrations", "3000")),
-                        Duration.parse("PT" + options.getOrDefault("throughput.interval", "10s").toUpperCase(Locale.ROOT)),
+                        Duration.parse("PT" + options.getOrDefault("throughput.interval", "10s")
+                                .toUpperCase(Locale.ROOT)),
                         threads, Duration.ofSeconds(Long.parseLong(options.getOrDefault("throughput.seconds", "10"))),
                         Map.of("linger.ms", options.getOrDefault("linger.ms", "5"),
                                 "batch.size", options.getOrDefault("batch.size", "16384")), schedulerOverrides(options))
@@ -61,8 +63,8 @@ public final class SchedulerBenchmark {
                         r.jobsPerSecond(), r.jobsPerSecondByOffsets(), r.demandPerSecond(), r.ticks(),
                         r.meanTickMillis(), r.jobsPerEntry());
                 System.out.printf(Locale.ROOT, "  load average now %.1f%n", loadAverage());
-                System.out.printf(Locale.ROOT, "  RESULT throughput (medians of the rounds): %,.0f jobs/s = %.2fx the raw "
-                        + "producer ceiling (%,.0f/s), %.2fx the transactional one (%,.0f/s); target >= 0.6x%n",
+                System.out.printf(Locale.ROOT, "  RESULT throughput (medians of the rounds): %,.0f jobs/s = %.2fx the "
+                        + "raw producer ceiling (%,.0f/s), %.2fx the transactional one (%,.0f/s); target >= 0.6x%n",
                         r.jobsPerSecond(), r.ratio(), r.rawPerSecond(), r.ratioTransactional(),
                         r.rawTransactionalPerSecond());
             }
