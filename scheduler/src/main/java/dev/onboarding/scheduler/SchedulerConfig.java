@@ -19,7 +19,7 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Everything the scheduler reads from configuration, parsed and validated once at start-up (the catalog file
  * included); a bad value fails with a {@link SettingsException} naming its key. Keys are listed in
- * {@code scheduler/CONFIG.md}.
+ * {@code docs/scheduler.md}.
  *
  * @param kafka Kafka client settings ({@code kafka.*})
  * @param registry schema registry settings ({@code schema.registry.*})
