@@ -16,14 +16,15 @@ import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -209,7 +210,7 @@ final class DlqCommand implements Runnable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while redriving", e);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 throw new IllegalStateException("could not send a dead letter back: " + e.getCause().getMessage(),
                         e.getCause());
             }
@@ -275,11 +276,11 @@ final class DlqCommand implements Runnable {
         return node;
     }
 
-    private static byte[] bytes(java.nio.ByteBuffer buffer) {
+    private static byte[] bytes(ByteBuffer buffer) {
         if (buffer == null) {
             return null;
         }
-        java.nio.ByteBuffer copy = buffer.duplicate();
+        ByteBuffer copy = buffer.duplicate();
         byte[] out = new byte[copy.remaining()];
         copy.get(out);
         return out;
