@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,6 +222,7 @@ public final class RoleVerifier implements AutoCloseable {
         final long startNanos = System.nanoTime();
         final CompletableFuture<RoleVerification> result = new CompletableFuture<>();
         final AtomicInteger attempts = new AtomicInteger();
+        private final AtomicBoolean finished = new AtomicBoolean();
         private long backoffNanos = config.initialBackoff().toNanos();
         private volatile RoleVerificationOutcome lastOutcome;
         private volatile String lastCode;
@@ -269,9 +271,11 @@ public final class RoleVerifier implements AutoCloseable {
                     .setAttempts(attempts.get())
                     .setVerifiedAt(now)
                     .build();
-            if (result.complete(verification)) {
+            // Count before completing: whoever sees the result must also see it counted.
+            if (finished.compareAndSet(false, true)) {
                 Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
                 metrics.verification(outcome, took);
+                result.complete(verification);
                 if (outcome == RoleVerificationOutcome.VERIFIED) {
                     if (LOG.isDebugEnabled()) {
                         LOG.debug("role of account {} verified for external id {} after {} attempt(s)", accountId(),
