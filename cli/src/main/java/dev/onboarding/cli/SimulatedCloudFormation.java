@@ -88,10 +88,10 @@ final class SimulatedCloudFormation implements AutoCloseable {
         return new Launched(requestId, stackId, messageId, physicalId, now);
     }
 
-    /** The first answer to {@code requestId}, if one arrived. */
+    /** The first answer to {@code requestId} that reached CloudFormation (S3 answered 2xx), if any. */
     Optional<CloudFormationAnswer> answerTo(String requestId) {
         return standIns.responsesContaining(requestId).stream()
-                .filter(r -> "PUT".equals(r.method()))
+                .filter(r -> "PUT".equals(r.method()) && r.delivered())
                 .findFirst()
                 .map(r -> CloudFormationAnswer.parse(r.body(), r.receivedAt()));
     }
@@ -104,7 +104,7 @@ final class SimulatedCloudFormation implements AutoCloseable {
     /** The latest answer about any request of {@code stackId}, if any. */
     Optional<CloudFormationAnswer> lastAnswerForStack(String stackId) {
         List<StandInControl.ReceivedRequest> answers = standIns.responsesContaining(stackId + "|").stream()
-                .filter(r -> "PUT".equals(r.method())).toList();
+                .filter(r -> "PUT".equals(r.method()) && r.delivered()).toList();
         return answers.isEmpty() ? Optional.empty()
                 : Optional.of(CloudFormationAnswer.parse(answers.get(answers.size() - 1).body(),
                         answers.get(answers.size() - 1).receivedAt()));

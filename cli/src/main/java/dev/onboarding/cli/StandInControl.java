@@ -27,8 +27,13 @@ final class StandInControl {
      * @param path the raw path
      * @param body the body as text
      * @param receivedAt when it arrived
+     * @param status the HTTP status the stand-in answered
      */
-    record ReceivedRequest(String method, String path, String body, Instant receivedAt) {
+    record ReceivedRequest(String method, String path, String body, Instant receivedAt, int status) {
+        /** Whether the answer reached CloudFormation (a 2xx); a PUT during an S3 outage did not. */
+        boolean delivered() {
+            return status >= 200 && status < 300;
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,7 +75,8 @@ final class StandInControl {
             List<ReceivedRequest> out = new ArrayList<>();
             for (JsonNode node : JSON.readTree(response.body())) {
                 out.add(new ReceivedRequest(node.path("method").asText(), node.path("path").asText(),
-                        node.path("body").asText(""), Instant.parse(node.path("receivedAt").asText())));
+                        node.path("body").asText(""), Instant.parse(node.path("receivedAt").asText()),
+                        node.path("status").asInt(200)));
             }
             return out;
         } catch (IOException | RuntimeException e) {

@@ -79,9 +79,10 @@ public final class S3ResponseStandIn implements AutoCloseable {
      *                   exactly as sent, in order
      * @param body       the body bytes
      * @param receivedAt when the request arrived
+     * @param status     the HTTP status it was answered with (2xx: the answer was delivered)
      */
     public record RecordedRequest(String method, String path, String rawQuery, Map<String, List<String>> headers,
-                                  byte[] body, Instant receivedAt) {
+                                  byte[] body, Instant receivedAt, int status) {
 
         /** Copies the arguments; the header map is case-insensitive. */
         public RecordedRequest {
@@ -118,10 +119,15 @@ public final class S3ResponseStandIn implements AutoCloseable {
             return header("Content-Type");
         }
 
+        /** Whether the request was answered with a 2xx status, i.e. the PUT reached its target. */
+        public boolean delivered() {
+            return status >= 200 && status < 300;
+        }
+
         @Override
         public String toString() {
             return method + " " + path + (rawQuery == null ? "" : "?" + rawQuery) + " headers=" + headers
-                    + " body=" + body.length + " bytes at " + receivedAt;
+                    + " body=" + body.length + " bytes at " + receivedAt + " answered " + status;
         }
     }
 
@@ -304,11 +310,17 @@ public final class S3ResponseStandIn implements AutoCloseable {
                 admin(exchange, uri);
                 return;
             }
-            RecordedRequest request = new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(),
-                    uri.getRawQuery(), exchange.getRequestHeaders(), body, Instant.now());
-            recorded.add(request);
+            Instant receivedAt = Instant.now();
+            String key = canonical(uri.getRawPath());
+            // The answer is chosen on arrival, so the recording can say what the client was told.
+            String location = redirects.get(key);
+            Script script = scripts.get(key);
+            int status = receivedAt.isBefore(failAllUntil) ? failAllStatus
+                    : location != null ? 307
+                    : script == null ? 200 : script.nextStatus();
+            recorded.add(new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
+                    exchange.getRequestHeaders(), body, receivedAt, status));
 
-            String key = canonical(request.path());
             Duration delay = delays.get(key);
             if (delay != null && !delay.isZero()) {
                 try {
@@ -318,18 +330,12 @@ public final class S3ResponseStandIn implements AutoCloseable {
                     return; // closing
                 }
             }
-            if (Instant.now().isBefore(failAllUntil)) {
-                respond(exchange, failAllStatus);
-                return;
-            }
-            String location = redirects.get(key);
-            if (location != null) {
+            if (status == 307) {
                 exchange.getResponseHeaders().add("Location", location);
                 exchange.sendResponseHeaders(307, -1);
                 return;
             }
-            Script script = scripts.get(key);
-            respond(exchange, script == null ? 200 : script.nextStatus());
+            respond(exchange, status);
         } catch (IOException | RuntimeException e) {
             LOG.debug("S3 stand-in could not answer (client gone?)", e);
         }
@@ -376,6 +382,7 @@ public final class S3ResponseStandIn implements AutoCloseable {
         });
         node.put("body", r.bodyAsString());
         node.put("receivedAt", r.receivedAt().toString());
+        node.put("status", r.status());
         return node;
     }
 

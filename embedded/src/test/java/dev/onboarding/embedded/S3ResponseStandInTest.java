@@ -108,6 +108,21 @@ class S3ResponseStandInTest {
     }
 
     @Test
+    void everyRecordingSaysWhetherItsAnswerWasDelivered() throws Exception {
+        String url = newResponseUrl();
+        s3.respondWith(url, 500, 200);
+        assertThat(put(url)).isEqualTo(500);
+        assertThat(put(url)).isEqualTo(200);
+        s3.failAllFor(Duration.ofSeconds(30), 503);
+        assertThat(put(url)).isEqualTo(503);
+
+        assertThat(s3.requestsForPath(url)).extracting(S3ResponseStandIn.RecordedRequest::status)
+                .containsExactly(500, 200, 503);
+        assertThat(s3.requestsForPath(url)).extracting(S3ResponseStandIn.RecordedRequest::delivered)
+                .containsExactly(false, true, false);
+    }
+
+    @Test
     void delayHoldsTheAnswer() throws Exception {
         String url = newResponseUrl();
         s3.delay(url, Duration.ofMillis(300));

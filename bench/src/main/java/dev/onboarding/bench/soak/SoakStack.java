@@ -1,0 +1,247 @@
+package dev.onboarding.bench.soak;
+
+import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.embedded.ApicurioRegistry;
+import dev.onboarding.embedded.EmbeddedKafka;
+import dev.onboarding.embedded.EmbeddedSqs;
+import dev.onboarding.embedded.S3ResponseStandIn;
+import dev.onboarding.embedded.StsStandIn;
+import dev.onboarding.schemas.serde.RegistrySettings;
+import dev.onboarding.schemas.serde.SchemaRegistries;
+import dev.onboarding.schemas.serde.SchemaRegistry;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicCreator;
+import dev.onboarding.schemas.topics.TopicSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * What the soak runs against: in this JVM the KRaft broker, one ElasticMQ per region (queue plus dead-letter
+ * queue), the STS and S3 stand-ins and a second HTTP server standing for an attacker's target; Apicurio as a child
+ * process; and the bridge, the processor instances and the scheduler each in its own JVM, started as operators
+ * start them. Closing it stops everything and deletes the work directory unless asked to keep it.
+ */
+final class SoakStack implements AutoCloseable {
+    /** The provider's AWS account, where the regional queues live. */
+    static final String PROVIDER_ACCOUNT = "111122223333";
+    /** The bridge's (fake) AWS secret key, which must never show in a log. */
+    static final String SECRET_ACCESS_KEY = "soakSecretAccessKey0f3c9d";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final SoakOptions options;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Map<String, EmbeddedSqs> sqs = new LinkedHashMap<>();
+    private final Map<String, EmbeddedSqs.QueuePair> queues = new LinkedHashMap<>();
+    private final Map<String, SqsClient> senders = new LinkedHashMap<>();
+    private final List<ChildJvm> processors = new ArrayList<>();
+    private Path workDir;
+    private EmbeddedKafka kafka;
+    private String registryUrl;
+    private StsStandIn sts;
+    private S3ResponseStandIn s3;
+    private S3ResponseStandIn attackerTarget;
+    private SchemaRegistry registry;
+    private TopicCatalog catalog;
+    private ChildJvm bridge;
+    private ChildJvm scheduler;
+
+    private SoakStack(SoakOptions options) {
+        this.options = options;
+    }
+
+    /** Starts every service and app and waits until each app is ready; on failure stops what had started. */
+    static SoakStack start(SoakOptions options) {
+        SoakStack stack = new SoakStack(options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException | Error e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        try {
+            workDir = Files.createTempDirectory("onboarding-soak");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        kafka = track(EmbeddedKafka.start());
+        ApicurioRegistry apicurio = track(ApicurioRegistry.start());
+        registryUrl = apicurio.confluentApiUrl();
+        for (String region : options.regions()) {
+            EmbeddedSqs regional = track(EmbeddedSqs.start(region, PROVIDER_ACCOUNT));
+            sqs.put(region, regional);
+            queues.put(region, regional.createQueueWithDeadLetterQueue("onboarding-callbacks-" + region, 5));
+            senders.put(region, track(regional.newClient()));
+        }
+        sts = track(StsStandIn.start());
+        s3 = track(S3ResponseStandIn.start());
+        attackerTarget = track(S3ResponseStandIn.start());
+        try (Admin admin = Admin.create(KafkaSettings.of(kafka.bootstrapServers()).clientProperties())) {
+            new TopicCreator(admin, 60_000).createAll(TopicSettings.defaults());
+        }
+        registry = track(SchemaRegistries.connect(RegistrySettings.of(registryUrl)));
+        catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
+
+        Map<String, String> settings = appSettings();
+        bridge = track(ChildJvm.of("bridge", "bridge", settings, freePort(), workDir, options.childHeap()));
+        for (int n = 1; n <= options.processors(); n++) {
+            Map<String, String> own = new HashMap<>(settings);
+            own.put("processor.http.port", String.valueOf(freePort()));
+            own.put("processor.state-dir", workDir.resolve("processor-" + n).toString());
+            processors.add(track(ChildJvm.of("processor-" + n, "processor", own, freePort(), workDir,
+                    options.childHeap())));
+        }
+        scheduler = track(ChildJvm.of("scheduler", "scheduler", settings, freePort(), workDir,
+                options.childHeap()));
+        List<ChildJvm> apps = new ArrayList<>(processors);
+        apps.add(scheduler);
+        apps.add(bridge);
+        apps.forEach(ChildJvm::start);
+        apps.forEach(app -> app.awaitReady(READY_TIMEOUT));
+    }
+
+    /** The settings every app gets, as the local run gives them, with the soak's shorter bounds. */
+    private Map<String, String> appSettings() {
+        Map<String, String> s = new HashMap<>();
+        s.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        s.put("schema.registry.url", registryUrl);
+        if (!options.sessionTimeout().isZero()) {
+            s.put("kafka.session.timeout.ms", String.valueOf(options.sessionTimeout().toMillis()));
+        }
+        List<String> queueList = new ArrayList<>();
+        List<String> deadLetterQueues = new ArrayList<>();
+        queues.forEach((region, pair) -> {
+            queueList.add(region + "=" + pair.queueUrl());
+            deadLetterQueues.add(region + "=" + pair.deadLetterQueueUrl());
+            s.put("bridge.sqs.endpoint." + region, sqs.get(region).endpoint().toString());
+        });
+        s.put("bridge.queues", String.join(",", queueList));
+        s.put("bridge.dead-letter-queues", String.join(",", deadLetterQueues));
+        s.put("bridge.sts.endpoint", sts.endpoint().toString());
+        s.put("bridge.aws.access-key-id", "AKIASOAKTEST00000001");
+        s.put("bridge.aws.secret-access-key", SECRET_ACCESS_KEY);
+        s.put("bridge.response-url.local-origin", s3.origin());
+        s.put("bridge.sqs.wait-time", "1s");
+        // A killed bridge's unfinished messages come back after this, not after the default minute.
+        s.put("bridge.sqs.visibility-timeout", "10s");
+        // Answers held back by the S3 outage go out within seconds of its end, not minutes.
+        s.put("bridge.egress.backoff.base", "500ms");
+        s.put("bridge.egress.backoff.max", "5s");
+        s.put("processor.http.bind-address", "127.0.0.1");
+        s.put("processor.http.advertised-host", "127.0.0.1");
+        s.put("processor.standby-replicas", options.processors() > 1 ? "1" : "0");
+        // Unknown external IDs are answered after this grace; the soak need not wait the default 30 s.
+        s.put("processor.callback-grace", "2s");
+        s.put("scheduler.state-dir", workDir.resolve("scheduler").toString());
+        s.put("scheduler.regions", String.join(",", options.regions()));
+        s.put("scheduler.home-region", options.regions().get(0));
+        // Finer slots: a disconnected integration that kept its schedule would show within seconds.
+        s.put("scheduler.slot-spacing", "5s");
+        return s;
+    }
+
+    private <T extends AutoCloseable> T track(T service) {
+        started.add(service);
+        return service;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        }
+    }
+
+    EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    StsStandIn sts() {
+        return sts;
+    }
+
+    S3ResponseStandIn s3() {
+        return s3;
+    }
+
+    S3ResponseStandIn attackerTarget() {
+        return attackerTarget;
+    }
+
+    TopicCatalog catalog() {
+        return catalog;
+    }
+
+    ChildJvm bridge() {
+        return bridge;
+    }
+
+    List<ChildJvm> processors() {
+        return Collections.unmodifiableList(processors);
+    }
+
+    ChildJvm scheduler() {
+        return scheduler;
+    }
+
+    /** Every app JVM. */
+    List<ChildJvm> apps() {
+        List<ChildJvm> apps = new ArrayList<>(processors);
+        apps.add(scheduler);
+        apps.add(bridge);
+        return apps;
+    }
+
+    /** The SQS client CloudFormation's SNS topic of {@code region} delivers through. */
+    SqsClient sender(String region) {
+        return senders.get(region);
+    }
+
+    /** The provider's queue of {@code region}. */
+    String queueUrl(String region) {
+        return queues.get(region).queueUrl();
+    }
+
+    /** The work directory (configs, logs, state). */
+    Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public void close() {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                System.err.println("soak: could not stop " + started.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+        started.clear();
+        if (workDir != null && !Boolean.getBoolean("soak.keep")) {
+            try (Stream<Path> paths = Files.walk(workDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // best effort on the way out
+            }
+        }
+    }
+}
