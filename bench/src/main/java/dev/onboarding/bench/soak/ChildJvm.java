@@ -60,7 +60,7 @@ final class ChildJvm implements AutoCloseable {
         }
         List<String> command = List.of(
                 Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xmx" + heap, "-XX:+UseSerialGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.onboarding.contract",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.onboarding.cli.Onboarding", app, "--config", config.toString());

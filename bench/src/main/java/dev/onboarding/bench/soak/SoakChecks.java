@@ -67,7 +67,8 @@ final class SoakChecks {
                 String reason = r.getReason() == null ? "" : r.getReason();
                 if (!want.status().equals(r.getStatus().name()) || !want.physicalId().equals(r.getPhysicalResourceId())
                         || !reason.contains(want.reasonContains())) {
-                    wrong.add(want.kind() + " " + e.getKey() + ": decided " + r.getStatus() + " "
+                    wrong.add(want.kind() + " " + e.getKey() + " (sent at +" + Duration.between(seen.firstSend(),
+                            seen.sentAt().get(e.getKey())).toMillis() + " ms): decided " + r.getStatus() + " "
                             + r.getPhysicalResourceId() + " '" + reason + "', expected " + want.status() + " "
                             + want.physicalId() + " '" + want.reasonContains() + "'");
                 }

@@ -109,6 +109,7 @@ final class SoakDriver {
             stack.sts().trust(role.roleArn(), role.externalId());
         }
         publishRequests();
+        awaitPending();
         Thread watcher = new Thread(this::watchAnswers, "soak-answer-watch");
         watcher.setDaemon(true);
         watcher.start();
@@ -150,6 +151,41 @@ final class SoakDriver {
                         IntegrationRequestEvent.newBuilder().setEvent(requested).build()));
             }
             producer.flush();
+        }
+    }
+
+    /**
+     * The upstream service requests an integration long before its customer launches the stack: waits until the
+     * processor shows every requested integration PENDING, so that no valid Create can overtake its request by
+     * more than the (short) grace the soak configures.
+     */
+    private void awaitPending() {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI base = stack.processorQueries().get(0);
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        for (IntegrationRequested requested : plan.requests()) {
+            java.net.URI uri = base.resolve("/integrations/" + requested.getIntegrationId());
+            while (!isPending(http, uri)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the processor did not show integration "
+                            + requested.getIntegrationId() + " PENDING within " + READY_TIMEOUT.toSeconds() + " s");
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // the processor is taking requests in
+            }
+        }
+    }
+
+    private static boolean isPending(java.net.http.HttpClient http, java.net.URI uri) {
+        try {
+            java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(uri)
+                    .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && "PENDING".equals(JSON.readTree(response.body()).path("status")
+                    .asText());
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

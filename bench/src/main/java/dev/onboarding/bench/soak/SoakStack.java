@@ -49,6 +49,7 @@ final class SoakStack implements AutoCloseable {
     private final Map<String, EmbeddedSqs.QueuePair> queues = new LinkedHashMap<>();
     private final Map<String, SqsClient> senders = new LinkedHashMap<>();
     private final List<ChildJvm> processors = new ArrayList<>();
+    private final List<java.net.URI> processorQueries = new ArrayList<>();
     private Path workDir;
     private EmbeddedKafka kafka;
     private String registryUrl;
@@ -104,7 +105,9 @@ final class SoakStack implements AutoCloseable {
         bridge = track(ChildJvm.of("bridge", "bridge", settings, freePort(), workDir, options.childHeap()));
         for (int n = 1; n <= options.processors(); n++) {
             Map<String, String> own = new HashMap<>(settings);
-            own.put("processor.http.port", String.valueOf(freePort()));
+            int queryPort = freePort();
+            own.put("processor.http.port", String.valueOf(queryPort));
+            processorQueries.add(java.net.URI.create("http://127.0.0.1:" + queryPort));
             own.put("processor.state-dir", workDir.resolve("processor-" + n).toString());
             processors.add(track(ChildJvm.of("processor-" + n, "processor", own, freePort(), workDir,
                     options.childHeap())));
@@ -197,6 +200,11 @@ final class SoakStack implements AutoCloseable {
 
     List<ChildJvm> processors() {
         return Collections.unmodifiableList(processors);
+    }
+
+    /** The interactive-query base URL of every processor instance (each routes to the one holding a key). */
+    List<java.net.URI> processorQueries() {
+        return Collections.unmodifiableList(processorQueries);
     }
 
     ChildJvm scheduler() {
