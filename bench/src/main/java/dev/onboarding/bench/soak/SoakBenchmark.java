@@ -7,7 +7,7 @@ package dev.onboarding.bench.soak;
  * answers 503 for 30 s. Prints the figures and every check; exits 1 if any check failed.
  *
  * <pre>java -cp bench/target/onboarding-bench.jar dev.onboarding.bench.soak.SoakBenchmark [key=value ...]</pre>
- * Keys: requests, rate, regions, processors, s3-outage, patience, job-allowance, session-timeout, seed, child-heap (see
+ * Keys: requests, rate, regions, processors, s3-outage, patience, job-allowance, session-timeout, static-membership, seed, child-heap (see
  * {@link SoakOptions}).
  */
 public final class SoakBenchmark {

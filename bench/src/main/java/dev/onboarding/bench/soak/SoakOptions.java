@@ -20,14 +20,15 @@ import java.util.Set;
  * @param jobAllowance   how long after a disconnect was decided a job may still be scheduled (the scheduler's lag)
  * @param sessionTimeout the apps' Kafka consumer session timeout; zero keeps Kafka's default (45 s), which is
  *                       also how long a killed processor's partitions wait before the group moves them
+ * @param staticMembership whether each processor instance has a stable {@code kafka.group.instance.id}
  * @param seed           seed of the mix, so a failing run can be repeated
  * @param childHeap      heap of each child JVM, e.g. 384m
  */
 public record SoakOptions(int requests, int rate, List<String> regions, int processors, Duration s3Outage,
-        Duration patience, Duration jobAllowance, Duration sessionTimeout, long seed, String childHeap) {
+        Duration patience, Duration jobAllowance, Duration sessionTimeout, boolean staticMembership, long seed, String childHeap) {
 
     private static final Set<String> KEYS = Set.of("requests", "rate", "regions", "processors", "s3-outage",
-            "patience", "job-allowance", "session-timeout", "seed", "child-heap");
+            "patience", "job-allowance", "session-timeout", "static-membership", "seed", "child-heap");
 
     /** Checks the values. */
     public SoakOptions {
@@ -49,7 +50,7 @@ public record SoakOptions(int requests, int rate, List<String> regions, int proc
     /** The full soak of the issue: 10,000 requests over three regions, S3 down for 30 s. */
     public static SoakOptions defaults() {
         return new SoakOptions(10_000, 60, List.of("us-east-1", "eu-west-1", "ap-southeast-2"), 2,
-                Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ZERO, 42,
+                Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ZERO, true, 42,
                 "384m");
     }
 
@@ -73,6 +74,7 @@ public record SoakOptions(int requests, int rate, List<String> regions, int proc
                 duration(values.get("patience"), d.patience()),
                 duration(values.get("job-allowance"), d.jobAllowance()),
                 duration(values.get("session-timeout"), d.sessionTimeout()),
+                Boolean.parseBoolean(values.getOrDefault("static-membership", String.valueOf(d.staticMembership()))),
                 Long.parseLong(values.getOrDefault("seed", String.valueOf(d.seed()))),
                 values.getOrDefault("child-heap", d.childHeap()));
     }

@@ -109,6 +109,11 @@ final class SoakStack implements AutoCloseable {
             own.put("processor.http.port", String.valueOf(queryPort));
             processorQueries.add(java.net.URI.create("http://127.0.0.1:" + queryPort));
             own.put("processor.state-dir", workDir.resolve("processor-" + n).toString());
+            if (options.staticMembership()) {
+                // A stable identity per instance, as a StatefulSet gives: a restarted instance takes its partitions
+                // straight back instead of leaving them idle until the group's session timeout.
+                own.put("kafka.group.instance.id", "soak-processor-" + n);
+            }
             processors.add(track(ChildJvm.of("processor-" + n, "processor", own, freePort(), workDir,
                     options.childHeap())));
         }
