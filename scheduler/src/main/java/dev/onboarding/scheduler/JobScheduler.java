@@ -182,6 +182,8 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
     }
 
     // Back-to-back bounded steps: each stays well inside one exactly-once transaction, and commits run between them.
+    // Streams runs them only between two polls for input, so scheduler.poll-timeout (10 ms) paces them, not Streams'
+    // 100 ms default, which idled a thread that was behind for most of each step's interval.
     private void catchUp(long now) {
         if (!emitDue(now) && catchUp != null) {
             catchUp.cancel();

@@ -36,6 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param maxJobsPerTick the most PERIODIC jobs one task emits in one punctuation (bounds a transaction)
  * @param streamThreads Kafka Streams threads of this instance
  * @param commitInterval how often Streams commits (the exactly-once transaction length)
+ * @param pollTimeout how long a stream thread waits for integration records before it runs its due punctuations
  * @param deadLetterTopic where unusable integration records go
  * @param createTopics whether start-up creates the topics it uses
  * @param closeTimeout how long closing waits for in-flight work
@@ -56,6 +57,7 @@ public record SchedulerConfig(
         int maxJobsPerTick,
         int streamThreads,
         Duration commitInterval,
+        Duration pollTimeout,
         String deadLetterTopic,
         boolean createTopics,
         Duration closeTimeout) {
@@ -117,6 +119,8 @@ public record SchedulerConfig(
                 settings.integer("scheduler.stream-threads", 1, 1, 64),
                 bounded(settings, "scheduler.commit-interval", Duration.ofSeconds(1), Duration.ofMillis(10),
                         Duration.ofMinutes(1)),
+                bounded(settings, "scheduler.poll-timeout", Duration.ofMillis(10), Duration.ofMillis(1),
+                        Duration.ofSeconds(1)),
                 settings.string("scheduler.dead-letter-topic", "onboarding.integrations.dlq"),
                 settings.bool("scheduler.create-topics", true),
                 bounded(settings, "scheduler.close-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1),
@@ -150,14 +154,14 @@ public record SchedulerConfig(
     public SchedulerConfig withCatalog(JobCatalog other) {
         return new SchedulerConfig(kafka, registry, topics, applicationId, stateDir, other, regions, homeRegion, tick,
                 slotSpacing, deadlinePercent, initialBurstMaxAge, maxJobsPerTick, streamThreads, commitInterval,
-                deadLetterTopic, createTopics, closeTimeout);
+                pollTimeout, deadLetterTopic, createTopics, closeTimeout);
     }
 
     /** The same config with another state directory (a second instance in one JVM). */
     public SchedulerConfig withStateDir(Path other) {
         return new SchedulerConfig(kafka, registry, topics, applicationId, other, catalog, regions, homeRegion, tick,
                 slotSpacing, deadlinePercent, initialBurstMaxAge, maxJobsPerTick, streamThreads, commitInterval,
-                deadLetterTopic, createTopics, closeTimeout);
+                pollTimeout, deadLetterTopic, createTopics, closeTimeout);
     }
 
     /** The plan every connected account follows. */
@@ -165,7 +169,10 @@ public record SchedulerConfig(
         return CollectionPlan.of(catalog, regions, homeRegion, slotSpacing);
     }
 
-    /** The Kafka Streams properties: exactly-once, our state dir and threads, plus the {@code kafka.*} pass-through. */
+    /**
+     * The Kafka Streams properties: exactly-once, our state dir, threads, commit interval and poll timeout, plus the
+     * {@code kafka.*} pass-through.
+     */
     public Properties streamsProperties() {
         Properties props = new Properties();
         Map<String, Object> client = kafka.clientProperties();
@@ -175,6 +182,10 @@ public record SchedulerConfig(
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        // The scheduler's output comes from wall-clock punctuations, not from input, and a stream thread with no
+        // input blocks in poll for poll.ms (Streams' default 100 ms) before it runs due punctuations again: with a
+        // backlog, that left the threads idle most of the time between two catch-up steps.
+        props.put(StreamsConfig.POLL_MS_CONFIG, pollTimeout.toMillis());
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return props;
     }
@@ -185,7 +196,7 @@ public record SchedulerConfig(
                 + stateDir + ", catalog=" + catalog + ", regions=" + regions.size() + ", homeRegion=" + homeRegion
                 + ", tick=" + tick + ", slotSpacing=" + slotSpacing + ", deadlinePercent=" + deadlinePercent
                 + ", initialBurstMaxAge=" + initialBurstMaxAge + ", maxJobsPerTick=" + maxJobsPerTick
-                + ", streamThreads=" + streamThreads + ", commitInterval=" + commitInterval + ", deadLetterTopic="
-                + deadLetterTopic + "]";
+                + ", streamThreads=" + streamThreads + ", commitInterval=" + commitInterval + ", pollTimeout="
+                + pollTimeout + ", deadLetterTopic=" + deadLetterTopic + "]";
     }
 }

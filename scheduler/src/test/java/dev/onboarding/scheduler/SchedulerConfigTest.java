@@ -45,6 +45,16 @@ class SchedulerConfigTest {
     }
 
     @Test
+    void streamThreadsWaitForInputOnlyBrieflyBetweenPunctuations() {
+        // The scheduler's work is its punctuations: Streams' 100 ms poll.ms would idle a thread that is catching up.
+        assertThat(config(Map.of()).streamsProperties()).containsEntry(StreamsConfig.POLL_MS_CONFIG, 10L);
+        assertThat(config(Map.of("scheduler.poll-timeout", "50ms")).streamsProperties())
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 50L);
+        assertKey(Map.of("scheduler.poll-timeout", "0s"), "scheduler.poll-timeout", "between");
+        assertKey(Map.of("scheduler.poll-timeout", "5s"), "scheduler.poll-timeout", "between");
+    }
+
+    @Test
     void readsTheCatalogRegionsAndCadence(@TempDir Path dir) throws IOException {
         Path catalog = dir.resolve("catalog.csv");
         Files.writeString(catalog, "ec2,AWS::EC2::Instance,regional,15m\niam,AWS::IAM::Role,global,6h\n");

@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -35,6 +37,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * as connected long ago (no INITIAL bursts), so only the periodic path is measured.
  */
 final class ThroughputBenchmark {
+    private static final int RAW_RECORDS = 1_000_000;
     private final EmbeddedKafka kafka;
     private final int partitions;
     private final int integrations;
@@ -47,7 +50,7 @@ final class ThroughputBenchmark {
 
     /** {@code producerTuning} (producer configs) is given to both the raw producer and the scheduler's producer. */
     ThroughputBenchmark(EmbeddedKafka kafka, int partitions, int integrations, Duration interval, int threads,
-            Duration measure, Map<String, String> producerTuning, Map<String, String> schedulerSettings) {
+            Duration measure, int rounds, Map<String, String> producerTuning, Map<String, String> schedulerSettings) {
         this.producerTuning = Map.copyOf(producerTuning);
         this.schedulerSettings = Map.copyOf(schedulerSettings);
         this.kafka = kafka;
@@ -56,13 +59,13 @@ final class ThroughputBenchmark {
         this.interval = interval;
         this.threads = threads;
         this.window = measure;
-        this.rounds = 3;
+        this.rounds = rounds;
     }
 
     /** The figures of one run. */
     record Result(int recordBytes, double rawPerSecond, double rawTransactionalPerSecond, double jobsPerSecond,
             double jobsPerSecondByOffsets, double demandPerSecond, long ticks, double meanTickMillis,
-            double jobsPerEntry, double ratio, double ratioTransactional) {
+            double jobsPerEntry, double ratio, double ratioTransactional, double cpuRatio) {
     }
 
     Result run() {
@@ -105,6 +108,7 @@ final class ThroughputBenchmark {
                 List<Double> jobRates = new ArrayList<>();
                 List<Double> rawRates = new ArrayList<>();
                 List<Double> rawTxRates = new ArrayList<>();
+                List<Double> cpuRatios = new ArrayList<>();
                 TickStatistics.Snapshot total = null;
                 long offsetJobs = 0;
                 double seconds = 0;
@@ -112,33 +116,84 @@ final class ThroughputBenchmark {
                     TickStatistics.Snapshot before = app.statistics().snapshot();
                     long offsetsBefore = deployment.jobsEndOffset();
                     long started = System.nanoTime();
+                    long windowStart = System.currentTimeMillis();
+                    ThreadCpu schedulerCpu = ThreadCpu.start();
                     sleep(window);
+                    Map<String, Double> schedulerUse = schedulerCpu.stop();
+                    long windowEnd = System.currentTimeMillis();
                     TickStatistics.Snapshot delta = app.statistics().snapshot().minus(before);
                     double elapsed = (System.nanoTime() - started) / 1e9;
                     offsetJobs += deployment.jobsEndOffset() - offsetsBefore;
                     seconds += elapsed;
                     total = total == null ? delta : sum(total, delta);
                     jobRates.add(delta.periodicJobs() / elapsed);
+                    String schedulerProducers = batching(app.streams().metrics());
                     app.streams().pause();
                     sleep(Duration.ofSeconds(2));
-                    rawRates.add(plain.measure(1_000_000));
-                    rawTxRates.add(transactional.measure(1_000_000));
+                    ThreadCpu rawCpu = ThreadCpu.start();
+                    rawRates.add(plain.measure(RAW_RECORDS));
+                    Map<String, Double> rawUse = rawCpu.stop();
+                    ThreadCpu rawTxCpu = ThreadCpu.start();
+                    rawTxRates.add(transactional.measure(RAW_RECORDS));
+                    Map<String, Double> rawTxUse = rawTxCpu.stop();
                     app.streams().resume();
                     sleep(Duration.ofSeconds(3));
                     System.out.printf(Locale.ROOT, "  round %d: scheduler %,.0f jobs/s, raw %,.0f/s, raw transactional "
-                            + "%,.0f/s%n", round + 1, jobRates.get(round), rawRates.get(round),
-                            rawTxRates.get(round));
+                            + "%,.0f/s, ratio %.2fx, load %.1f (scheduler window %d-%d)%n", round + 1,
+                            jobRates.get(round), rawRates.get(round), rawTxRates.get(round),
+                            jobRates.get(round) / rawRates.get(round), SchedulerBenchmark.loadAverage(), windowStart,
+                            windowEnd);
+                    // Where the cores went on each side, and the whole JVM's CPU per record (broker included).
+                    cpuRatios.add(ThreadCpu.microsPerRecord(rawUse, RAW_RECORDS)
+                            / ThreadCpu.microsPerRecord(schedulerUse, delta.periodicJobs()));
+                    System.out.printf(Locale.ROOT, "    scheduler: %.2f CPU-us/job; %s; %s%n",
+                            ThreadCpu.microsPerRecord(schedulerUse, delta.periodicJobs()),
+                            ThreadCpu.describe(schedulerUse), schedulerProducers);
+                    System.out.printf(Locale.ROOT, "    raw: %.2f CPU-us/record; %s; %s%n",
+                            ThreadCpu.microsPerRecord(rawUse, RAW_RECORDS), ThreadCpu.describe(rawUse),
+                            batching(plain.producer.metrics()));
+                    System.out.printf(Locale.ROOT, "    raw transactional: %.2f CPU-us/record; %s; %s%n",
+                            ThreadCpu.microsPerRecord(rawTxUse, RAW_RECORDS), ThreadCpu.describe(rawTxUse),
+                            batching(transactional.producer.metrics()));
                 }
                 plain.close();
                 transactional.close();
                 return new Result(sample.length, median(rawRates), median(rawTxRates), median(jobRates),
                         offsetJobs / seconds, demand, total.ticks(), total.meanTickMicros() / 1000.0,
                         total.periodicJobs() / (double) Math.max(1, total.entriesPopped()),
-                        median(ratios(jobRates, rawRates)), median(ratios(jobRates, rawTxRates)));
+                        median(ratios(jobRates, rawRates)), median(ratios(jobRates, rawTxRates)), median(cpuRatios));
             } finally {
                 app.close();
             }
         }
+    }
+
+    /**
+     * How the producers batched (means over the producers, over the client's 30 s metric window): records per produce
+     * request and bytes per batch. Fewer records per request means more per-request work in the sender and the
+     * broker for each record.
+     */
+    static String batching(Map<MetricName, ? extends Metric> metrics) {
+        double recordsPerRequest = 0;
+        double batchBytes = 0;
+        int producers = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
+            if (!e.getKey().group().equals("producer-metrics")) {
+                continue;
+            }
+            Object value = e.getValue().metricValue();
+            if (!(value instanceof Double number) || number.isNaN()) {
+                continue;
+            }
+            if (e.getKey().name().equals("records-per-request-avg")) {
+                recordsPerRequest += number;
+                producers++;
+            } else if (e.getKey().name().equals("batch-size-avg")) {
+                batchBytes += number;
+            }
+        }
+        return producers == 0 ? "no producer metrics" : String.format(Locale.ROOT,
+                "%.0f records/request, %.0f bytes/batch", recordsPerRequest / producers, batchBytes / producers);
     }
 
     private static List<Double> ratios(List<Double> jobs, List<Double> raw) {
@@ -186,7 +241,7 @@ final class ThroughputBenchmark {
         private final byte[] value;
         private final boolean transactional;
         private final String topic;
-        private final KafkaProducer<byte[], byte[]> producer;
+        final KafkaProducer<byte[], byte[]> producer;
         private final byte[][] keys = new byte[1024][];
 
         RawProducer(byte[] value, boolean transactional) {
