@@ -4,20 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.common.JettySettings;
 import com.github.tomakehurst.wiremock.common.Notifier;
+import com.github.tomakehurst.wiremock.core.Options;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.extension.requestfilter.RequestFilterAction;
+import com.github.tomakehurst.wiremock.extension.requestfilter.StubRequestFilterV2;
+import com.github.tomakehurst.wiremock.http.AdminRequestHandler;
+import com.github.tomakehurst.wiremock.http.FormParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.http.StubRequestHandler;
+import com.github.tomakehurst.wiremock.jetty11.Jetty11HttpServer;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import wiremock.org.eclipse.jetty.io.NetworkTrafficListener;
+import wiremock.org.eclipse.jetty.server.ConnectionFactory;
+import wiremock.org.eclipse.jetty.server.HttpConfiguration;
+import wiremock.org.eclipse.jetty.server.ServerConnector;
 
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -29,14 +39,18 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for AWS STS {@code AssumeRole} that the AWS SDK v2 {@code StsClient} talks to unchanged
  * ({@code endpointOverride(endpoint())}). It answers from a table of trusted (role ARN, external id) pairs that tests
- * change at run time, and can script AccessDenied and other failures per role.
+ * change at run time, and can script AccessDenied, other failures and late answers per role.
  *
- * <p>Built on WireMock: one catch-all stub whose answer a global response transformer computes from the form body.
+ * <p>Built on WireMock, kept cheap so that it answers "at once" even under benchmark load: one request filter answers
+ * every request itself (no stub matching, no transformers); WireMock's request journal, per-request logging and gzip
+ * and Jetty's header cache are off; answers carry a Content-Length (no chunking) and use no {@code SecureRandom}. The
+ * stand-in counts every call and keeps a record of the most recent {@value #RECORDED_CALLS} ({@link #calls()}).
  *
  * <p>Another process (e.g. {@code onboarding simulate}) controls the trust table over HTTP, on the same loopback port:
  * {@code POST /__onboarding/roles} with {@code {"roleArn": "...", "externalId": "..."}} trusts a pair (like
@@ -47,13 +61,18 @@ public final class StsStandIn implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StsStandIn.class);
     private static final String STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
-    private static final String TRANSFORMER = "sts-assume-role";
+    /** Jetty's pool: acceptor and selector, and a worker for each of the verifier's default 16 concurrent calls. */
+    private static final int CONTAINER_THREADS = 20;
     private static final String NO_EXTERNAL_ID = "\u0000none";
     private static final String BASE64ISH = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Path of the admin route that trusts (POST) and revokes (DELETE) roles. */
     public static final String ADMIN_ROLES_PATH = "/__onboarding/roles";
+
+    /** How many of the most recent AssumeRole calls {@link #calls()} keeps; older ones are only counted. */
+    public static final int RECORDED_CALLS = 10_000;
 
     /**
      * One AssumeRole request as received, with the answer given.
@@ -70,32 +89,51 @@ public final class StsStandIn implements AutoCloseable {
                                  int httpStatus, String errorCode, Instant receivedAt) {
     }
 
-    private record ScriptedFailure(int httpStatus, String errorCode, String message) {
+    /** One scripted answer: a failure, or (httpStatus 0) the usual answer given {@code delay} late. */
+    private record Scripted(int httpStatus, String errorCode, String message, Duration delay) {
+        static Scripted failure(int httpStatus, String errorCode, String message) {
+            return new Scripted(httpStatus, errorCode, message, Duration.ZERO);
+        }
+
+        boolean fails() {
+            return httpStatus != 0;
+        }
     }
 
     private final Map<String, Set<String>> trusted = new ConcurrentHashMap<>();
-    private final Map<String, Queue<ScriptedFailure>> scripted = new ConcurrentHashMap<>();
+    private final Map<String, Queue<Scripted>> scripted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> callsPerRole = new ConcurrentHashMap<>();
     private final AtomicInteger totalCalls = new AtomicInteger();
     private final Queue<AssumeRoleCall> calls = new ConcurrentLinkedQueue<>();
-    private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger recorded = new AtomicInteger();
+    private final int recordLimit;
     private final WireMockServer server;
 
-    private StsStandIn() {
+    private StsStandIn(int recordLimit) {
+        this.recordLimit = recordLimit;
         server = new WireMockServer(WireMockConfiguration.options()
                 .bindAddress(Support.LOOPBACK)
                 .dynamicPort()
-                .containerThreads(8) // Jetty's minimum that still serves a few concurrent SDK clients
-                .disableRequestJournal() // we keep our own record; the journal would grow forever in long runs
+                .containerThreads(CONTAINER_THREADS)
+                .disableRequestJournal() // we keep our own bounded record; the journal would grow forever in long runs
+                // Logging every request and answer formats both as JSON, even when the log level drops it.
+                .stubRequestLoggingDisabled(true)
+                .gzipDisabled(true) // SDK clients never ask for gzip; the handler still wraps every request
+                .templatingEnabled(false)
+                .httpServerFactory(JettyWithoutHeaderCache::new)
                 .notifier(new Slf4jBridge())
-                .extensions(new AssumeRoleTransformer()));
+                .extensions(new AnswerEveryRequest()));
         server.start();
-        server.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withTransformers(TRANSFORMER)));
     }
 
     /** Starts a stand-in on a free loopback port with no trusted pairs. */
     public static StsStandIn start() {
-        StsStandIn sts = new StsStandIn();
+        return start(RECORDED_CALLS);
+    }
+
+    /** A stand-in that records only the most recent {@code recordLimit} calls (tests of the bound). */
+    static StsStandIn start(int recordLimit) {
+        StsStandIn sts = new StsStandIn(recordLimit);
         LOG.info("STS stand-in listening on {}", sts.endpoint());
         return sts;
     }
@@ -117,7 +155,7 @@ public final class StsStandIn implements AutoCloseable {
 
     /** The next {@code times} calls for {@code roleArn} get AccessDenied even if trusted (IAM propagation delay). */
     public void denyNext(String roleArn, int times) {
-        script(roleArn, times, new ScriptedFailure(403, "AccessDenied", notAuthorized(roleArn)));
+        script(roleArn, times, Scripted.failure(403, "AccessDenied", notAuthorized(roleArn)));
     }
 
     /**
@@ -125,7 +163,12 @@ public final class StsStandIn implements AutoCloseable {
      * InternalFailure, 400 Throttling). Note that the SDK retries those itself, and every retry counts as a call.
      */
     public void failNext(String roleArn, int times, int httpStatus, String errorCode) {
-        script(roleArn, times, new ScriptedFailure(httpStatus, errorCode, "Scripted failure " + errorCode));
+        script(roleArn, times, Scripted.failure(httpStatus, errorCode, "Scripted failure " + errorCode));
+    }
+
+    /** The next {@code times} calls for {@code roleArn} are answered as usual, but only after {@code delay}. */
+    public void delayNext(String roleArn, int times, Duration delay) {
+        script(roleArn, times, new Scripted(0, null, null, delay));
     }
 
     /** HTTP AssumeRole requests received for {@code roleArn}, SDK retries included. */
@@ -139,18 +182,19 @@ public final class StsStandIn implements AutoCloseable {
         return totalCalls.get();
     }
 
-    /** Every AssumeRole request received so far, oldest first. */
+    /** The AssumeRole requests received so far, oldest first: the most recent {@value #RECORDED_CALLS} of them. */
     public List<AssumeRoleCall> calls() {
         return List.copyOf(calls);
     }
 
-    /** Forgets trusted pairs, scripted failures and counts. */
+    /** Forgets trusted pairs, scripted answers, counts and recorded calls. */
     public void reset() {
         trusted.clear();
         scripted.clear();
         callsPerRole.clear();
         totalCalls.set(0);
         calls.clear();
+        recorded.set(0);
     }
 
     /** Stops the HTTP server. */
@@ -159,10 +203,10 @@ public final class StsStandIn implements AutoCloseable {
         server.stop();
     }
 
-    private void script(String roleArn, int times, ScriptedFailure failure) {
-        Queue<ScriptedFailure> queue = scripted.computeIfAbsent(roleArn, r -> new ConcurrentLinkedQueue<>());
+    private void script(String roleArn, int times, Scripted answer) {
+        Queue<Scripted> queue = scripted.computeIfAbsent(roleArn, r -> new ConcurrentLinkedQueue<>());
         for (int i = 0; i < times; i++) {
-            queue.add(failure);
+            queue.add(answer);
         }
     }
 
@@ -181,7 +225,7 @@ public final class StsStandIn implements AutoCloseable {
         if (request.getUrl().startsWith("/__onboarding/")) {
             return admin(request);
         }
-        Map<String, String> form = parseForm(request.getBodyAsString());
+        Map<String, String> form = form(request);
         String action = form.get("Action");
         if (!"POST".equals(request.getMethod().getName()) || !"AssumeRole".equals(action)) {
             return error(400, "InvalidAction", "Could not find operation " + action + " for version "
@@ -199,7 +243,7 @@ public final class StsStandIn implements AutoCloseable {
         ResponseDefinition response;
         String errorCode = null;
         int status;
-        ScriptedFailure failure;
+        Scripted next = null;
         if (!request.containsHeader("Authorization")) {
             // Real STS rejects unsigned AssumeRole calls; catches code that forgot its base credentials.
             status = 403;
@@ -214,10 +258,10 @@ public final class StsStandIn implements AutoCloseable {
             errorCode = "ValidationError";
             response = error(status, errorCode, "1 validation error detected: Value '" + duration
                     + "' at 'durationSeconds' failed to satisfy constraint");
-        } else if ((failure = pollScripted(roleArn)) != null) {
-            status = failure.httpStatus();
-            errorCode = failure.errorCode();
-            response = error(status, errorCode, failure.message());
+        } else if ((next = pollScripted(roleArn)) != null && next.fails()) {
+            status = next.httpStatus();
+            errorCode = next.errorCode();
+            response = error(status, errorCode, next.message());
         } else if (!trusted.getOrDefault(roleArn, Set.of()).contains(key(externalId))) {
             status = 403;
             errorCode = "AccessDenied";
@@ -226,8 +270,18 @@ public final class StsStandIn implements AutoCloseable {
             status = 200;
             response = success(roleArn, sessionName, duration == null ? 3600 : duration);
         }
-        calls.add(new AssumeRoleCall(roleArn, sessionName, externalId, duration, status, errorCode, Instant.now()));
+        record(new AssumeRoleCall(roleArn, sessionName, externalId, duration, status, errorCode, Instant.now()));
+        if (next != null && !next.delay().isZero()) {
+            response = ResponseDefinitionBuilder.like(response).withFixedDelay((int) next.delay().toMillis()).build();
+        }
         return response;
+    }
+
+    private void record(AssumeRoleCall call) {
+        calls.add(call);
+        if (recorded.incrementAndGet() > recordLimit && calls.poll() != null) {
+            recorded.decrementAndGet();
+        }
     }
 
     /** The admin routes: changes to the trust table from another process. */
@@ -274,73 +328,102 @@ public final class StsStandIn implements AutoCloseable {
                 .build();
     }
 
-    private ScriptedFailure pollScripted(String roleArn) {
-        Queue<ScriptedFailure> queue = scripted.get(roleArn);
+    private Scripted pollScripted(String roleArn) {
+        Queue<Scripted> queue = scripted.get(roleArn);
         return queue == null ? null : queue.poll();
     }
 
-    private ResponseDefinition success(String roleArn, String sessionName, int durationSeconds) {
+    private static ResponseDefinition success(String roleArn, String sessionName, int durationSeconds) {
         String expiration = DateTimeFormatter.ISO_INSTANT.format(
                 Instant.now().plusSeconds(durationSeconds).truncatedTo(ChronoUnit.SECONDS));
         String account = arnPart(roleArn, 4, "000000000000");
         String resource = arnPart(roleArn, 5, "role/unknown");
         String roleName = resource.substring(resource.lastIndexOf('/') + 1);
-        String roleId = "AROA" + randomToken(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-        String xml = "<AssumeRoleResponse xmlns=\"" + STS_NS + "\">\n"
-                + "  <AssumeRoleResult>\n"
-                + "    <AssumedRoleUser>\n"
-                + "      <AssumedRoleId>" + roleId + ":" + xml(sessionName) + "</AssumedRoleId>\n"
-                + "      <Arn>arn:aws:sts::" + xml(account) + ":assumed-role/" + xml(roleName) + "/"
-                + xml(sessionName) + "</Arn>\n"
-                + "    </AssumedRoleUser>\n"
-                + "    <Credentials>\n"
-                + "      <AccessKeyId>ASIA" + randomToken(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") + "</AccessKeyId>\n"
-                + "      <SecretAccessKey>" + randomToken(40, BASE64ISH) + "</SecretAccessKey>\n"
-                + "      <SessionToken>FwoGZXIvYXdzE" + randomToken(120, BASE64ISH) + "</SessionToken>\n"
-                + "      <Expiration>" + expiration + "</Expiration>\n"
-                + "    </Credentials>\n"
-                + "    <PackedPolicySize>0</PackedPolicySize>\n"
-                + "  </AssumeRoleResult>\n"
-                + "  <ResponseMetadata>\n"
-                + "    <RequestId>" + UUID.randomUUID() + "</RequestId>\n"
-                + "  </ResponseMetadata>\n"
-                + "</AssumeRoleResponse>\n";
-        return xmlResponse(200, xml);
+        String session = xml(sessionName);
+        String requestId = requestId();
+        // The same shape and size as a real answer, so that the client's parsing costs what it costs against STS.
+        String xml = new StringBuilder(1100)
+                .append("<AssumeRoleResponse xmlns=\"").append(STS_NS).append("\">\n")
+                .append("  <AssumeRoleResult>\n")
+                .append("    <AssumedRoleUser>\n")
+                .append("      <AssumedRoleId>AROA").append(randomToken(16, BASE32)).append(':').append(session)
+                .append("</AssumedRoleId>\n")
+                .append("      <Arn>arn:aws:sts::").append(xml(account)).append(":assumed-role/").append(xml(roleName))
+                .append('/').append(session).append("</Arn>\n")
+                .append("    </AssumedRoleUser>\n")
+                .append("    <Credentials>\n")
+                .append("      <AccessKeyId>ASIA").append(randomToken(16, BASE32)).append("</AccessKeyId>\n")
+                .append("      <SecretAccessKey>").append(randomToken(40, BASE64ISH)).append("</SecretAccessKey>\n")
+                .append("      <SessionToken>FwoGZXIvYXdzE").append(randomToken(120, BASE64ISH))
+                .append("</SessionToken>\n")
+                .append("      <Expiration>").append(expiration).append("</Expiration>\n")
+                .append("    </Credentials>\n")
+                .append("    <PackedPolicySize>0</PackedPolicySize>\n")
+                .append("  </AssumeRoleResult>\n")
+                .append("  <ResponseMetadata>\n")
+                .append("    <RequestId>").append(requestId).append("</RequestId>\n")
+                .append("  </ResponseMetadata>\n")
+                .append("</AssumeRoleResponse>\n")
+                .toString();
+        return xmlResponse(200, requestId, xml);
     }
 
     private static ResponseDefinition error(int status, String code, String message) {
         String type = status >= 500 ? "Receiver" : "Sender";
+        String requestId = requestId();
         String xml = "<ErrorResponse xmlns=\"" + STS_NS + "\">\n"
                 + "  <Error>\n"
                 + "    <Type>" + type + "</Type>\n"
                 + "    <Code>" + xml(code) + "</Code>\n"
                 + "    <Message>" + xml(message) + "</Message>\n"
                 + "  </Error>\n"
-                + "  <RequestId>" + UUID.randomUUID() + "</RequestId>\n"
+                + "  <RequestId>" + requestId + "</RequestId>\n"
                 + "</ErrorResponse>\n";
-        return xmlResponse(status, xml);
+        return xmlResponse(status, requestId, xml);
     }
 
-    private static ResponseDefinition xmlResponse(int status, String xml) {
+    private static ResponseDefinition xmlResponse(int status, String requestId, String xml) {
+        byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+        // A length, like STS sends: without it Jetty chunks the answer, which costs the client more to read.
         return new ResponseDefinitionBuilder()
                 .withStatus(status)
                 .withHeader("Content-Type", "text/xml")
-                .withHeader("x-amzn-RequestId", UUID.randomUUID().toString())
-                .withBody(xml)
+                .withHeader("Content-Length", String.valueOf(body.length))
+                .withHeader("x-amzn-RequestId", requestId)
+                .withBody(body)
                 .build();
     }
 
-    private String randomToken(int length, String alphabet) {
-        StringBuilder sb = new StringBuilder(length);
+    /** Random characters for fake credentials: they protect nothing, so no {@code SecureRandom} (it locks). */
+    private static String randomToken(int length, String alphabet) {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] token = new char[length];
         for (int i = 0; i < length; i++) {
-            sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            token[i] = alphabet.charAt(random.nextInt(alphabet.length()));
         }
-        return sb.toString();
+        return new String(token);
+    }
+
+    /** A request id shaped like STS's (a UUID), from a cheap random source. */
+    private static String requestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new UUID(random.nextLong(), random.nextLong()).toString();
     }
 
     private static String arnPart(String arn, int index, String fallback) {
         String[] parts = arn.split(":", 6);
         return parts.length > index && !parts[index].isEmpty() ? parts[index] : fallback;
+    }
+
+    /** The request's form: as WireMock already parsed it for a form content type, else parsed from the body. */
+    private static Map<String, String> form(Request request) {
+        Map<String, FormParameter> parsed = request.formParameters();
+        if (parsed == null || parsed.isEmpty()) {
+            return parseForm(request.getBodyAsString());
+        }
+        Map<String, String> form = new HashMap<>();
+        parsed.forEach((name, parameter) -> form.put(name, parameter.firstValue()));
+        return form;
     }
 
     private static Map<String, String> parseForm(String body) {
@@ -383,26 +466,49 @@ public final class StsStandIn implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Computes each answer from the stand-in's state; WireMock's own stub matching only routes to it. */
-    private final class AssumeRoleTransformer implements ResponseDefinitionTransformerV2 {
+    /**
+     * Answers every request from the stand-in's state before WireMock looks for a stub: there is nothing to match, and
+     * skipping the stub machinery (matching, transformer chain) is most of what WireMock itself costs per answer.
+     */
+    private final class AnswerEveryRequest implements StubRequestFilterV2 {
         @Override
-        public ResponseDefinition transform(ServeEvent serveEvent) {
+        public RequestFilterAction filter(Request request, ServeEvent serveEvent) {
+            ResponseDefinition response;
             try {
-                return answer(serveEvent.getRequest());
+                response = answer(request);
             } catch (RuntimeException e) {
                 LOG.warn("STS stand-in failed to answer", e);
-                return error(500, "InternalFailure", String.valueOf(e));
+                response = error(500, "InternalFailure", String.valueOf(e));
             }
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false; // only the catch-all stub names it
+            return RequestFilterAction.stopWith(response);
         }
 
         @Override
         public String getName() {
-            return TRANSFORMER;
+            return "sts-stand-in";
+        }
+    }
+
+    /**
+     * Jetty as WireMock builds it, without Jetty's per-connection cache of header fields. That cache keeps
+     * Authorization values for reuse; a SigV4 Authorization differs on every request, so the cache fills within a few
+     * requests and is wiped again and again (clearing it cost a fifth of each answer).
+     */
+    private static final class JettyWithoutHeaderCache extends Jetty11HttpServer {
+        JettyWithoutHeaderCache(Options options, AdminRequestHandler admin, StubRequestHandler stubs) {
+            super(options, admin, stubs);
+        }
+
+        @Override
+        protected ServerConnector createHttpConnector(String bindAddress, int port, JettySettings jettySettings,
+                NetworkTrafficListener listener) {
+            ServerConnector connector = super.createHttpConnector(bindAddress, port, jettySettings, listener);
+            for (ConnectionFactory factory : connector.getConnectionFactories()) {
+                if (factory instanceof HttpConfiguration.ConnectionFactory http) {
+                    http.getHttpConfiguration().setHeaderCacheSize(0);
+                }
+            }
+            return connector;
         }
     }
 

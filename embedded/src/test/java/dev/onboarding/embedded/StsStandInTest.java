@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -122,6 +123,25 @@ class StsStandInTest {
     }
 
     @Test
+    void delayedCallIsAnsweredLateThenOnTime() {
+        String role = newRole();
+        sts.trust(role, "ext");
+        Duration delay = Duration.ofMillis(1500);
+        sts.delayNext(role, 1, delay);
+
+        long start = System.nanoTime();
+        assertThat(assume(role, "ext").credentials()).isNotNull();
+        Duration late = Duration.ofNanos(System.nanoTime() - start);
+        start = System.nanoTime();
+        assertThat(assume(role, "ext").credentials()).isNotNull();
+        Duration onTime = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(late).isGreaterThanOrEqualTo(delay);
+        assertThat(onTime).as("only the scripted call is late").isLessThan(delay);
+        assertThat(sts.assumeRoleCalls(role)).isEqualTo(2);
+    }
+
+    @Test
     void adminRouteTrustsAndRevokesFromAnotherProcess() throws Exception {
         String role = newRole();
         int callsBefore = sts.assumeRoleCalls();
@@ -151,6 +171,68 @@ class StsStandInTest {
                 .isEqualTo(400);
         assertThat(admin("DELETE", "", null).statusCode()).isEqualTo(400);
         assertThat(admin("PUT", "", "{}").statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void answersLikeStsWithALengthAndOneRequestId() throws Exception {
+        String role = newRole();
+        sts.trust(role, "ext-raw");
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(sts.endpoint())
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request")
+                .header("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString("Action=AssumeRole&Version=2011-06-15&RoleArn="
+                        + URLEncoder.encode(role, StandardCharsets.UTF_8)
+                        + "&RoleSessionName=raw&ExternalId=ext-raw&DurationSeconds=900"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Length"))
+                .as("a length, not chunked, like STS")
+                .hasValue(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length));
+        assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
+        String requestId = response.headers().firstValue("x-amzn-RequestId").orElseThrow();
+        assertThat(response.body()).contains("<RequestId>" + requestId + "</RequestId>")
+                .contains("<Arn>arn:aws:sts::111122223333:assumed-role/");
+    }
+
+    @Test
+    void unsignedCallIsRejectedAndCounted() throws Exception {
+        String role = newRole();
+        sts.trust(role, "ext");
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(sts.endpoint())
+                .POST(HttpRequest.BodyPublishers.ofString("Action=AssumeRole&RoleSessionName=s&ExternalId=ext&RoleArn="
+                        + URLEncoder.encode(role, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.body()).contains("<Code>MissingAuthenticationToken</Code>");
+        assertThat(sts.assumeRoleCalls(role)).isEqualTo(1);
+    }
+
+    @Test
+    void keepsOnlyTheMostRecentCallsButCountsAll() {
+        try (StsStandIn small = StsStandIn.start(3);
+                StsClient smallClient = StsClient.builder()
+                        .endpointOverride(small.endpoint())
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+                        .httpClient(ApacheHttpClient.builder().build())
+                        .build()) {
+            String role = newRole();
+            small.trust(role, "ext");
+            for (int i = 1; i <= 5; i++) {
+                String session = "call-" + i;
+                smallClient.assumeRole(b -> b.roleArn(role).roleSessionName(session).externalId("ext"));
+            }
+
+            assertThat(small.assumeRoleCalls()).isEqualTo(5);
+            assertThat(small.assumeRoleCalls(role)).isEqualTo(5);
+            assertThat(small.calls()).extracting(StsStandIn.AssumeRoleCall::roleSessionName)
+                    .containsExactly("call-3", "call-4", "call-5");
+        }
     }
 
     private static HttpResponse<String> admin(String method, String query, String json) throws Exception {

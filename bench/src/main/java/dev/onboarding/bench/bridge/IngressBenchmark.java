@@ -9,8 +9,13 @@ import dev.onboarding.embedded.EmbeddedKafka;
 import dev.onboarding.embedded.EmbeddedSqs;
 import dev.onboarding.embedded.StsStandIn;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +30,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -48,8 +55,13 @@ import software.amazon.awssdk.services.sts.StsClient;
  * verification on the STS stand-in (which trusts every role, answering at once), Avro serialization
  * and an acks=all idempotent produce before its batched delete.
  *
- * <p>Arguments (all optional): {@code messages=50000 pollers=1,2,4 warmup=10000
- * out=bench/results-bridge-ingress.md}.
+ * <p>Each row (one poller count) measures, seconds apart: the ceiling, the STS stand-in alone (the bridge's
+ * verification concurrency calling AssumeRole with the bridge's client settings), and the bridge for each request
+ * type. Every phase also records the process CPU it used, how that CPU split over the parts sharing the JVM, and the
+ * load average, so that a row measured while the machine was busy can be told apart.
+ *
+ * <p>Arguments (all optional): {@code messages=50000 pollers=1,2,4 warmup=20000 warmup-passes=5
+ * requests=Create,Delete sts-concurrency=16 sts-calls=5000 out=bench/results-bridge-ingress.md}.
  */
 public final class IngressBenchmark {
     private static final String REGION = "eu-west-1";
@@ -73,7 +85,8 @@ public final class IngressBenchmark {
     /** Runs the benchmark; see the class comment for the arguments. */
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new HashMap<>(Map.of("messages", "50000", "pollers", "1,2,4",
-                "warmup", "10000", "out", "bench/results-bridge-ingress.md", "requests", "Create,Delete", "sts-concurrency", "16"));
+                "warmup", "20000", "out", "bench/results-bridge-ingress.md", "requests", "Create,Delete",
+                "sts-concurrency", "16", "sts-calls", "5000", "warmup-passes", "5"));
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             options.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -82,6 +95,8 @@ public final class IngressBenchmark {
                 .setLevel(Level.WARN);
         int messages = Integer.parseInt(options.get("messages"));
         int warmup = Integer.parseInt(options.get("warmup"));
+        int stsCalls = Integer.parseInt(options.get("sts-calls"));
+        int warmupPasses = Integer.parseInt(options.get("warmup-passes"));
         List<Integer> pollerCounts = new ArrayList<>();
         for (String p : options.get("pollers").split(",")) {
             pollerCounts.add(Integer.parseInt(p.trim()));
@@ -103,29 +118,54 @@ public final class IngressBenchmark {
             System.out.printf(Locale.ROOT, "%d SNS-enveloped %ss, %.0f bytes on average%n", first.size(),
                     types.get(0), averageSize);
 
-            // JIT warm-up of every path (the first cold pass is several times slower), not reported.
-            bench.ceiling(first.subList(0, warmup), 2);
-            for (String type : types) {
-                bench.bridge(bodies.get(type).subList(0, warmup), 2);
+            // JIT warm-up of every path, not reported: the first cold pass is several times slower, and the JIT
+            // compilers stay busy for passes after that (on 2 cores they compete with the run being measured).
+            // Passes repeat until the compilers are mostly quiet, or up to warmup-passes.
+            for (int pass = 1; pass <= warmupPasses; pass++) {
+                Phase.Clock clock = Phase.start();
+                bench.ceiling(first.subList(0, warmup), 2);
+                for (String type : types) {
+                    bench.bridge(bodies.get(type).subList(0, warmup), 2);
+                }
+                bench.stsAlone(stsCalls, bench.stsConcurrency);
+                Phase warm = clock.stop(1, "");
+                double jitShare = warm.jitMillis() / (warm.seconds() * 1000);
+                System.out.printf(Locale.ROOT, "warm-up pass %d: %.0f s, JIT compiling %.0f%% of it%n", pass,
+                        warm.seconds(), 100 * jitShare);
+                if (jitShare < 0.10) {
+                    break;
+                }
             }
-            double stsCeiling = bench.stsCeiling(Math.max(1000, messages / 10), bench.stsConcurrency);
-            System.out.printf(Locale.ROOT, "STS stand-in alone: %.0f AssumeRole calls/s (%d threads)%n", stsCeiling,
-                    bench.stsConcurrency);
 
             List<String> rows = new ArrayList<>();
+            List<String> diagnostics = new ArrayList<>();
             for (int pollers : pollerCounts) {
-                double ceiling = bench.ceiling(first.subList(0, messages), pollers);
-                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %,.0f |", pollers, ceiling));
+                String loadBefore = loadAverage();
+                Phase ceiling = bench.ceiling(first.subList(0, messages), pollers);
+                Phase stsAlone = bench.stsAlone(stsCalls, bench.stsConcurrency);
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d | %,.0f |", pollers,
+                        ceiling.perSecond()));
+                diagnostics.add(ceiling.diagnostics(pollers, "ceiling"));
+                diagnostics.add(stsAlone.diagnostics(pollers, "STS stand-in alone"));
                 for (String type : types) {
-                    double bridge = bench.bridge(bodies.get(type).subList(0, messages), pollers);
-                    row.append(String.format(Locale.ROOT, " %,.0f | %.2f |", bridge, bridge / ceiling));
+                    Phase bridge = bench.bridge(bodies.get(type).subList(0, messages), pollers);
+                    row.append(String.format(Locale.ROOT, " %,.0f | %.2f |", bridge.perSecond(),
+                            bridge.perSecond() / ceiling.perSecond()));
+                    diagnostics.add(bridge.diagnostics(pollers, "bridge, " + type + "s"));
                     System.out.printf(Locale.ROOT, "pollers=%d ceiling=%.0f msg/s bridge(%s)=%.0f msg/s ratio=%.2f%n",
-                            pollers, ceiling, type, bridge, bridge / ceiling);
+                            pollers, ceiling.perSecond(), type, bridge.perSecond(),
+                            bridge.perSecond() / ceiling.perSecond());
                 }
+                String loadAfter = loadAverage();
+                row.append(String.format(Locale.ROOT, " %,.0f | %s → %s |", stsAlone.perSecond(), loadBefore,
+                        loadAfter));
+                System.out.printf(Locale.ROOT,
+                        "pollers=%d STS stand-in alone=%.0f calls/s (%d threads), load %s -> %s%n", pollers,
+                        stsAlone.perSecond(), bench.stsConcurrency, loadBefore, loadAfter);
                 rows.add(row.toString());
             }
             bench.client.close();
-            String report = report(messages, averageSize, types, rows, stsCeiling, bench.stsConcurrency,
+            String report = report(messages, averageSize, types, rows, diagnostics, bench.stsConcurrency,
                     String.join(" ", args));
             System.out.println();
             System.out.println(report);
@@ -138,12 +178,14 @@ public final class IngressBenchmark {
     }
 
     /** The raw ceiling: {@code pollers} threads doing receive + deleteBatch until the queue is drained. */
-    private double ceiling(List<String> bodies, int pollers) throws Exception {
+    private Phase ceiling(List<String> bodies, int pollers) throws Exception {
         String queue = fill("ceiling", bodies);
         int total = bodies.size();
         AtomicInteger deleted = new AtomicInteger();
-        ExecutorService threads = Executors.newFixedThreadPool(pollers);
+        AtomicInteger receives = new AtomicInteger();
+        ExecutorService threads = Executors.newFixedThreadPool(pollers, named("ceiling"));
         try (SqsClient sqsClient = sqsClient(sqs, pollers + 1)) {
+            Phase.Clock clock = Phase.start();
             long start = System.nanoTime();
             long limit = start + RUN_LIMIT.toNanos();
             List<Future<?>> running = new ArrayList<>();
@@ -154,6 +196,7 @@ public final class IngressBenchmark {
                                 .maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(60)
                                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                                         MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
+                        receives.incrementAndGet();
                         if (batch.isEmpty()) {
                             continue;
                         }
@@ -170,18 +213,19 @@ public final class IngressBenchmark {
             for (Future<?> f : running) {
                 f.get();
             }
-            long took = System.nanoTime() - start;
+            Phase phase = clock.stop(total, String.format(Locale.ROOT, "%.1f messages per receive",
+                    (double) total / receives.get()));
             if (deleted.get() < total) {
                 throw new IllegalStateException("ceiling run did not finish: " + deleted.get() + "/" + total);
             }
-            return total / (took / 1e9);
+            return phase;
         } finally {
             threads.shutdownNow();
         }
     }
 
     /** The bridge ingress with {@code pollers} pollers, from start until every message is produced and deleted. */
-    private double bridge(List<String> bodies, int pollers) throws Exception {
+    private Phase bridge(List<String> bodies, int pollers) throws Exception {
         String queue = fill("bridge", bodies);
         String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         kafka.createTopic(prefix + ".cfn-callbacks", 6);
@@ -206,15 +250,21 @@ public final class IngressBenchmark {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         int total = bodies.size();
         BridgeIngress ingress = BridgeIngress.from(Settings.of(settings), meters);
-        long start = System.nanoTime();
-        long took;
+        Phase.Clock clock = Phase.start();
+        Phase phase;
         try {
+            // Timed from start(): the bridge's start-up counts against it.
             ingress.start();
-            long limit = start + RUN_LIMIT.toNanos();
+            long limit = System.nanoTime() + RUN_LIMIT.toNanos();
             while (count(meters, "bridge.ingress.deleted") < total && System.nanoTime() < limit) {
                 Thread.sleep(5);
             }
-            took = System.nanoTime() - start;
+            Timer polls = meters.find("bridge.ingress.poll.latency").timer();
+            Timer verifications = meters.find("bridge.ingress.verification.latency").timer();
+            phase = clock.stop(total, String.format(Locale.ROOT, "%.1f messages per receive%s",
+                    count(meters, "bridge.ingress.received") / (polls == null ? 1 : polls.count()),
+                    verifications == null ? "" : String.format(Locale.ROOT, ", verification %.1f ms on average",
+                            verifications.mean(TimeUnit.MILLISECONDS))));
         } finally {
             ingress.close();
         }
@@ -226,25 +276,30 @@ public final class IngressBenchmark {
             throw new IllegalStateException("bridge run did not finish: deleted=" + count(meters,
                     "bridge.ingress.deleted") + " produced=" + produced + " verified=" + verified + "/" + total);
         }
-        return total / (took / 1e9);
+        return phase;
     }
 
-    /** What the STS stand-in answers alone: {@code threads} threads calling AssumeRole on trusted roles. */
-    private double stsCeiling(int calls, int threads) throws Exception {
+    /**
+     * What the STS stand-in answers alone: {@code threads} threads calling AssumeRole on trusted roles, through a
+     * client set up like the bridge's (Apache pool of the verifier's concurrency, SDK retries off, one call timeout).
+     */
+    private Phase stsAlone(int calls, int threads) throws Exception {
         String account = "123456789012";
         for (int i = 0; i < 100; i++) {
             sts.trust("arn:aws:iam::" + account + ":role/Bench" + i, "onb-bench-" + i);
         }
         AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, named("sts-alone"));
+        int callsBefore = sts.assumeRoleCalls();
         try (StsClient stsClient = StsClient.builder()
                 .endpointOverride(sts.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(threads + 2))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(Duration.ofSeconds(10)))
                 .build()) {
-            long start = System.nanoTime();
+            Phase.Clock clock = Phase.start();
             List<Future<?>> running = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 running.add(pool.submit(() -> {
@@ -258,9 +313,118 @@ public final class IngressBenchmark {
             for (Future<?> f : running) {
                 f.get();
             }
-            return calls / ((System.nanoTime() - start) / 1e9);
+            Phase phase = clock.stop(calls, threads + " client threads");
+            if (sts.assumeRoleCalls() - callsBefore != calls) {
+                throw new IllegalStateException("the stand-in counted " + (sts.assumeRoleCalls() - callsBefore)
+                        + " calls, not " + calls);
+            }
+            return phase;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> new Thread(r, prefix + "-" + n.incrementAndGet());
+    }
+
+    /** The 1-minute load average, as the kernel reports it. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (Exception e) {
+            return "?"; // not Linux
+        }
+    }
+
+    /**
+     * One measured phase: how many units (messages, calls) it moved in how long, with the process CPU it used, how
+     * that CPU split over the parts sharing the JVM (thread CPU time by thread name; what no Java thread accounts for
+     * is GC, JIT and the VM), the JIT and GC time within it, and the machine's load average around it.
+     */
+    private record Phase(int units, double seconds, double cpuSeconds, Map<String, Long> cpuByPart, String loadBefore,
+            String loadAfter, long jitMillis, long gcMillis, String note) {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        /** Thread name prefixes, first match wins. */
+        private static final List<Map.Entry<String, String>> PARTS = List.of(
+                Map.entry("qtp", "STS stand-in"),
+                Map.entry("role-verifier-sts", "bridge STS client + publish"),
+                Map.entry("sts-alone", "STS client"),
+                Map.entry("ingress-", "bridge pollers"),
+                Map.entry("ceiling", "ceiling threads"),
+                Map.entry("elasticmq", "ElasticMQ"),
+                Map.entry("kafka-producer", "Kafka producer"),
+                Map.entry("data-plane", "Kafka broker"),
+                Map.entry("sdk-", "SDK timers"));
+
+        static Clock start() {
+            return new Clock(System.nanoTime(), OS.getProcessCpuTime(), cpuByThread(), loadAverage(),
+                    jitMillisSoFar(), gcMillisSoFar());
+        }
+
+        double perSecond() {
+            return units / seconds;
+        }
+
+        String diagnostics(int pollers, String what) {
+            StringBuilder split = new StringBuilder();
+            long threads = 0;
+            for (Map.Entry<String, Long> part : cpuByPart.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).toList()) {
+                threads += part.getValue();
+                if (part.getValue() * 1e-3 / units >= 5) {
+                    split.append(String.format(Locale.ROOT, "%s %,.0f, ", part.getKey(),
+                            part.getValue() * 1e-3 / units));
+                }
+            }
+            split.append(String.format(Locale.ROOT, "GC/JIT/VM %,.0f", Math.max(0, cpuSeconds * 1e9 - threads) * 1e-3
+                    / units));
+            return String.format(Locale.ROOT, "| %d | %s | %,.0f/s | %.2f | %,.0f | %s | %s → %s | %s; JIT %,d ms, "
+                    + "GC %,d ms |", pollers, what, perSecond(), cpuSeconds / seconds, cpuSeconds * 1e6 / units, split,
+                    loadBefore, loadAfter, note, jitMillis, gcMillis);
+        }
+
+        /** CPU nanoseconds used so far by each live thread, keyed "part#thread id". */
+        private static Map<String, Long> cpuByThread() {
+            Map<String, Long> parts = new HashMap<>();
+            for (ThreadInfo info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
+                long cpu = info == null ? -1 : THREADS.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0) {
+                    String part = PARTS.stream().filter(e -> info.getThreadName().startsWith(e.getKey()))
+                            .map(Map.Entry::getValue).findFirst().orElse("other threads");
+                    parts.merge(part + "#" + info.getThreadId(), cpu, Long::sum);
+                }
+            }
+            return parts;
+        }
+
+        /** Time the JIT compilers have spent so far. */
+        private static long jitMillisSoFar() {
+            CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        }
+
+        /** Time the garbage collectors have spent so far. */
+        private static long gcMillisSoFar() {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(GarbageCollectorMXBean::getCollectionTime).filter(t -> t > 0).sum();
+        }
+
+        /** A started phase. */
+        record Clock(long startNanos, long startCpuNanos, Map<String, Long> startByThread, String loadBefore,
+                long startJitMillis, long startGcMillis) {
+            Phase stop(int units, String note) {
+                Map<String, Long> byPart = new HashMap<>();
+                // Per thread, so that threads started during the phase count from zero.
+                cpuByThread().forEach((thread, cpu) -> byPart.merge(thread.substring(0, thread.indexOf('#')),
+                        cpu - startByThread.getOrDefault(thread, 0L), Long::sum));
+                return new Phase(units, (System.nanoTime() - startNanos) / 1e9,
+                        (OS.getProcessCpuTime() - startCpuNanos) / 1e9, byPart, loadBefore, loadAverage(),
+                        jitMillisSoFar() - startJitMillis, gcMillisSoFar() - startGcMillis, note);
+            }
         }
     }
 
@@ -352,7 +516,7 @@ public final class IngressBenchmark {
     }
 
     private static String report(int messages, double averageSize, List<String> types, List<String> rows,
-            double stsCeiling, int stsConcurrency, String args) {
+            List<String> diagnostics, int stsConcurrency, String args) {
         Runtime rt = Runtime.getRuntime();
         String cpu = "?";
         try {
@@ -366,30 +530,38 @@ public final class IngressBenchmark {
         md.append(String.format(Locale.ROOT, "%,d SNS-enveloped requests per run (%.0f bytes on average, each from "
                 + "its own account) moved from a local ElasticMQ queue to `onboarding.cfn-callbacks` (6 partitions, "
                 + "acks=all, idempotent producer) and deleted from SQS in batches after Kafka acknowledged them. "
-                + "Every Create is verified with AssumeRole on the STS stand-in (which trusts every role and answers "
-                + "at once); a Delete needs no verification, so its column is the pipeline without STS. The ceiling "
-                + "is measured in the same run with the broker up: the same number of threads doing only "
-                + "`ReceiveMessage` (10, same attributes) + `DeleteMessageBatch`. Figures are after a JIT warm-up "
-                + "pass of every path.%n%n", messages, averageSize));
+                + "Every Create is verified with one SigV4-signed AssumeRole call on the STS stand-in (which trusts "
+                + "every role and answers at once); a Delete needs no verification, so its column is the pipeline "
+                + "without STS. The ceiling is measured in the same row with the broker up: the same number of "
+                + "threads doing only `ReceiveMessage` (10, same attributes) + `DeleteMessageBatch`. The STS "
+                + "stand-in alone is measured in the same row too: %d client threads (the bridge's "
+                + "`bridge.verification.max-concurrency`) calling AssumeRole with the bridge's client settings. "
+                + "Figures are after JIT warm-up passes of every path; the bridge is timed from `start()`.%n%n",
+                messages, averageSize, stsConcurrency));
         StringBuilder header = new StringBuilder("| Pollers | SQS ceiling (msg/s) |");
         StringBuilder rule = new StringBuilder("|---|---|");
         for (String type : types) {
             header.append(" Bridge, ").append(type).append("s (msg/s) | Ratio |");
             rule.append("---|---|");
         }
+        header.append(" STS stand-in alone (calls/s) | Load average (1 min) |");
+        rule.append("---|---|");
         md.append(header).append('\n').append(rule).append('\n');
         rows.forEach(r -> md.append(r).append('\n'));
-        md.append(String.format(Locale.ROOT, "%nThe STS stand-in alone, same run, %d client threads (the bridge's "
-                + "`bridge.verification.max-concurrency`): %,.0f AssumeRole "
-                + "calls/s. Each Create costs one such call (a SigV4-signed HTTP round trip) where the ceiling spends "
-                + "two SQS calls per ten messages.%n", stsConcurrency, stsCeiling));
+        md.append("\nWhere the CPU went (the process's own CPU time over the phase's wall time; 2.00 = both cores of a "
+                + "2-core machine):\n\n");
+        md.append("| Pollers | Phase | Rate | Cores used | CPU µs per message or call | of which (µs) | Load average "
+                + "| Notes |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
+        diagnostics.forEach(d -> md.append(d).append('\n'));
         md.append(String.format(Locale.ROOT, "%nMachine: %d cores (%s), %d MB max heap, %s %s, %s %s. "
                         + "Broker, ElasticMQ, the STS stand-in and the bridge share the one JVM and its cores.%n%n",
                 rt.availableProcessors(), cpu, rt.maxMemory() / (1024 * 1024), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.version")));
         md.append("Command:\n\n```\nmvn -B -o -q install -pl schemas,embedded,bridge -Dmaven.test.skip=true\n"
                 + "mvn -B -o -q package -pl bench -Dmaven.test.skip=true\n"
-                + "java " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                + "flock /tmp/onboarding-bench.lock java "
+                + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                         .filter(a -> a.startsWith("-X")).toList())
                 + " -cp bench/target/onboarding-bench.jar dev.onboarding.bench.bridge.IngressBenchmark"
                 + (args.isBlank() ? "" : " " + args) + "\n```\n");

@@ -40,15 +40,18 @@ final class AwsClients {
         return builder.build();
     }
 
-    /** The STS client of the verifier: no SDK retries (each attempt must pass the verifier's limits). */
+    /**
+     * The STS client of the verifier: no SDK retries (each attempt must pass the verifier's limits), so an API call is
+     * one attempt and one timeout bounds it; a second, attempt-level timer would only double the timer work of every
+     * call. The pool holds a kept-alive connection for each of the verifier's concurrent calls.
+     */
     static StsClient sts(IngressConfig.Verification verification, AwsCredentialsProvider credentials) {
         StsClientBuilder builder = StsClient.builder()
                 .region(Region.of(verification.stsRegion()))
                 .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder().maxConnections(verification.maxConcurrency() + 2))
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(verification.attemptTimeout())
-                        .apiCallAttemptTimeout(verification.attemptTimeout()));
+                        .apiCallTimeout(verification.attemptTimeout()));
         verification.stsEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

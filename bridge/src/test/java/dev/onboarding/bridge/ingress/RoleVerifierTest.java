@@ -162,6 +162,27 @@ class RoleVerifierTest {
     }
 
     @Test
+    void aCallThatHangsIsCutAtTheAttemptTimeoutAndRetried() throws Exception {
+        Duration attemptTimeout = Duration.ofMillis(500);
+        verifier = verifier(new IngressConfig.Verification("us-east-1",
+                Optional.of(URI.create(sts.endpoint().toString())), "onboarding-role-check", Duration.ofSeconds(20),
+                Duration.ofMillis(100), Duration.ofMillis(200), attemptTimeout, 4, 2, 100, 10));
+        CfnCallback callback = callback();
+        sts.trust(callback.getRoleArn(), callback.getExternalId());
+        Duration hang = Duration.ofSeconds(6);
+        sts.delayNext(callback.getRoleArn(), 1, hang);
+
+        long start = System.nanoTime();
+        RoleVerification result = verifier.verify(callback).get(30, TimeUnit.SECONDS);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.VERIFIED);
+        assertThat(result.getAttempts()).isEqualTo(2);
+        assertThat(sts.assumeRoleCalls(callback.getRoleArn())).isEqualTo(2);
+        assertThat(took).as("the hanging answer was not waited for").isLessThan(hang);
+    }
+
+    @Test
     void rolesOfAnotherPartitionAreNotSentToThisSts() throws Exception {
         IngressConfig.Verification production = new IngressConfig.Verification("us-east-1", Optional.empty(),
                 "onboarding-role-check", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(200),
