@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The task that owns a set of (tenant, AWS account) pairs: grants or denies claims and applies releases
- * against the account-claims store, atomically with the outcome it sends back (exactly-once).
+ * against the account-claims store, atomically with the outcome it sends back (exactly-once). A claim's
+ * waiting Create is passed back with the outcome without being decoded.
  */
-final class AccountClaimProcessor implements Processor<String, ClaimCommand, String, Effect> {
+final class AccountClaimProcessor implements Processor<String, ClaimInTransit, String, Effect> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountClaimProcessor.class);
 
     private final AccountClaims rules = new AccountClaims();
@@ -26,11 +27,11 @@ final class AccountClaimProcessor implements Processor<String, ClaimCommand, Str
     }
 
     @Override
-    public void process(Record<String, ClaimCommand> record) {
-        ClaimCommand command = record.value();
-        if (command == null) {
+    public void process(Record<String, ClaimInTransit> record) {
+        if (record.value() == null) {
             return;
         }
+        ClaimCommand command = record.value().command();
         String key = command.claimKey();
         Optional<AccountClaim> current = Optional.ofNullable(claims.get(key));
         long now = context.currentSystemTimeMs();
@@ -41,7 +42,9 @@ final class AccountClaimProcessor implements Processor<String, ClaimCommand, Str
                 LOG.info("account {} of tenant {} denied to integration {}: held by {}", command.accountId(),
                         command.tenantId(), command.integrationId(), result.outcome().holderIntegrationId());
             }
-            Effect.Outcome outcome = new Effect.Outcome(result.outcome());
+            // The waiting Create goes back with the outcome, untouched.
+            Effect.Outcome outcome = new Effect.Outcome(new OutcomeInTransit(result.outcome(),
+                    record.value().waitingCreate()));
             context.forward(new Record<>(outcome.key(), outcome, now));
         } else if (rules.releases(command, current)) {
             LOG.info("account {} of tenant {} released by integration {}", command.accountId(), command.tenantId(),

@@ -1,32 +1,24 @@
 package dev.onboarding.processor;
 
-import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
-import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
 
 /**
  * Something a processor wants written: the topology routes each kind to its topic. Effects only pass
  * between nodes of one task, so they need no serde. {@link #key()} is the record key on that topic.
+ * Answers and states arrive already in their topic's wire format: the processor encodes each once, for its
+ * store and its topic alike.
  */
 sealed interface Effect {
     /** The record key the effect is written with. */
     String key();
 
-    /** An answer for CloudFormation, keyed by RequestId. */
-    record Respond(CfnResponse response) implements Effect {
-        @Override
-        public String key() {
-            return response.getRequestId();
-        }
+    /** An answer for CloudFormation (a {@code CfnResponse} in the responses topic's format), keyed by RequestId. */
+    record Respond(String key, byte[] answer) implements Effect {
     }
 
-    /** The full new state of an integration, keyed by integration id. */
-    record Publish(Integration integration) implements Effect {
-        @Override
-        public String key() {
-            return integration.getIntegrationId();
-        }
+    /** The full new state of an integration (in the integrations topic's format), keyed by integration id. */
+    record Publish(String key, byte[] state) implements Effect {
     }
 
     /** A refused integration request, keyed by its original key. */
@@ -37,11 +29,11 @@ sealed interface Effect {
     record RejectCallback(String key, DeadLetter deadLetter) implements Effect {
     }
 
-    /** An account claim or release, keyed by tenant and account. */
-    record Claim(ClaimCommand command) implements Effect {
+    /** An account claim (with its waiting Create) or release, keyed by tenant and account. */
+    record Claim(ClaimInTransit claim) implements Effect {
         @Override
         public String key() {
-            return command.claimKey();
+            return claim.command().claimKey();
         }
     }
 
@@ -50,10 +42,10 @@ sealed interface Effect {
     }
 
     /** A claim's answer on its way back to the task of the claimant's external ID. */
-    record Outcome(ClaimOutcome outcome) implements Effect {
+    record Outcome(OutcomeInTransit outcome) implements Effect {
         @Override
         public String key() {
-            return outcome.command().externalId();
+            return outcome.outcome().command().externalId();
         }
     }
 }

@@ -17,7 +17,7 @@ sealed interface ExternalIdInput {
     record Callback(CfnCallback callback) implements ExternalIdInput {
     }
 
-    /** The answer to an account claim made for a waiting Create. */
-    record Outcome(ClaimOutcome outcome) implements ExternalIdInput {
+    /** The answer to an account claim made for a waiting Create, with the Create. */
+    record Outcome(OutcomeInTransit outcome) implements ExternalIdInput {
     }
 }

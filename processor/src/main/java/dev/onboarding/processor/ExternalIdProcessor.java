@@ -9,6 +9,8 @@ import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.topics.Topic;
+import dev.onboarding.schemas.topics.TopicCatalog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -39,6 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Two instances run in each task: one fed by requests and callbacks (it also runs the wall-clock
  * checks), one fed by claim outcomes. They share the stores; the split only breaks the cycle
  * callbacks -&gt; claims -&gt; outcomes in the topology graph.
+ *
+ * <p>A Create that claims its account travels with its claim and comes back with the outcome: nothing is
+ * stored for it meanwhile. A redelivery in that time is decided like the first copy and claims again (the
+ * claim is idempotent for the same integration); whichever outcome comes back first decides, a later one
+ * finds the decision and only gives back a claim nobody uses. Answers and states are encoded once, in their
+ * topic's wire format, for the store and the topic alike.
  */
 final class ExternalIdProcessor implements Processor<String, ExternalIdInput, String, Effect> {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdProcessor.class);
@@ -48,23 +57,38 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     private final boolean runsClockChecks;
     private final String requestsTopic;
     private final Serializer<IntegrationRequestEvent> requestSerializer;
+    private final Topic<String, Integration> statesTopic;
+    private final Topic<String, CfnResponse> answersTopic;
+    private final Serde<CfnCallback> waitingCreates;
+    private final String waitingCreatesSubjectTopic;
     private final CallbackDecider decider = new CallbackDecider();
     private final PendingIntegrations pending = new PendingIntegrations();
 
     private ProcessorContext<String, Effect> context;
-    private KeyValueStore<String, Integration> integrations;
+    /** Integration states in the integrations topic's wire format, by external ID. */
+    private KeyValueStore<String, byte[]> integrations;
     private KeyValueStore<String, String> expiryIndex;
     private KeyValueStore<String, RequestState> requests;
     private TimestampedKeyValueStore<String, CfnCallback> held;
     /** External IDs with held callbacks: spares a store scan on every request when (as usual) none wait. */
     private final Set<String> externalIdsHeld = new HashSet<>();
 
-    ExternalIdProcessor(ProcessorConfig config, boolean runsClockChecks, String requestsTopic,
-            Serializer<IntegrationRequestEvent> requestSerializer) {
+    ExternalIdProcessor(ProcessorConfig config, boolean runsClockChecks, TopicCatalog catalog,
+            ProcessorSerdes serdes) {
         this.config = config;
         this.runsClockChecks = runsClockChecks;
-        this.requestsTopic = requestsTopic;
-        this.requestSerializer = requestSerializer;
+        this.requestsTopic = catalog.integrationRequests().name();
+        this.requestSerializer = catalog.integrationRequests().valueSerde().serializer();
+        this.statesTopic = catalog.integrations();
+        this.answersTopic = catalog.cfnResponses();
+        this.waitingCreates = serdes.callbacks();
+        // Registry subject of the Creates that travel with their claims: this application's own.
+        this.waitingCreatesSubjectTopic = waitingCreatesSubjectTopic(config.applicationId());
+    }
+
+    /** The "topic" whose subject ({@code <it>-value}) the travelling Creates are encoded under. */
+    static String waitingCreatesSubjectTopic(String applicationId) {
+        return applicationId + "-" + OnboardingTopology.CLAIMS_BY_ACCOUNT + "-waiting-create";
     }
 
     @Override
@@ -106,27 +130,25 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         // Rule 1: SNS and SQS deliver at least once; a decided RequestId gets the identical answer again.
         RequestState prior = requests.get(requestId);
         if (prior instanceof RequestState.Decided decided) {
-            LOG.debug("request {} already decided ({}); answering the same again", requestId,
-                    decided.response().getStatus());
-            emit(new Effect.Respond(decided.response()));
+            LOG.debug("request {} already decided; answering the same again", requestId);
+            emit(new Effect.Respond(requestId, decided.answer()));
             return;
         }
         if (prior != null || (externalIdsHeld.contains(callback.getExternalId())
                 && held.get(heldKey(callback)) != null)) {
-            // Its answer is on the way (account claim) or it waits for its request: one decision only.
+            // It waits for its request (or, stored by an earlier version, for its claim): one decision only.
             LOG.debug("request {} is already waiting; redelivery ignored", requestId);
             return;
         }
         // The topic is keyed by external ID; a callback in the wrong partition could never meet its request.
         boolean inItsPartition = callback.getExternalId().equals(record.key());
-        Optional<Integration> current = inItsPartition ? Optional.ofNullable(integrations.get(callback.getExternalId()))
-                : Optional.empty();
+        Optional<Integration> current = inItsPartition ? integrationOf(callback.getExternalId()) : Optional.empty();
         apply(callback, decider.decide(callback, current, inItsPartition, now), now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
         String externalId = PendingIntegrations.externalIdOf(event);
-        Optional<Integration> current = Optional.ofNullable(integrations.get(externalId));
+        Optional<Integration> current = integrationOf(externalId);
         PendingIntegrations.Result result;
         if (event.getEvent() instanceof IntegrationRequested requested) {
             result = pending.request(requested, current, now);
@@ -138,7 +160,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
                 expiryIndex.put(ExpiryIndex.key(changed.newState()), externalId);
             }
             save(changed.newState());
-            changed.release().ifPresent(release -> emit(new Effect.Claim(release)));
+            changed.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
             if (event.getEvent() instanceof IntegrationRequested) {
                 decideHeldCallbacks(externalId, now);
             }
@@ -147,23 +169,38 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         }
     }
 
-    private void onOutcome(ClaimOutcome outcome, Instant now) {
+    private void onOutcome(OutcomeInTransit returned, Instant now) {
+        ClaimOutcome outcome = returned.outcome();
         ClaimCommand claim = outcome.command();
         RequestState state = requests.get(claim.requestId());
-        CfnCallback callback = state instanceof RequestState.Waiting waiting ? waiting.callback() : null;
-        Optional<Integration> current = Optional.ofNullable(integrations.get(claim.externalId()));
+        Optional<Integration> current = integrationOf(claim.externalId());
+        if (state instanceof RequestState.Decided) {
+            // A redelivered Create claimed again while the first claim travelled: the first outcome decided.
+            LOG.debug("claim outcome for request {}, already decided; ignored", claim.requestId());
+            releaseUnused(outcome, current);
+            return;
+        }
+        CfnCallback callback = returned.waitingCreate() != null
+                ? waitingCreates.deserializer().deserialize(waitingCreatesSubjectTopic, returned.waitingCreate())
+                : state instanceof RequestState.Waiting waiting ? waiting.callback() : null;
         if (callback == null) {
             // Nobody waits for it (cannot happen while stores are intact): only make sure no claim is orphaned.
             LOG.warn("claim outcome for request {} has no waiting callback", claim.requestId());
-            boolean inUse = current.map(i -> i.getStatus() == IntegrationStatus.CONNECTED
-                    && claim.accountId().equals(i.getAccountId())).orElse(false);
-            if (outcome.granted() && !inUse) {
-                emit(new Effect.Claim(ClaimCommand.release(claim.tenantId(), claim.accountId(),
-                        claim.integrationId(), claim.externalId())));
-            }
+            releaseUnused(outcome, current);
             return;
         }
         apply(callback, decider.finishClaim(callback, current, outcome, now), now);
+    }
+
+    /** Gives back a granted claim that the integration does not use (connected with that account). */
+    private void releaseUnused(ClaimOutcome outcome, Optional<Integration> current) {
+        ClaimCommand claim = outcome.command();
+        boolean inUse = current.map(i -> i.getStatus() == IntegrationStatus.CONNECTED
+                && claim.accountId().equals(i.getAccountId())).orElse(false);
+        if (outcome.granted() && !inUse) {
+            emit(new Effect.Claim(ClaimInTransit.release(ClaimCommand.release(claim.tenantId(), claim.accountId(),
+                    claim.integrationId(), claim.externalId()))));
+        }
     }
 
     private void apply(CfnCallback callback, CallbackDecision decision, Instant now) {
@@ -173,18 +210,21 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             held.put(heldKey(callback), ValueAndTimestamp.make(callback, now.toEpochMilli()));
             externalIdsHeld.add(callback.getExternalId());
         } else if (decision instanceof CallbackDecision.Claim claim) {
-            requests.put(callback.getRequestId(), new RequestState.Waiting(callback));
-            emit(new Effect.Claim(claim.command()));
+            // The Create travels with its claim and comes back with the outcome.
+            emit(new Effect.Claim(new ClaimInTransit(claim.command(),
+                    waitingCreates.serializer().serialize(waitingCreatesSubjectTopic, callback))));
         } else if (decision instanceof CallbackDecision.Answer answer) {
             answer.newState().ifPresent(this::save);
-            answer.release().ifPresent(release -> emit(new Effect.Claim(release)));
+            answer.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
             CfnResponse response = answer.response();
-            // Replaces the Waiting entry of a Create that claimed its account.
-            requests.put(response.getRequestId(), new RequestState.Decided(response));
+            byte[] encoded = answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response);
+            // Replaces the Waiting entry an earlier version may have stored.
+            requests.put(response.getRequestId(), new RequestState.Decided(response.getDecidedAt().toEpochMilli(),
+                    encoded));
             LOG.info("decided {} {} for external ID {}: {}{}", callback.getRequestType(), callback.getRequestId(),
                     ExternalIds.redact(callback.getExternalId()), response.getStatus(),
                     response.getReason() == null ? "" : " (" + response.getReason() + ")");
-            emit(new Effect.Respond(response));
+            emit(new Effect.Respond(response.getRequestId(), encoded));
         }
     }
 
@@ -201,8 +241,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         for (KeyValue<String, ValueAndTimestamp<CfnCallback>> entry : waiting) {
             held.delete(entry.key);
             CfnCallback callback = entry.value.value();
-            apply(callback, decider.decide(callback, Optional.ofNullable(integrations.get(externalId)), false, now),
-                    now);
+            apply(callback, decider.decide(callback, integrationOf(externalId), false, now), now);
         }
     }
 
@@ -211,20 +250,22 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         Instant now = Instant.ofEpochMilli(timestamp);
         long graceEnd = timestamp - config.callbackGrace().toMillis();
         List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> overdue = new ArrayList<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.timestamp() <= graceEnd) {
-                    overdue.add(kv);
-                }
-            });
+        // Usually nothing is held: then the held store is not even opened.
+        if (!externalIdsHeld.isEmpty()) {
+            try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.all()) {
+                it.forEachRemaining(kv -> {
+                    if (kv.value.timestamp() <= graceEnd) {
+                        overdue.add(kv);
+                    }
+                });
+            }
         }
         Set<String> touched = new HashSet<>();
         for (KeyValue<String, ValueAndTimestamp<CfnCallback>> entry : overdue) {
             held.delete(entry.key);
             CfnCallback callback = entry.value.value();
             touched.add(callback.getExternalId());
-            Optional<Integration> current = Optional.ofNullable(integrations.get(callback.getExternalId()));
-            apply(callback, decider.decide(callback, current, false, now), now);
+            apply(callback, decider.decide(callback, integrationOf(callback.getExternalId()), false, now), now);
         }
         for (String externalId : touched) {
             try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.prefixScan(externalId + "|",
@@ -248,10 +289,9 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         }
         for (KeyValue<String, String> entry : due) {
             expiryIndex.delete(entry.key);
-            Integration integration = integrations.get(entry.value);
-            Optional<Integration> expired = integration == null ? Optional.empty() : pending.expire(integration, now);
+            Optional<Integration> expired = integrationOf(entry.value).flatMap(i -> pending.expire(i, now));
             if (expired.isPresent()) {
-                LOG.info("integration {} expired", integration.getIntegrationId());
+                LOG.info("integration {} expired", expired.get().getIntegrationId());
                 save(expired.get());
             }
         }
@@ -261,13 +301,11 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     private void forgetOldDecisions(long timestamp) {
         long cutoff = timestamp - config.decidedRetention().toMillis();
         List<String> old = new ArrayList<>();
+        // The decision time leads each stored answer: nothing is decoded here.
         try (KeyValueIterator<String, RequestState> it = requests.all()) {
             it.forEachRemaining(kv -> {
-                if (kv.value instanceof RequestState.Decided decided) {
-                    Instant decidedAt = decided.response().getDecidedAt();
-                    if (decidedAt == null || decidedAt.toEpochMilli() < cutoff) {
-                        old.add(kv.key);
-                    }
+                if (kv.value instanceof RequestState.Decided decided && decided.decidedAtMillis() < cutoff) {
+                    old.add(kv.key);
                 }
             });
         }
@@ -278,10 +316,18 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         }
     }
 
-    /** Stores a new state and publishes it in full. */
+    /** The integration an external ID names, if any. */
+    private Optional<Integration> integrationOf(String externalId) {
+        byte[] state = integrations.get(externalId);
+        return state == null ? Optional.empty()
+                : Optional.of(statesTopic.valueSerde().deserializer().deserialize(statesTopic.name(), state));
+    }
+
+    /** Stores a new state and publishes it in full: encoded once, for the store and the topic. */
     private void save(Integration next) {
-        integrations.put(next.getExternalId(), next);
-        emit(new Effect.Publish(next));
+        byte[] encoded = statesTopic.valueSerde().serializer().serialize(statesTopic.name(), next);
+        integrations.put(next.getExternalId(), encoded);
+        emit(new Effect.Publish(next.getIntegrationId(), encoded));
     }
 
     private void refuseRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event,

@@ -29,17 +29,18 @@ import org.apache.kafka.streams.state.Stores;
  * Builds the processor's topology. Reading top to bottom follows the data:
  * requests are checked and re-keyed by external ID; they meet the callbacks (keyed by external ID, same
  * partition count) in the task that owns the external ID; a Create that passes claims its AWS account in
- * the task that owns (tenant, account); the outcome comes back to finish the Create; answers, states and
- * dead letters go to their topics; the integration topic is read back into the stores queried over HTTP.
+ * the task that owns (tenant, account), travelling with its claim; the outcome brings it back to be
+ * finished; answers, states and dead letters go to their topics; the integration topic is read back into
+ * the stores queried over HTTP.
  */
 public final class OnboardingTopology {
     /** Integration id -> external ID it was requested with (task of the integration id). */
     public static final String INTEGRATION_IDS_STORE = "integration-ids";
-    /** External ID -> integration state (task of the external ID). */
+    /** External ID -> integration state, in the integrations topic's wire format (task of the external ID). */
     public static final String INTEGRATIONS_BY_EXTERNAL_ID_STORE = "integrations-by-external-id";
     /** Expiry-ordered index of pending integrations. */
     public static final String PENDING_EXPIRY_STORE = "pending-expiry";
-    /** RequestId -> the answer decided for it, or the Create waiting for its account claim. */
+    /** RequestId -> the answer decided for it, in the responses topic's wire format. */
     public static final String REQUESTS_STORE = "requests";
     /** Callbacks waiting for their request, stamped with when they started waiting. */
     public static final String HELD_CALLBACKS_STORE = "held-callbacks";
@@ -54,9 +55,9 @@ public final class OnboardingTopology {
 
     /** Repartition of request events by external ID. */
     public static final String REQUESTS_BY_EXTERNAL_ID = "requests-by-external-id";
-    /** Repartition of claims and releases by (tenant, account). */
+    /** Repartition of claims (each with its waiting Create) and releases by (tenant, account). */
     public static final String CLAIMS_BY_ACCOUNT = "claims-by-account";
-    /** Repartition of claim outcomes back by external ID. */
+    /** Repartition of claim outcomes (each with its waiting Create) back by external ID. */
     public static final String CLAIM_OUTCOMES_BY_EXTERNAL_ID = "claim-outcomes-by-external-id";
     /** Repartition of releases decided when finishing a Create. */
     public static final String RELEASES_BY_ACCOUNT = "releases-by-account";
@@ -86,7 +87,7 @@ public final class OnboardingTopology {
     public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
             int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, serdes);
+        addStores(builder, catalog, serdes);
         Topic<String, IntegrationRequestEvent> requests = catalog.integrationRequests();
         Topic<String, CfnCallback> callbacksTopic = catalog.cfnCallbacks();
 
@@ -116,40 +117,40 @@ public final class OnboardingTopology {
         // Requests and callbacks meet the state of their external ID: answers, new states, account claims.
         Map<String, KStream<String, Effect>> decisions = requestsByExternalId
                 .merge(callbacks, Named.as("external-id-inputs"))
-                .process(() -> new ExternalIdProcessor(config, true, requests.name(),
-                        requests.valueSerde().serializer()), Named.as("external-id-ledger"), EXTERNAL_ID_STORES)
+                .process(() -> new ExternalIdProcessor(config, true, catalog, serdes), Named.as("external-id-ledger"),
+                        EXTERNAL_ID_STORES)
                 .split(Named.as("ledger-"))
                 .branch((k, e) -> e instanceof Effect.Claim, Branched.as("claims"))
                 .defaultBranch(Branched.as("effects"));
 
         // Claims and releases, decided in the task of (tenant, account): one AWS account per tenant.
-        KStream<String, ClaimOutcome> outcomes = decisions.get("ledger-claims")
-                .mapValues(e -> ((Effect.Claim) e).command(), Named.as("ledger-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.commands())
+        KStream<String, OutcomeInTransit> outcomes = decisions.get("ledger-claims")
+                .mapValues(e -> ((Effect.Claim) e).claim(), Named.as("ledger-claim"))
+                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.claimsInTransit())
                         .withName(CLAIMS_BY_ACCOUNT).withNumberOfPartitions(partitions))
                 .process(AccountClaimProcessor::new, Named.as("account-claims"), ACCOUNT_CLAIMS_STORE)
                 .mapValues(e -> ((Effect.Outcome) e).outcome(), Named.as("claim-outcome"));
 
         // Outcomes go back to the task of the external ID, which finishes the waiting Create.
         Map<String, KStream<String, Effect>> finished = outcomes
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.outcomes())
+                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.outcomesInTransit())
                         .withName(CLAIM_OUTCOMES_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
                 .mapValues(outcome -> (ExternalIdInput) new ExternalIdInput.Outcome(outcome),
                         Named.as("outcome-input"))
-                .process(() -> new ExternalIdProcessor(config, false, requests.name(),
-                        requests.valueSerde().serializer()), Named.as("claim-finisher"), EXTERNAL_ID_STORES)
+                .process(() -> new ExternalIdProcessor(config, false, catalog, serdes), Named.as("claim-finisher"),
+                        EXTERNAL_ID_STORES)
                 .split(Named.as("finisher-"))
                 .branch((k, e) -> e instanceof Effect.Claim, Branched.as("claims"))
                 .defaultBranch(Branched.as("effects"));
 
         // A granted claim the finished Create cannot use goes back to the claims task (its own topic: no cycle).
         finished.get("finisher-claims")
-                .mapValues(e -> ((Effect.Claim) e).command(), Named.as("finisher-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.commands())
+                .mapValues(e -> ((Effect.Claim) e).claim(), Named.as("finisher-claim"))
+                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.claimsInTransit())
                         .withName(RELEASES_BY_ACCOUNT).withNumberOfPartitions(partitions))
                 .process(AccountClaimProcessor::new, Named.as("account-releases"), ACCOUNT_CLAIMS_STORE);
 
-        // Answers, full states and dead letters to their topics.
+        // Answers, full states and dead letters to their topics (answers and states are encoded already).
         Map<String, KStream<String, Effect>> effects = decisions.get("ledger-effects")
                 .merge(finished.get("finisher-effects"), Named.as("external-id-effects"))
                 .split(Named.as("effect-"))
@@ -158,11 +159,11 @@ public final class OnboardingTopology {
                 .branch((k, e) -> e instanceof Effect.RejectCallback, Branched.as("rejected-callbacks"))
                 .defaultBranch(Branched.as("refused-requests"));
         effects.get("effect-answers")
-                .mapValues(e -> ((Effect.Respond) e).response(), Named.as("answer"))
-                .to(catalog.cfnResponses().name(), produced(catalog.cfnResponses(), "cfn-responses"));
+                .mapValues(e -> ((Effect.Respond) e).answer(), Named.as("answer"))
+                .to(catalog.cfnResponses().name(), encoded("cfn-responses"));
         effects.get("effect-states")
-                .mapValues(e -> ((Effect.Publish) e).integration(), Named.as("state"))
-                .to(catalog.integrations().name(), produced(catalog.integrations(), "integrations"));
+                .mapValues(e -> ((Effect.Publish) e).state(), Named.as("state"))
+                .to(catalog.integrations().name(), encoded("integrations"));
         effects.get("effect-rejected-callbacks")
                 .mapValues(e -> ((Effect.RejectCallback) e).deadLetter(), Named.as("rejected-callback"))
                 .to(catalog.cfnCallbacksDlq().name(), produced(catalog.cfnCallbacksDlq(), "cfn-callbacks-dlq"));
@@ -174,7 +175,10 @@ public final class OnboardingTopology {
         KTable<String, byte[]> byId = builder.table(integrations.name(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("integrations-read-back"),
                 Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(INTEGRATIONS_BY_ID_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
+                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
+                        // Each integration changes a few times a day at most: a record cache would coalesce nothing
+                        // and only add its own sorting and flushing to every state change.
+                        .withCachingDisabled());
         byId.toStream(Named.as("integration-changes"))
                 .process(() -> new TenantIndexer(integrations.name(), integrations.valueSerde().deserializer()),
                         Named.as("tenant-indexer"), INTEGRATION_TENANTS_STORE, TENANT_INDEX_STORE);
@@ -192,12 +196,18 @@ public final class OnboardingTopology {
         return topic.produced().withName(name + "-sink");
     }
 
-    private static void addStores(StreamsBuilder builder, ProcessorSerdes serdes) {
+    /** A sink of values the processor encoded with the topic's own serde. */
+    private static Produced<String, byte[]> encoded(String name) {
+        return Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-sink");
+    }
+
+    private static void addStores(StreamsBuilder builder, TopicCatalog catalog, ProcessorSerdes serdes) {
         Serde<String> strings = Serdes.String();
         builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
-        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, serdes.integrations()));
+        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, Serdes.ByteArray()));
         builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
-        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde(serdes.callbacks(), serdes.responses())));
+        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde(serdes.callbacks(),
+                catalog.cfnResponses().valueSerde(), catalog.cfnResponses().name())));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
         builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, ClaimSerdes.claims()));

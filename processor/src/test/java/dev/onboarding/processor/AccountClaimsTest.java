@@ -1,8 +1,12 @@
 package dev.onboarding.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 /** One AWS account per tenant, without Kafka. */
@@ -42,21 +46,44 @@ class AccountClaimsTest {
 
     @Test
     void claimRecordsSurviveTheirSerdes() {
-        var commands = ClaimSerdes.commands();
-        ClaimCommand release = ClaimCommand.release("tenant|odd", "111122223333", "int-1", "ext-1");
-        assertThat(commands.deserializer().deserialize("t", commands.serializer().serialize("t", first)))
-                .isEqualTo(first);
-        assertThat(commands.deserializer().deserialize("t", commands.serializer().serialize("t", release)))
-                .isEqualTo(release);
-        var outcomes = ClaimSerdes.outcomes();
-        ClaimOutcome outcome = new ClaimOutcome(false, second, "int-1");
+        var claimsInTransit = ClaimSerdes.claimsInTransit();
+        ClaimInTransit claim = new ClaimInTransit(first, new byte[] {0, 1, 2, (byte) 255});
+        ClaimInTransit release = ClaimInTransit.release(ClaimCommand.release("tenant|odd", "111122223333", "int-1",
+                "ext-1"));
+        ClaimInTransit empty = new ClaimInTransit(first, new byte[0]);
+        for (ClaimInTransit c : List.of(claim, release, empty)) {
+            assertThat(claimsInTransit.deserializer().deserialize("t", claimsInTransit.serializer().serialize("t", c)))
+                    .isEqualTo(c);
+        }
+        var outcomes = ClaimSerdes.outcomesInTransit();
+        OutcomeInTransit outcome = new OutcomeInTransit(new ClaimOutcome(false, second, "int-1"), new byte[] {7});
         assertThat(outcomes.deserializer().deserialize("t", outcomes.serializer().serialize("t", outcome)))
                 .isEqualTo(outcome);
         var holders = ClaimSerdes.claims();
         AccountClaim holder = new AccountClaim("int-1", "ext-1", 42);
         assertThat(holders.deserializer().deserialize("t", holders.serializer().serialize("t", holder)))
                 .isEqualTo(holder);
-        assertThat(commands.deserializer().deserialize("t", null)).isNull();
+        assertThat(claimsInTransit.deserializer().deserialize("t", null)).isNull();
+    }
+
+    @Test
+    void claimRecordsOfTheFormerFormatStillRead() {
+        // Claims and outcomes written before Creates travelled with them carry no Create.
+        assertThat(ClaimSerdes.claimsInTransit().deserializer().deserialize("t", ClaimSerdes.formatOne(first)))
+                .isEqualTo(new ClaimInTransit(first, null));
+        ClaimOutcome outcome = new ClaimOutcome(true, second, "int-2");
+        assertThat(ClaimSerdes.outcomesInTransit().deserializer().deserialize("t", ClaimSerdes.formatOne(outcome)))
+                .isEqualTo(new OutcomeInTransit(outcome, null));
+    }
+
+    @Test
+    void aDamagedClaimRecordIsASerializationError() {
+        byte[] truncated = Arrays.copyOf(ClaimSerdes.claimsInTransit().serializer().serialize("t",
+                new ClaimInTransit(first, new byte[100])), 60);
+        assertThatThrownBy(() -> ClaimSerdes.claimsInTransit().deserializer().deserialize("t", truncated))
+                .isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> ClaimSerdes.claimsInTransit().deserializer().deserialize("t", new byte[] {9}))
+                .isInstanceOf(SerializationException.class).hasMessageContaining("version 9");
     }
 
     @Test

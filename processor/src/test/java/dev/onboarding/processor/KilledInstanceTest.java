@@ -117,6 +117,8 @@ class KilledInstanceTest {
         Properties props = new Properties();
         props.putAll(fx.settings);
         props.put("processor.state-dir", fx.newDir("child-state-").toString());
+        // The child JVM is kept small: one stream thread.
+        props.put("processor.stream-threads", "1");
         Path file = fx.newDir("child-config-").resolve("processor.properties");
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             props.store(out, "child processor");

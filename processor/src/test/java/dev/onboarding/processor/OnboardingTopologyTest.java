@@ -129,7 +129,7 @@ class OnboardingTopologyTest {
         String extC = TestData.externalId();
         fx.pending("int-c", "tenant-a", extC);
         assertFailed(fx.answer(create(extC, "req-c", ACCOUNT, "third")), "req-c", "already connected");
-        Integration a = fx.<Integration>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(extA);
+        Integration a = fx.integrationByExternalId(extA);
         assertThat(a.getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
     }
 
@@ -236,7 +236,7 @@ class OnboardingTopologyTest {
         try (var index = fx.<String>store(OnboardingTopology.PENDING_EXPIRY_STORE).all()) {
             assertThat(index.hasNext()).as("stale expiry index entries are dropped").isFalse();
         }
-        assertThat(fx.<Integration>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).getStatus())
+        assertThat(fx.integrationByExternalId(ext).getStatus())
                 .isEqualTo(IntegrationStatus.CONNECTED);
     }
 
@@ -332,7 +332,7 @@ class OnboardingTopologyTest {
         assertThat(otherResource.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
 
         assertThat(fx.integrations.isEmpty()).isTrue();
-        assertThat(fx.<Integration>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).getStatus())
+        assertThat(fx.integrationByExternalId(ext).getStatus())
                 .isEqualTo(IntegrationStatus.CONNECTED);
         assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
                 .integrationId()).isEqualTo("int-1");

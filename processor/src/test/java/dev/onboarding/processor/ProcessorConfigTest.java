@@ -3,10 +3,16 @@ package dev.onboarding.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
+import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicSettings;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /** Parsing and checking of the processor.* keys. */
@@ -20,6 +26,20 @@ class ProcessorConfigTest {
         assertThat(config.standbyReplicas()).isEqualTo(1);
         assertThat(config.commitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(config.httpPort()).isEqualTo(8090);
+        assertThat(config.producerBatchSize()).isEqualTo(128 * 1024);
+        assertThat(config.streamThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    }
+
+    @Test
+    void theProducersGetTheConfiguredBatchSize() {
+        ProcessorConfig config = ProcessorConfig.from(Settings.of(Map.of("processor.producer.batch-size", "65536")));
+        TopicCatalog catalog = TopicCatalog.create(TopicSettings.defaults(),
+                InMemorySchemaRegistry.scope("processor-config-test"), true);
+        Properties props = ProcessorApp.streamsProperties(config, KafkaSettings.of("localhost:9092"),
+                DeadLetterRoutes.of(catalog), Optional.empty());
+        assertThat(props.get("producer.batch.size")).isEqualTo(65536);
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("processor.producer.batch-size", "100"))))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("processor.producer.batch-size");
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -35,6 +36,7 @@ final class TopologyFixture implements AutoCloseable {
 
     final ProcessorConfig config;
     final TopicCatalog catalog;
+    final ProcessorSerdes serdes;
     final TopologyTestDriver driver;
     final TestInputTopic<String, IntegrationRequestEvent> requests;
     final TestInputTopic<String, CfnCallback> callbacks;
@@ -66,13 +68,13 @@ final class TopologyFixture implements AutoCloseable {
         this.config = base.withApplication("ttd-processor", stateDir);
         SchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         this.catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
+        this.serdes = ProcessorSerdes.using(registry);
         Properties props = ProcessorApp.streamsProperties(config, KafkaSettings.of("ttd:9092"),
                 DeadLetterRoutes.of(catalog), Optional.empty());
         if (!exactlyOnce) {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         }
-        this.driver = new TopologyTestDriver(OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config,
-                6), props, START);
+        this.driver = new TopologyTestDriver(OnboardingTopology.build(catalog, serdes, config, 6), props, START);
         StringSerializer keys = new StringSerializer();
         StringDeserializer keysOut = new StringDeserializer();
         requests = driver.createInputTopic(catalog.integrationRequests().name(), keys,
@@ -131,8 +133,27 @@ final class TopologyFixture implements AutoCloseable {
         return integrations.readValuesToList();
     }
 
+    /** An input of one of the processor's internal repartition topics, as the app writes it. */
+    <V> TestInputTopic<String, V> internalTopic(String repartition, Serializer<V> values) {
+        return driver.createInputTopic(config.applicationId() + "-" + repartition + "-repartition",
+                new StringSerializer(), values);
+    }
+
+    /** A Create encoded as it travels with its claim. */
+    byte[] travelling(CfnCallback create) {
+        return serdes.callbacks().serializer().serialize(
+                ExternalIdProcessor.waitingCreatesSubjectTopic(config.applicationId()), create);
+    }
+
     <V> KeyValueStore<String, V> store(String name) {
         return driver.getKeyValueStore(name);
+    }
+
+    /** The state the ledger holds for an external ID (stored in the integrations topic's format), or null. */
+    Integration integrationByExternalId(String externalId) {
+        byte[] state = this.<byte[]>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(externalId);
+        return state == null ? null
+                : catalog.integrations().valueSerde().deserializer().deserialize(catalog.integrations().name(), state);
     }
 
     @Override

@@ -2,30 +2,39 @@ package dev.onboarding.bench.processor;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.processor.CallbackAnswers;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The ceiling the processor is measured against: the same input and output topics and serdes and the
- * same two repartition hops on a callback's path (by account, then back by external ID), but no state
- * and no rules: every callback is answered SUCCESS.
+ * same two repartition hops on a callback's path (by account, then back by external ID), each carrying the
+ * callback, but no state and no rules. Every callback is answered SUCCESS and, like a Create the processor
+ * connects, also yields an integration state on the integrations topic. {@code withStates=false} leaves the
+ * states out (the ceiling as first measured, which wrote fewer records per callback than the processor
+ * writes to the same topics).
  */
 final class PassThroughTopology {
     private PassThroughTopology() {
     }
 
-    static Topology build(TopicCatalog catalog, SchemaRegistry registry, int partitions) {
+    static Topology build(TopicCatalog catalog, SchemaRegistry registry, int partitions, boolean withStates) {
         StreamsBuilder builder = new StreamsBuilder();
         AvroSerde<CfnCallback> hops = AvroSerde.forValues(CfnCallback.class, registry, true);
-        builder.stream(catalog.cfnCallbacks().name(), catalog.cfnCallbacks().consumed())
+        KStream<String, CfnCallback> back = builder.stream(catalog.cfnCallbacks().name(),
+                        catalog.cfnCallbacks().consumed())
                 // Hop 1: like the account claim, keyed by (tenant, account).
                 .selectKey((externalId, callback) -> "tenant|" + callback.getAccountId())
                 .repartition(Repartitioned.with(Serdes.String(), hops).withName("hop-by-account")
@@ -33,12 +42,43 @@ final class PassThroughTopology {
                 // Hop 2: like the claim outcome, back by external ID.
                 .selectKey((account, callback) -> callback.getExternalId())
                 .repartition(Repartitioned.with(Serdes.String(), hops).withName("hop-by-external-id")
-                        .withNumberOfPartitions(partitions))
-                // The answer, keyed by RequestId like the processor's.
-                .map((externalId, callback) -> new org.apache.kafka.streams.KeyValue<String, CfnResponse>(
-                        callback.getRequestId(), CallbackAnswers.success(callback, "pass-" + callback.getRequestId(),
-                                Map.of(), null, Instant.now())))
+                        .withNumberOfPartitions(partitions));
+        // The answer, keyed by RequestId like the processor's.
+        back.map((externalId, callback) -> new KeyValue<String, CfnResponse>(callback.getRequestId(),
+                        CallbackAnswers.success(callback, "pass-" + callback.getRequestId(), Map.of(), null,
+                                Instant.now())))
                 .to(catalog.cfnResponses().name(), catalog.cfnResponses().produced());
+        if (withStates) {
+            // The state a connected Create publishes, keyed by an integration id like the processor's.
+            back.map((externalId, callback) -> new KeyValue<String, Integration>("pass-" + externalId,
+                            connected(callback, Instant.now())))
+                    .to(catalog.integrations().name(), catalog.integrations().produced());
+        }
         return builder.build();
+    }
+
+    /** A CONNECTED state with the fields the processor's CONNECTED state carries. */
+    private static Integration connected(CfnCallback callback, Instant now) {
+        return Integration.newBuilder()
+                .setIntegrationId("pass-" + callback.getExternalId())
+                .setTenantId("pass-tenant")
+                .setExternalId(callback.getExternalId())
+                .setName("bench")
+                .setStatus(IntegrationStatus.CONNECTED)
+                .setRoleName(callback.getRoleName())
+                .setAccountId(callback.getAccountId())
+                .setRoleArn(callback.getRoleArn())
+                .setRegion(callback.getRegion())
+                .setStackId(callback.getStackId())
+                .setLogicalResourceId(callback.getLogicalResourceId())
+                .setPhysicalResourceId("pass-" + callback.getExternalId())
+                .setLastRequestId(callback.getRequestId())
+                .setTags(Map.of())
+                .setRequestedAt(now)
+                .setExpiresAt(now.plus(Duration.ofHours(24)))
+                .setConnectedAt(now)
+                .setUpdatedAt(now)
+                .setVersion(2)
+                .build();
     }
 }

@@ -60,6 +60,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -70,10 +71,18 @@ import org.slf4j.LoggerFactory;
  * <li>p50/p99 latency from a callback's append (broker {@code LogAppendTime}) to its answer being visible to
  * a {@code read_committed} consumer, at a steady rate.</li>
  * </ul>
- * Arguments, {@code key=value}: {@code callbacks=20000 rate=200 seconds=30 partitions=6 threads=1
- * commit=100 rounds=2}, and {@code only=processor} or {@code only=pass-through} to measure one app (no ratio).
- * The two apps run alternately, {@code rounds} times each, and the best round of each is compared: on a
- * shared machine, background load otherwise decides the ratio. Targets: throughput at least 0.5x the pass-through, p99 under 1 s.
+ * Arguments, {@code key=value}: {@code callbacks=20000 rate=200 seconds=30 partitions=6 threads=<the processor's
+ * default: one per core> commit=100 rounds=2 warmup=40000 warmup-passes=6
+ * responses-only=true}, any {@code kafka.*} client setting
+ * (given to both apps alike), and {@code only=processor} or {@code only=pass-through} to measure one app (no
+ * ratio). Each app first takes warm-up passes of {@code warmup} callbacks that are not counted, until the JIT
+ * compilers spend less than a tenth of a pass compiling or after {@code warmup-passes} passes (JIT compilation
+ * would otherwise take a share of the two cores during the rounds measured). The apps then run alternately, {@code rounds} times
+ * each, and the best round of each is compared: on a shared machine, background load otherwise decides the
+ * ratio. Each throughput round also prints the CPU time 1,000 callbacks cost, by thread group, which
+ * background load changes much less than the wall clock. With {@code responses-only=true} the ceiling as first
+ * measured (answers only, no states) is measured too, for its throughput. Targets: throughput at least 0.5x the
+ * pass-through, p99 under 1 s.
  */
 public final class ProcessorBenchmark {
     private static final Duration WAIT = Duration.ofMinutes(5);
@@ -83,12 +92,15 @@ public final class ProcessorBenchmark {
     private final int partitions;
     private final int threads;
     private final int commitMs;
+    private final Map<String, String> clientOptions;
 
-    private ProcessorBenchmark(EmbeddedKafka kafka, int partitions, int threads, int commitMs) {
+    private ProcessorBenchmark(EmbeddedKafka kafka, int partitions, int threads, int commitMs,
+            Map<String, String> clientOptions) {
         this.kafka = kafka;
         this.partitions = partitions;
         this.threads = threads;
         this.commitMs = commitMs;
+        this.clientOptions = clientOptions;
     }
 
     /** Runs the benchmark and prints its figures. */
@@ -103,56 +115,127 @@ public final class ProcessorBenchmark {
         int rate = Integer.parseInt(options.getOrDefault("rate", "200"));
         int seconds = Integer.parseInt(options.getOrDefault("seconds", "30"));
         int partitions = Integer.parseInt(options.getOrDefault("partitions", "6"));
-        int threads = Integer.parseInt(options.getOrDefault("threads", "1"));
+        // Both apps run with the processor's default thread count unless told otherwise.
+        int threads = options.containsKey("threads") ? Integer.parseInt(options.get("threads"))
+                : ProcessorConfig.defaultStreamThreads();
         int commitMs = Integer.parseInt(options.getOrDefault("commit", "100"));
         int rounds = Integer.parseInt(options.getOrDefault("rounds", "2"));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "40000"));
+        int warmupPasses = Integer.parseInt(options.getOrDefault("warmup-passes", "6"));
         System.out.printf(Locale.ROOT, "processor benchmark: %d cores (load average %.1f), max heap %d MB, %d "
                 + "partitions, %d stream thread(s), commit interval %d ms, exactly_once_v2%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.getRuntime().maxMemory() >> 20,
                 partitions, threads, commitMs);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            ProcessorBenchmark bench = new ProcessorBenchmark(kafka, partitions, threads, commitMs);
+            Map<String, String> clientOptions = new LinkedHashMap<>();
+            options.forEach((k, v) -> {
+                if (k.startsWith("kafka.") && !k.equals("kafka.bootstrap.servers")) {
+                    clientOptions.put(k, v);
+                }
+            });
+            ProcessorBenchmark bench = new ProcessorBenchmark(kafka, partitions, threads, commitMs, clientOptions);
             String only = options.getOrDefault("only", "");
-            List<Figures> processor = new ArrayList<>();
-            List<Figures> ceiling = new ArrayList<>();
-            // Alternate the two apps so that background load on a shared machine hits both alike.
+            List<App> apps = new ArrayList<>();
+            if (!only.equals("pass-through")) {
+                apps.add(App.PROCESSOR);
+            }
+            if (!only.equals("processor")) {
+                apps.add(App.PASS_THROUGH);
+                if (Boolean.parseBoolean(options.getOrDefault("responses-only", "true"))) {
+                    apps.add(App.PASS_THROUGH_RESPONSES_ONLY);
+                }
+            }
+            Map<App, List<Figures>> figures = new LinkedHashMap<>();
+            // JIT warm-up of the apps (and of the broker's paths they use): sustained figures, not start-up. The
+            // compilers stay busy for several passes after the first (on 2 cores they would take a share of the
+            // rounds measured), so passes repeat until they are mostly quiet, or up to warmup-passes.
+            for (int pass = 1; warmup > 0 && pass <= warmupPasses; pass++) {
+                long wallBefore = System.nanoTime();
+                long jitBefore = jitMillis();
+                for (App app : apps) {
+                    bench.measure(app, warmup, rate, 0);
+                }
+                double seconds0 = (System.nanoTime() - wallBefore) / 1e9;
+                double jitShare = (jitMillis() - jitBefore) / (seconds0 * 1000);
+                System.out.printf(Locale.ROOT, "warm-up pass %d: %,d callbacks through each app in %.0f s (not"
+                        + " counted), JIT compiling %.0f%% of it%n", pass, warmup, seconds0, 100 * jitShare);
+                if (jitShare < 0.10) {
+                    break;
+                }
+            }
+            // Alternate the apps so that background load on a shared machine hits them alike.
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf(Locale.ROOT, "round %d of %d%n", round, rounds);
-                if (!only.equals("pass-through")) {
-                    processor.add(bench.measure("processor", callbacks, rate, seconds, true));
-                }
-                if (!only.equals("processor")) {
-                    ceiling.add(bench.measure("pass-through", callbacks, rate, seconds, false));
+                for (App app : apps) {
+                    // The former ceiling is measured for its throughput only.
+                    int latencySeconds = app == App.PASS_THROUGH_RESPONSES_ONLY ? 0 : seconds;
+                    figures.computeIfAbsent(app, a -> new ArrayList<>()).add(bench.measure(app, callbacks, rate,
+                            latencySeconds));
                 }
             }
-            if (processor.isEmpty() || ceiling.isEmpty()) {
+            if (!figures.containsKey(App.PROCESSOR) || !figures.containsKey(App.PASS_THROUGH)) {
                 return;
             }
-            Figures p = best(processor);
-            Figures c = best(ceiling);
+            Figures p = best(figures.get(App.PROCESSOR));
+            Figures c = best(figures.get(App.PASS_THROUGH));
             System.out.printf(Locale.ROOT, "  RESULT throughput (best of %d): processor %,.0f callbacks/s = %.2fx the"
                     + " pass-through (%,.0f/s); target >= 0.5x%n", rounds, p.perSecond(), p.perSecond() / c.perSecond(),
                     c.perSecond());
+            System.out.printf(Locale.ROOT, "  RESULT CPU per 1,000 callbacks (least of %d): processor %.0f ms (stream"
+                    + " threads %.0f), pass-through %.0f ms (stream threads %.0f): %.2fx the pass-through's CPU%n",
+                    rounds, p.cpuMs(), p.streamCpuMs(), c.cpuMs(), c.streamCpuMs(), p.cpuMs() / c.cpuMs());
+            if (figures.containsKey(App.PASS_THROUGH_RESPONSES_ONLY)) {
+                Figures r = best(figures.get(App.PASS_THROUGH_RESPONSES_ONLY));
+                System.out.printf(Locale.ROOT, "  RESULT former ceiling, answers only (best of %d): %,.0f callbacks/s,"
+                        + " %.0f ms CPU per 1,000; processor = %.2fx its throughput%n", rounds, r.perSecond(),
+                        r.cpuMs(), p.perSecond() / r.perSecond());
+            }
             System.out.printf(Locale.ROOT, "  RESULT latency at %d/s (best of %d): processor p50 %d ms, p99 %d ms"
                     + " (pass-through p50 %d ms, p99 %d ms); target p99 < 1000 ms%n", rate, rounds, p.p50(), p.p99(),
                     c.p50(), c.p99());
         }
     }
 
-    /** The best throughput and the best latency figures among rounds. */
+    /** What is measured. */
+    enum App {
+        /** The processor, every rule. */
+        PROCESSOR("processor"),
+        /** The ceiling: the same topics, serdes, exactly-once and hops, no state and no rules. */
+        PASS_THROUGH("pass-through"),
+        /** The ceiling as first measured: answers only, no states on the integrations topic. */
+        PASS_THROUGH_RESPONSES_ONLY("pass-through (answers only)");
+
+        private final String label;
+
+        App(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Time the JIT compilers have spent so far (0 if the JVM does not tell). */
+    private static long jitMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    /** The best throughput, CPU and latency figures among rounds. */
     private static Figures best(List<Figures> rounds) {
         Figures fastest = rounds.stream().max(java.util.Comparator.comparingDouble(Figures::perSecond)).orElseThrow();
-        Figures steadiest = rounds.stream().min(java.util.Comparator.comparingLong(Figures::p99)).orElseThrow();
-        return new Figures(fastest.perSecond(), steadiest.p50(), steadiest.p99(), steadiest.max());
+        Figures thriftiest = rounds.stream().min(java.util.Comparator.comparingDouble(Figures::cpuMs)).orElseThrow();
+        Figures steadiest = rounds.stream().filter(f -> f.p99() > 0)
+                .min(java.util.Comparator.comparingLong(Figures::p99)).orElse(fastest);
+        return new Figures(fastest.perSecond(), thriftiest.cpuMs(), thriftiest.streamCpuMs(), steadiest.p50(),
+                steadiest.p99(), steadiest.max());
     }
 
-    /** Throughput and latency of one app. */
-    record Figures(double perSecond, long p50, long p99, long max) {
+    /** Throughput, CPU per 1,000 callbacks (the whole JVM, and the app's stream threads) and latency of one app. */
+    record Figures(double perSecond, double cpuMs, double streamCpuMs, long p50, long p99, long max) {
     }
 
-    private Figures measure(String name, int callbacks, int rate, int seconds, boolean isProcessor)
-            throws Exception {
-        String prefix = name + "-" + Long.toHexString(System.nanoTime());
+    private Figures measure(App measured, int callbacks, int rate, int seconds) throws Exception {
+        String name = measured.label;
+        boolean isProcessor = measured == App.PROCESSOR;
+        String prefix = (isProcessor ? "processor-" : "pass-through-") + Long.toHexString(System.nanoTime());
         Map<String, String> keys = new LinkedHashMap<>();
         keys.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         keys.put("schema.registry.url", "mock://bench-processor");
@@ -168,6 +251,8 @@ public final class ProcessorBenchmark {
         keys.put("processor.commit-interval", commitMs + "ms");
         keys.put("processor.http.bind-address", "127.0.0.1");
         keys.put("processor.http.port", "0");
+        // Any kafka.* option goes to both apps' clients alike (both use the processor's Streams properties).
+        clientOptions.forEach(keys::put);
         Settings settings = Settings.of(keys);
         TopicSettings topics = TopicSettings.from(settings);
         TopicCatalog catalog = TopicCatalog.create(topics, registry, true);
@@ -182,7 +267,7 @@ public final class ProcessorBenchmark {
         try (Inputs inputs = new Inputs(catalog);
                 Answers answers = new Answers(catalog.cfnResponses().name());
                 Service app = isProcessor ? ProcessorApp.from(settings)
-                        : new PassThroughApp(settings, catalog)) {
+                        : new PassThroughApp(settings, catalog, measured == App.PASS_THROUGH)) {
             app.start();
             awaitTrue(app::isReady, "the " + name + " to run");
             if (isProcessor) {
@@ -196,6 +281,8 @@ public final class ProcessorBenchmark {
                 }
             }
             // Throughput: a backlog of Creates, from the first send to the last answer.
+            CpuUse cpu = CpuUse.start();
+            long jitBefore = jitMillis();
             long start = System.nanoTime();
             for (int n = 0; n < callbacks; n++) {
                 inputs.create(n, externalIds.get(n));
@@ -203,8 +290,20 @@ public final class ProcessorBenchmark {
             inputs.flush();
             awaitTrue(() -> answers.count() >= callbacks, callbacks + " answers");
             double perSecond = callbacks / ((answers.lastArrivalNanos() - start) / 1e9);
-            System.out.printf(Locale.ROOT, "  %s: %,d callbacks in %.1f s = %,.0f callbacks/s%n", name, callbacks,
-                    (answers.lastArrivalNanos() - start) / 1e9, perSecond);
+            System.out.printf(Locale.ROOT, "  %s: %,d callbacks in %.1f s = %,.0f callbacks/s (load average %.1f)%n",
+                    name, callbacks, (answers.lastArrivalNanos() - start) / 1e9, perSecond, loadAverage());
+            CpuUse.PerThousand used = cpu.perThousand(callbacks);
+            System.out.printf(Locale.ROOT, "  %s: CPU per 1,000 callbacks: %s (JIT compiling %,d ms in all)%n", name,
+                    used, jitMillis() - jitBefore);
+            if (Boolean.getBoolean("bench.phases")) {
+                // Wall-clock and monotonic window of the backlog, to cut a profile recording to it.
+                long end = System.currentTimeMillis();
+                System.out.printf(Locale.ROOT, "  %s: backlog phase %d-%d (epoch ms), %.3f,%.3f (monotonic s)%n", name,
+                        end - (System.nanoTime() - start) / 1_000_000, end, start / 1e9, System.nanoTime() / 1e9);
+            }
+            if (seconds == 0) {
+                return new Figures(perSecond, used.processMs(), used.streamThreadsMs(), 0, 0, 0);
+            }
 
             // Latency: a steady rate, from each callback's append to its committed answer.
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / rate;
@@ -222,13 +321,14 @@ public final class ProcessorBenchmark {
                 latencies.add(answers.arrivalMillis(requestId) - inputs.appendMillis(requestId));
             }
             latencies.sort(Long::compare);
-            Figures figures = new Figures(perSecond, percentile(latencies, 50), percentile(latencies, 99),
-                    latencies.get(latencies.size() - 1));
+            Figures figures = new Figures(perSecond, used.processMs(), used.streamThreadsMs(),
+                    percentile(latencies, 50), percentile(latencies, 99), latencies.get(latencies.size() - 1));
             System.out.printf(Locale.ROOT, "  %s at %d/s for %d s: p50 %d ms, p99 %d ms, max %d ms (load average"
                     + " %.1f)%n", name, rate, seconds, figures.p50(), figures.p99(), figures.max(), loadAverage());
             return figures;
         } finally {
             deleteQuietly(stateDir);
+            deleteTopics(prefix);
         }
     }
 
@@ -240,6 +340,20 @@ public final class ProcessorBenchmark {
             admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(new ConfigEntry(
                     TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime"), AlterConfigOp.OpType.SET))))
                     .all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Deletes a measured app's topics (its own and its internal ones), so the broker's log cleaner does not
+     * compact them while the next app is measured.
+     */
+    private void deleteTopics(String prefix) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            List<String> mine = admin.listTopics().names().get(60, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.startsWith(prefix)).toList();
+            admin.deleteTopics(mine).all().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.out.printf(Locale.ROOT, "  (could not delete the topics of %s: %s)%n", prefix, e.getMessage());
         }
     }
 
@@ -267,6 +381,98 @@ public final class ProcessorBenchmark {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             // A leftover temp dir does not change the figures.
+        }
+    }
+
+    /**
+     * CPU time of this JVM's threads over one phase, by group (the app's stream threads and their producers'
+     * I/O threads, the broker, the benchmark's own clients, the rest): on a shared machine the wall clock
+     * varies with other load, the CPU each callback costs much less. The process figure also counts what no
+     * Java thread shows: garbage collection, JIT compilation, RocksDB's background threads.
+     */
+    private static final class CpuUse {
+        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final Map<Long, Long> before = new HashMap<>();
+        private final long processBefore = processCpuNanos();
+
+        static CpuUse start() {
+            CpuUse use = new CpuUse();
+            for (long id : use.threads.getAllThreadIds()) {
+                use.before.put(id, Math.max(0, use.threads.getThreadCpuTime(id)));
+            }
+            return use;
+        }
+
+        /** CPU per 1,000 callbacks: the whole process, and by thread group. */
+        record PerThousand(double processMs, Map<String, Double> groups) {
+            double streamThreadsMs() {
+                return groups.get("stream threads");
+            }
+
+            @Override
+            public String toString() {
+                StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "process %.0f ms", processMs));
+                groups.forEach((g, ms) -> out.append(String.format(Locale.ROOT, ", %s %.0f", g, ms)));
+                return out.toString();
+            }
+        }
+
+        PerThousand perThousand(int callbacks) {
+            Map<String, Long> groups = new LinkedHashMap<>();
+            for (String g : List.of("stream threads", "streams producer I/O", "broker", "bench clients", "other")) {
+                groups.put(g, 0L);
+            }
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long used = threads.getThreadCpuTime(info.getThreadId()) - before.getOrDefault(info.getThreadId(), 0L);
+                groups.merge(group(info.getThreadName()), Math.max(0, used), Long::sum);
+            }
+            if (Boolean.getBoolean("bench.threads")) {
+                // The busiest threads one by one (names without ids), for a closer look at a group.
+                Map<String, Long> byName = new HashMap<>();
+                for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                    if (info != null) {
+                        long used = threads.getThreadCpuTime(info.getThreadId())
+                                - before.getOrDefault(info.getThreadId(), 0L);
+                        byName.merge(info.getThreadName().replaceAll("[0-9a-f]{8,}(-[0-9a-f]{4,})*", "*"),
+                                Math.max(0, used), Long::sum);
+                    }
+                }
+                byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                        .forEach(e -> System.out.printf(Locale.ROOT, "      %6.1f ms/1000  %s%n",
+                                e.getValue() / 1e6 * 1000 / callbacks, e.getKey()));
+            }
+            long process = processCpuNanos() - processBefore;
+            Map<String, Double> perThousand = new LinkedHashMap<>();
+            groups.forEach((g, nanos) -> perThousand.put(g, nanos / 1e6 * 1000 / callbacks));
+            return new PerThousand(process / 1e6 * 1000 / callbacks, perThousand);
+        }
+
+        private static String group(String thread) {
+            if (thread.startsWith("kafka-producer-network-thread | ") && thread.contains("StreamThread-")) {
+                return "streams producer I/O";
+            }
+            if (thread.contains("-StreamThread-")) {
+                return "stream threads";
+            }
+            if (thread.startsWith("bench-") || thread.equals("main") || thread.startsWith("kafka-producer-network-thread")) {
+                return "bench clients";
+            }
+            if (thread.startsWith("data-plane-") || thread.startsWith("kafka-") || thread.startsWith("Txn")
+                    || thread.startsWith("group-coordinator") || thread.startsWith("AddPartitionsToTxn")
+                    || thread.startsWith("executor-") || thread.startsWith("ExpirationReaper")
+                    || thread.startsWith("quorum-controller") || thread.startsWith("share-")
+                    || thread.startsWith("transaction-") || thread.startsWith("LogDirFailureHandler")) {
+                return "broker";
+            }
+            return "other";
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
         }
     }
 
@@ -353,8 +559,16 @@ public final class ProcessorBenchmark {
             p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
             KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                     new ByteArrayDeserializer());
-            List<TopicPartition> all = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            // A topic created a moment ago may not be in the metadata yet: ask until it is.
+            List<TopicPartition> all = List.of();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (all.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("no partitions of " + topic + " in the metadata");
+                }
+                all = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                        .map(info -> new TopicPartition(topic, info.partition())).toList();
+            }
             consumer.assign(all);
             consumer.seekToBeginning(all);
             poller = new Thread(() -> {
@@ -400,11 +614,16 @@ public final class ProcessorBenchmark {
     private final class PassThroughApp implements Service {
         private final KafkaStreams streams;
 
-        PassThroughApp(Settings settings, TopicCatalog catalog) {
+        PassThroughApp(Settings settings, TopicCatalog catalog, boolean withStates) {
             ProcessorConfig config = ProcessorConfig.from(settings);
             Properties props = ProcessorApp.streamsProperties(config, KafkaSettings.from(settings),
                     DeadLetterRoutes.of(catalog), Optional.empty());
-            streams = new KafkaStreams(PassThroughTopology.build(catalog, registry, partitions), props);
+            streams = new KafkaStreams(PassThroughTopology.build(catalog, registry, partitions, withStates), props);
+            // Like the processor: a failed stream thread is reported and replaced.
+            streams.setUncaughtExceptionHandler(e -> {
+                System.out.printf(Locale.ROOT, "  pass-through stream thread failed, replacing it: %s%n", e);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
         }
 
         @Override

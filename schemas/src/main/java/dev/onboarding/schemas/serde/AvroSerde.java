@@ -44,6 +44,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private final boolean autoRegister;
     private final SpecificDatumWriter<T> writer;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+    /** The id this serde's schema has under each topic's subject: registries never change it once given. */
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
     private final ThreadLocal<BinaryEncoder> encoders = new ThreadLocal<>();
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
@@ -79,8 +81,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         if (record == null) {
             return null;
         }
-        String subject = subject(topic);
-        int id = autoRegister ? registry.register(subject, readerSchema) : registry.idOf(subject, readerSchema);
+        Integer known = idsByTopic.get(topic);
+        int id;
+        if (known != null) {
+            id = known;
+        } else {
+            String subject = subject(topic);
+            id = autoRegister ? registry.register(subject, readerSchema) : registry.idOf(subject, readerSchema);
+            idsByTopic.put(topic, id);
+        }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(256);
             out.write(ConfluentWireFormat.MAGIC_BYTE);

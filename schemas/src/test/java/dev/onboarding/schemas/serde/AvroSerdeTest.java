@@ -204,6 +204,44 @@ class AvroSerdeTest {
     }
 
     @Test
+    void asksTheRegistryOncePerTopicNotOncePerRecord() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        SchemaRegistry counting = new SchemaRegistry() {
+            @Override
+            public int register(String subject, Schema schema) {
+                asked.incrementAndGet();
+                return registry.register(subject, schema);
+            }
+
+            @Override
+            public int idOf(String subject, Schema schema) {
+                asked.incrementAndGet();
+                return registry.idOf(subject, schema);
+            }
+
+            @Override
+            public Schema schemaById(int id) {
+                return registry.schemaById(id);
+            }
+
+            @Override
+            public String url() {
+                return registry.url();
+            }
+        };
+        AvroSerde<CfnCallback> serde = AvroSerde.forValues(CfnCallback.class, counting, true);
+
+        byte[] first = serde.serialize(TOPIC, ContractSamples.cfnCallback());
+        byte[] second = serde.serialize(TOPIC, ContractSamples.cfnCallback());
+        serde.serialize("other-topic", ContractSamples.cfnCallback());
+
+        assertThat(asked).hasValue(2);
+        assertThat(second).isEqualTo(first);
+        assertThat(ConfluentWireFormat.schemaId(first)).isEqualTo(registry.idOf(TOPIC + "-value",
+                CfnCallback.getClassSchema()));
+    }
+
+    @Test
     void newerReaderReadsDataFromAnOlderWriter() throws IOException {
         // An older release: without snsMessageId (optional) and partition (defaulted), without the DELETE symbol.
         Schema older = SchemaEdits.of(CfnCallback.getClassSchema())

@@ -1,0 +1,109 @@
+package dev.onboarding.processor;
+
+import static dev.onboarding.processor.TestData.ACCOUNT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.contract.ResponseStatus;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Create travels with its account claim instead of waiting in a store: what happens when two copies of
+ * one Create claim at once, and with claims and stored Creates an earlier version left behind.
+ */
+class ClaimTransitTest {
+    private final TopologyFixture fx = new TopologyFixture();
+
+    @AfterEach
+    void close() {
+        fx.close();
+    }
+
+    private CfnCallback create(String externalId, String requestId, String stack) {
+        return TestData.create(externalId, requestId, ACCOUNT, stack, fx.now()).build();
+    }
+
+    @Test
+    void aRedeliveryWhoseClaimReturnsAfterTheDecisionIsNotDecidedAgainAndGivesTheAccountBack() {
+        String extA = TestData.externalId();
+        String extB = TestData.externalId();
+        fx.pending("int-a", "tenant-a", extA);
+        CfnCallback connectA = create(extA, "req-a", "first");
+        assertThat(fx.answer(connectA).getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        fx.integrations.readValue();
+        fx.pending("int-b", "tenant-a", extB);
+        CfnCallback createB = create(extB, "req-b", "second");
+        assertThat(fx.answer(createB).getStatus()).isEqualTo(ResponseStatus.FAILED);
+        fx.integrations.readValue();
+        // The first stack goes: its account is free again.
+        fx.answer(TestData.delete(extA, "req-a-delete", ACCOUNT, "first", "int-a", fx.now()).build());
+        fx.integrations.readValue();
+
+        // A redelivery of req-b claimed while the first copy's claim travelled; its claim is granted now.
+        fx.internalTopic(OnboardingTopology.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer())
+                .pipeInput("tenant-a|" + ACCOUNT, new ClaimInTransit(ClaimCommand.claim("tenant-a", ACCOUNT, "int-b",
+                        extB, "req-b"), fx.travelling(createB)));
+
+        assertThat(fx.responses.isEmpty()).as("req-b was decided once").isTrue();
+        assertThat(fx.integrations.isEmpty()).isTrue();
+        assertThat(fx.integrationByExternalId(extB).getStatus()).isEqualTo(IntegrationStatus.PENDING);
+        assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
+                .as("the granted claim nobody uses is given back").isNull();
+        // So the tenant can connect the account again, and a redelivery of req-b still gets its first answer.
+        String extC = TestData.externalId();
+        fx.pending("int-c", "tenant-a", extC);
+        assertThat(fx.answer(create(extC, "req-c", "third")).getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        CfnResponse again = fx.answer(createB);
+        assertThat(again.getStatus()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(again.getReason()).contains("already connected to this workspace");
+    }
+
+    @Test
+    void twoCopiesOfOneCreateClaimingTogetherConnectOnceAndKeepTheAccount() {
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        CfnCallback connect = create(ext, "req-1", "one");
+        ClaimInTransit claim = new ClaimInTransit(ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext, "req-1"),
+                fx.travelling(connect));
+        var claims = fx.internalTopic(OnboardingTopology.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer());
+        claims.pipeInput(claim.command().claimKey(), claim);
+        claims.pipeInput(claim.command().claimKey(), claim);
+
+        CfnResponse answer = fx.responses.readValue();
+        assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        assertThat(fx.responses.isEmpty()).isTrue();
+        assertThat(fx.allStates()).extracting(Integration::getStatus).containsExactly(IntegrationStatus.CONNECTED);
+        assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
+                .integrationId()).isEqualTo("int-1");
+        assertThat(fx.answer(connect)).isEqualTo(answer);
+    }
+
+    @Test
+    void anOutcomeOfTheFormerFormatFinishesTheCreateThatWaitsInTheStore() {
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        CfnCallback connect = create(ext, "req-1", "one");
+        // Left by an earlier version: the Create waits in the requests store, its outcome carries nothing.
+        fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).put("req-1", new RequestState.Waiting(connect));
+        fx.callback(connect);
+        assertThat(fx.responses.isEmpty()).as("a redelivery while it waits is ignored").isTrue();
+        fx.internalTopic(OnboardingTopology.CLAIM_OUTCOMES_BY_EXTERNAL_ID, new ByteArraySerializer()).pipeInput(ext,
+                ClaimSerdes.formatOne(new ClaimOutcome(true, ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext,
+                        "req-1"), "int-1")));
+
+        CfnResponse answer = fx.responses.readValue();
+        assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        assertThat(answer.getRequestId()).isEqualTo("req-1");
+        assertThat(fx.integrations.readValue().getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
+        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+                .isInstanceOf(RequestState.Decided.class);
+        fx.advance(Duration.ofSeconds(1));
+        assertThat(fx.answer(connect)).isEqualTo(answer);
+    }
+}
