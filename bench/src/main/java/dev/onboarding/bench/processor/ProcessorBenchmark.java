@@ -429,21 +429,6 @@ public final class ProcessorBenchmark {
                 long used = threads.getThreadCpuTime(info.getThreadId()) - before.getOrDefault(info.getThreadId(), 0L);
                 groups.merge(group(info.getThreadName()), Math.max(0, used), Long::sum);
             }
-            if (Boolean.getBoolean("bench.threads")) {
-                // The busiest threads one by one (names without ids), for a closer look at a group.
-                Map<String, Long> byName = new HashMap<>();
-                for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-                    if (info != null) {
-                        long used = threads.getThreadCpuTime(info.getThreadId())
-                                - before.getOrDefault(info.getThreadId(), 0L);
-                        byName.merge(info.getThreadName().replaceAll("[0-9a-f]{8,}(-[0-9a-f]{4,})*", "*"),
-                                Math.max(0, used), Long::sum);
-                    }
-                }
-                byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
-                        .forEach(e -> System.out.printf(Locale.ROOT, "      %6.1f ms/1000  %s%n",
-                                e.getValue() / 1e6 * 1000 / callbacks, e.getKey()));
-            }
             long process = processCpuNanos() - processBefore;
             Map<String, Double> perThousand = new LinkedHashMap<>();
             groups.forEach((g, nanos) -> perThousand.put(g, nanos / 1e6 * 1000 / callbacks));
