@@ -13,8 +13,29 @@ sealed interface ExternalIdInput {
     record Request(IntegrationRequestEvent event) implements ExternalIdInput {
     }
 
-    /** A CloudFormation callback. */
-    record Callback(CfnCallback callback) implements ExternalIdInput {
+    /**
+     * A CloudFormation callback.
+     *
+     * @param callback the callback
+     * @param received its bytes as read from the callbacks topic (a Create that claims its account travels in
+     *     them, not encoded again), or null when it was not read from there (held callbacks, tests)
+     */
+    record Callback(CfnCallback callback, byte[] received) implements ExternalIdInput {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Callback c && java.util.Objects.equals(callback, c.callback)
+                    && java.util.Arrays.equals(received, c.received);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * java.util.Objects.hashCode(callback) + java.util.Arrays.hashCode(received);
+        }
+
+        @Override
+        public String toString() {
+            return "Callback[" + (callback == null ? "none" : callback.getRequestId()) + "]";
+        }
     }
 
     /** The answer to an account claim made for a waiting Create, with the Create. */

@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
  * <p>A Create that claims its account travels with its claim and comes back with the outcome: nothing is
  * stored for it meanwhile. A redelivery in that time is decided like the first copy and claims again (the
  * claim is idempotent for the same integration); whichever outcome comes back first decides, a later one
- * finds the decision and only gives back a claim nobody uses. Answers and states are encoded once, in their
- * topic's wire format, for the store and the topic alike.
+ * finds the decision and only gives back a claim nobody uses. It travels in the bytes it was read from.
+ * Answers and states are encoded once, in their topic's wire format, for the store and the topic alike.
+ *
+ * <p>The answer to a callback that changes its integration's state is kept with that state
+ * ({@link LedgerEntry}), so a connecting Create costs one store write, not two; an earlier answer kept there
+ * moves to the requests store when a later one takes its place. Answers kept with a state are not swept by
+ * the retention: there is one per external ID at most.
  */
 final class ExternalIdProcessor implements Processor<String, ExternalIdInput, String, Effect> {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdProcessor.class);
@@ -65,13 +70,20 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     private final PendingIntegrations pending = new PendingIntegrations();
 
     private ProcessorContext<String, Effect> context;
-    /** Integration states in the integrations topic's wire format, by external ID. */
-    private KeyValueStore<String, byte[]> integrations;
+    /** Integration states (in the integrations topic's wire format) and their latest answers, by external ID. */
+    private KeyValueStore<String, LedgerEntry> integrations;
     private KeyValueStore<String, String> expiryIndex;
     private KeyValueStore<String, RequestState> requests;
     private TimestampedKeyValueStore<String, CfnCallback> held;
     /** External IDs with held callbacks: spares a store scan on every request when (as usual) none wait. */
     private final Set<String> externalIdsHeld = new HashSet<>();
+    /**
+     * The ledger entry last read or written while handling the current record or punctuation, and its key: a
+     * Create's state is read to decide it and again to save it. Forgotten before each record and punctuation,
+     * because the other instance in the task writes the same store.
+     */
+    private String readKey;
+    private LedgerEntry readEntry;
 
     ExternalIdProcessor(ProcessorConfig config, boolean runsClockChecks, TopicCatalog catalog,
             ProcessorSerdes serdes) {
@@ -110,10 +122,14 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
 
     @Override
     public void process(Record<String, ExternalIdInput> record) {
+        forgetEntry();
         Instant now = now();
         ExternalIdInput input = record.value();
-        if (input instanceof ExternalIdInput.Callback c) {
-            onCallback(record, c.callback(), now);
+        if (input == null) {
+            // Only the callbacks topic can carry a record without a value.
+            rejectEmptyCallback(record, now);
+        } else if (input instanceof ExternalIdInput.Callback c) {
+            onCallback(record, c, now);
         } else if (input instanceof ExternalIdInput.Request r) {
             onRequest(record, r.event(), now);
         } else if (input instanceof ExternalIdInput.Outcome o) {
@@ -121,7 +137,8 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         }
     }
 
-    private void onCallback(Record<String, ExternalIdInput> record, CfnCallback callback, Instant now) {
+    private void onCallback(Record<String, ExternalIdInput> record, ExternalIdInput.Callback input, Instant now) {
+        CfnCallback callback = input.callback();
         if (callback == null) {
             rejectEmptyCallback(record, now);
             return;
@@ -142,8 +159,15 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         }
         // The topic is keyed by external ID; a callback in the wrong partition could never meet its request.
         boolean inItsPartition = callback.getExternalId().equals(record.key());
-        Optional<Integration> current = inItsPartition ? integrationOf(callback.getExternalId()) : Optional.empty();
-        apply(callback, decider.decide(callback, current, inItsPartition, now), now);
+        LedgerEntry ledger = inItsPartition ? entry(callback.getExternalId()) : null;
+        RequestState.Decided kept = ledger == null ? null : ledger.answerFor(requestId);
+        if (kept != null) {
+            // Rule 1 again: the answer that changed this integration's state is kept with that state.
+            LOG.debug("request {} already decided; answering the same again", requestId);
+            emit(new Effect.Respond(requestId, kept.answer()));
+            return;
+        }
+        apply(callback, input.received(), decider.decide(callback, stateOf(ledger), inItsPartition, now), now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -173,8 +197,9 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         ClaimOutcome outcome = returned.outcome();
         ClaimCommand claim = outcome.command();
         RequestState state = requests.get(claim.requestId());
-        Optional<Integration> current = integrationOf(claim.externalId());
-        if (state instanceof RequestState.Decided) {
+        LedgerEntry ledger = entry(claim.externalId());
+        Optional<Integration> current = stateOf(ledger);
+        if (state instanceof RequestState.Decided || (ledger != null && ledger.answerFor(claim.requestId()) != null)) {
             // A redelivered Create claimed again while the first claim travelled: the first outcome decided.
             LOG.debug("claim outcome for request {}, already decided; ignored", claim.requestId());
             releaseUnused(outcome, current);
@@ -189,7 +214,11 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             releaseUnused(outcome, current);
             return;
         }
-        apply(callback, decider.finishClaim(callback, current, outcome, now), now);
+        if (state instanceof RequestState.Waiting) {
+            // Left by an earlier version; the answer may now be kept with the state instead.
+            requests.delete(claim.requestId());
+        }
+        apply(callback, null, decider.finishClaim(callback, current, outcome, now), now);
     }
 
     /** Gives back a granted claim that the integration does not use (connected with that account). */
@@ -203,7 +232,13 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         }
     }
 
-    private void apply(CfnCallback callback, CallbackDecision decision, Instant now) {
+    /**
+     * Carries out a decision.
+     *
+     * @param received the callback's bytes as read from the callbacks topic, if it was read just now: a Create
+     *     that claims its account travels in them
+     */
+    private void apply(CfnCallback callback, byte[] received, CallbackDecision decision, Instant now) {
         if (decision instanceof CallbackDecision.Hold) {
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
@@ -211,16 +246,22 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             externalIdsHeld.add(callback.getExternalId());
         } else if (decision instanceof CallbackDecision.Claim claim) {
             // The Create travels with its claim and comes back with the outcome.
-            emit(new Effect.Claim(new ClaimInTransit(claim.command(),
-                    waitingCreates.serializer().serialize(waitingCreatesSubjectTopic, callback))));
+            byte[] travelling = received != null ? received
+                    : waitingCreates.serializer().serialize(waitingCreatesSubjectTopic, callback);
+            emit(new Effect.Claim(new ClaimInTransit(claim.command(), travelling)));
         } else if (decision instanceof CallbackDecision.Answer answer) {
-            answer.newState().ifPresent(this::save);
-            answer.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
             CfnResponse response = answer.response();
             byte[] encoded = answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response);
-            // Replaces the Waiting entry an earlier version may have stored.
-            requests.put(response.getRequestId(), new RequestState.Decided(response.getDecidedAt().toEpochMilli(),
-                    encoded));
+            RequestState.Decided decided = new RequestState.Decided(response.getDecidedAt().toEpochMilli(), encoded);
+            // An answer that changes its own external ID's state is kept with the state: one write, not two.
+            boolean keptWithState = answer.newState()
+                    .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
+            answer.newState().ifPresent(next -> save(next,
+                    keptWithState ? new LedgerEntry.AnsweredRequest(response.getRequestId(), decided) : null));
+            answer.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
+            if (!keptWithState) {
+                requests.put(response.getRequestId(), decided);
+            }
             LOG.info("decided {} {} for external ID {}: {}{}", callback.getRequestType(), callback.getRequestId(),
                     ExternalIds.redact(callback.getExternalId()), response.getStatus(),
                     response.getReason() == null ? "" : " (" + response.getReason() + ")");
@@ -241,12 +282,13 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         for (KeyValue<String, ValueAndTimestamp<CfnCallback>> entry : waiting) {
             held.delete(entry.key);
             CfnCallback callback = entry.value.value();
-            apply(callback, decider.decide(callback, integrationOf(externalId), false, now), now);
+            apply(callback, null, decider.decide(callback, integrationOf(externalId), false, now), now);
         }
     }
 
     /** Wall-clock checks: held callbacks past their grace, pending integrations past their expiry. */
     private void checkClock(long timestamp) {
+        forgetEntry();
         Instant now = Instant.ofEpochMilli(timestamp);
         long graceEnd = timestamp - config.callbackGrace().toMillis();
         List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> overdue = new ArrayList<>();
@@ -265,7 +307,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             held.delete(entry.key);
             CfnCallback callback = entry.value.value();
             touched.add(callback.getExternalId());
-            apply(callback, decider.decide(callback, integrationOf(callback.getExternalId()), false, now), now);
+            apply(callback, null, decider.decide(callback, integrationOf(callback.getExternalId()), false, now), now);
         }
         for (String externalId : touched) {
             try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.prefixScan(externalId + "|",
@@ -318,15 +360,56 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
 
     /** The integration an external ID names, if any. */
     private Optional<Integration> integrationOf(String externalId) {
-        byte[] state = integrations.get(externalId);
-        return state == null ? Optional.empty()
-                : Optional.of(statesTopic.valueSerde().deserializer().deserialize(statesTopic.name(), state));
+        return stateOf(entry(externalId));
     }
 
-    /** Stores a new state and publishes it in full: encoded once, for the store and the topic. */
+    private Optional<Integration> stateOf(LedgerEntry ledger) {
+        return ledger == null ? Optional.empty()
+                : Optional.of(statesTopic.valueSerde().deserializer().deserialize(statesTopic.name(), ledger.state()));
+    }
+
+    /** The ledger entry of an external ID, read once per record or punctuation. */
+    private LedgerEntry entry(String externalId) {
+        if (!externalId.equals(readKey)) {
+            readEntry = integrations.get(externalId);
+            readKey = externalId;
+        }
+        return readEntry;
+    }
+
+    private void forgetEntry() {
+        readKey = null;
+        readEntry = null;
+    }
+
+    /** Stores a new state keeping the answer stored with the previous one, and publishes it in full. */
     private void save(Integration next) {
+        save(next, null);
+    }
+
+    /**
+     * Stores a new state and publishes it in full: encoded once, for the store and the topic.
+     *
+     * @param answered the answer decided with this change, kept with the state; null keeps the one kept before
+     */
+    private void save(Integration next, LedgerEntry.AnsweredRequest answered) {
         byte[] encoded = statesTopic.valueSerde().serializer().serialize(statesTopic.name(), next);
-        integrations.put(next.getExternalId(), encoded);
+        String externalId = next.getExternalId();
+        LedgerEntry prior = entry(externalId);
+        LedgerEntry updated;
+        if (answered == null) {
+            updated = prior == null ? new LedgerEntry(encoded, null) : prior.withState(encoded);
+        } else {
+            LedgerEntry.AnsweredRequest leaving = prior == null ? null : prior.answered();
+            if (leaving != null && !leaving.requestId().equals(answered.requestId())) {
+                // Still answerable after it leaves the entry, for as long as any decided RequestId.
+                requests.put(leaving.requestId(), leaving.decided());
+            }
+            updated = new LedgerEntry(encoded, answered);
+        }
+        integrations.put(externalId, updated);
+        readKey = externalId;
+        readEntry = updated;
         emit(new Effect.Publish(next.getIntegrationId(), encoded));
     }
 

@@ -36,7 +36,7 @@ import org.apache.kafka.streams.state.Stores;
 public final class OnboardingTopology {
     /** Integration id -> external ID it was requested with (task of the integration id). */
     public static final String INTEGRATION_IDS_STORE = "integration-ids";
-    /** External ID -> integration state, in the integrations topic's wire format (task of the external ID). */
+    /** External ID -> {@link LedgerEntry}: integration state and its latest answer (task of the external ID). */
     public static final String INTEGRATIONS_BY_EXTERNAL_ID_STORE = "integrations-by-external-id";
     /** Expiry-ordered index of pending integrations. */
     public static final String PENDING_EXPIRY_STORE = "pending-expiry";
@@ -108,11 +108,10 @@ public final class OnboardingTopology {
                         .withName(REQUESTS_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
                 .mapValues(event -> (ExternalIdInput) new ExternalIdInput.Request(event), Named.as("request-input"));
 
-        // Callbacks, keyed by external ID by the bridge.
-        KStream<String, ExternalIdInput> callbacks = builder
-                .stream(callbacksTopic.name(), callbacksTopic.consumed().withName("cfn-callbacks"))
-                .mapValues(callback -> (ExternalIdInput) new ExternalIdInput.Callback(callback),
-                        Named.as("callback-input"));
+        // Callbacks, keyed by external ID by the bridge; each keeps the bytes it was read from.
+        KStream<String, ExternalIdInput> callbacks = builder.stream(callbacksTopic.name(),
+                Consumed.with(callbacksTopic.keySerde(), ProcessorSerdes.receivedCallbacks(callbacksTopic.valueSerde()))
+                        .withName("cfn-callbacks"));
 
         // Requests and callbacks meet the state of their external ID: answers, new states, account claims.
         Map<String, KStream<String, Effect>> decisions = requestsByExternalId
@@ -204,7 +203,7 @@ public final class OnboardingTopology {
     private static void addStores(StreamsBuilder builder, TopicCatalog catalog, ProcessorSerdes serdes) {
         Serde<String> strings = Serdes.String();
         builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
-        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, Serdes.ByteArray()));
+        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, LedgerEntry.serde()));
         builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
         builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde(serdes.callbacks(),
                 catalog.cfnResponses().valueSerde(), catalog.cfnResponses().name())));

@@ -8,6 +8,7 @@ import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.ResponseStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
@@ -65,6 +66,24 @@ class ClaimTransitTest {
     }
 
     @Test
+    void aCreateTravelsWithItsClaimInTheBytesItWasReadFrom() {
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        CfnCallback connect = create(ext, "req-1", "one");
+        byte[] received = fx.catalog.cfnCallbacks().valueSerde().serializer().serialize(fx.catalog.cfnCallbacks()
+                .name(), connect);
+        var claims = fx.internalOutput(OnboardingTopology.CLAIMS_BY_ACCOUNT,
+                ClaimSerdes.claimsInTransit().deserializer());
+
+        fx.rawCallbacks.pipeInput(ext.getBytes(StandardCharsets.UTF_8), received, fx.now());
+
+        assertThat(claims.readValue().waitingCreate()).as("not encoded again").isEqualTo(received);
+        CfnResponse answer = fx.responses.readValue();
+        assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        assertThat(answer.getRequestId()).isEqualTo("req-1");
+    }
+
+    @Test
     void twoCopiesOfOneCreateClaimingTogetherConnectOnceAndKeepTheAccount() {
         String ext = TestData.externalId();
         fx.pending("int-1", "tenant-a", ext);
@@ -102,7 +121,9 @@ class ClaimTransitTest {
         assertThat(answer.getRequestId()).isEqualTo("req-1");
         assertThat(fx.integrations.readValue().getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
         assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
-                .isInstanceOf(RequestState.Decided.class);
+                .as("the waiting Create left the requests store: its answer is kept with the state").isNull();
+        assertThat(fx.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext)
+                .answerFor("req-1")).isNotNull();
         fx.advance(Duration.ofSeconds(1));
         assertThat(fx.answer(connect)).isEqualTo(answer);
     }

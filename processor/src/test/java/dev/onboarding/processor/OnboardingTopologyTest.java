@@ -489,15 +489,45 @@ class OnboardingTopologyTest {
     @Test
     void decidedRequestsAreForgottenAfterTheRetention() {
         String ext = TestData.externalId();
-        fx.pending("int-1", "tenant-a", ext);
-        fx.answer(create(ext, "req-1", ACCOUNT, "s"));
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+        connect("int-1", "tenant-a", ext, ACCOUNT, "s");
+        // A Delete from another stack changes nothing: its answer is kept in the requests store.
+        fx.answer(TestData.delete(ext, "req-forged", OTHER_ACCOUNT, "other", "int-1", fx.now()).build());
+        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-forged"))
                 .isInstanceOf(RequestState.Decided.class);
 
         fx.advance(Duration.ofDays(14));
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1")).isNotNull();
+        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-forged")).isNotNull();
         fx.advance(Duration.ofDays(1).plusHours(2));
+        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-forged")).isNull();
+    }
+
+    @Test
+    void theAnswerThatChangedAStateIsKeptWithItAndStaysAnswerableWhenALaterOneReplacesIt() {
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        CfnCallback create = create(ext, "req-1", ACCOUNT, "s");
+        CfnResponse connected = fx.answer(create);
+        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+                .as("kept with the state, not written twice").isNull();
+        assertThat(fx.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).answered()
+                .requestId()).isEqualTo("req-1");
+
+        fx.advance(Duration.ofMinutes(1));
+        CfnCallback delete = TestData.delete(ext, "req-del", ACCOUNT, "s", "int-1", fx.now()).build();
+        CfnResponse deleted = fx.answer(delete);
+        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+                .as("the Create's answer moved out when the Delete's took its place")
+                .isInstanceOf(RequestState.Decided.class);
+
+        fx.advance(Duration.ofMinutes(1));
+        assertThat(fx.answer(create)).isEqualTo(connected);
+        assertThat(fx.answer(delete)).isEqualTo(deleted);
+        assertThat(fx.integrationByExternalId(ext).getStatus()).isEqualTo(IntegrationStatus.DISCONNECTED);
+
+        // Past the retention the moved answer is forgotten; the one kept with the state is not.
+        fx.advance(Duration.ofDays(16));
         assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1")).isNull();
+        assertThat(fx.answer(delete)).isEqualTo(deleted);
     }
 
     @Test

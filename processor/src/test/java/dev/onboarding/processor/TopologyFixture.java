@@ -21,11 +21,12 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -133,6 +134,12 @@ final class TopologyFixture implements AutoCloseable {
         return integrations.readValuesToList();
     }
 
+    /** An output of one of the processor's internal repartition topics: what the app wrote to it. */
+    <V> TestOutputTopic<String, V> internalOutput(String repartition, Deserializer<V> values) {
+        return driver.createOutputTopic(config.applicationId() + "-" + repartition + "-repartition",
+                new StringDeserializer(), values);
+    }
+
     /** An input of one of the processor's internal repartition topics, as the app writes it. */
     <V> TestInputTopic<String, V> internalTopic(String repartition, Serializer<V> values) {
         return driver.createInputTopic(config.applicationId() + "-" + repartition + "-repartition",
@@ -151,9 +158,10 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The state the ledger holds for an external ID (stored in the integrations topic's format), or null. */
     Integration integrationByExternalId(String externalId) {
-        byte[] state = this.<byte[]>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(externalId);
-        return state == null ? null
-                : catalog.integrations().valueSerde().deserializer().deserialize(catalog.integrations().name(), state);
+        LedgerEntry entry = this.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE)
+                .get(externalId);
+        return entry == null ? null : catalog.integrations().valueSerde().deserializer()
+                .deserialize(catalog.integrations().name(), entry.state());
     }
 
     @Override
