@@ -6,18 +6,15 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.util.Map;
-import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -48,10 +45,11 @@ public final class OnboardingTopology {
     public static final String ACCOUNT_CLAIMS_STORE = "account-claims";
     /** Integration id -> state as the integrations topic holds it (wire-format bytes; interactive queries). */
     public static final String INTEGRATIONS_BY_ID_STORE = "integrations-by-id";
-    /** Integration id -> tenant id, for every integration read back (so each is indexed once). */
-    public static final String INTEGRATION_TENANTS_STORE = "integration-tenants";
     /** {@link TenantKeys} key -> integration id, beside {@link #INTEGRATIONS_BY_ID_STORE} (interactive queries). */
     public static final String TENANT_INDEX_STORE = "tenant-index";
+
+    /** The node that reads the integrations topic back into {@link #INTEGRATIONS_BY_ID_STORE} and the tenant index. */
+    static final String INTEGRATION_READ_BACK = "integration-read-back";
 
     /** Repartition of request events by external ID. */
     public static final String REQUESTS_BY_EXTERNAL_ID = "requests-by-external-id";
@@ -66,13 +64,6 @@ public final class OnboardingTopology {
         REQUESTS_STORE, HELD_CALLBACKS_STORE};
 
     private OnboardingTopology() {
-    }
-
-    /** Streams properties the topology is built with (it reuses the integrations topic as its table's changelog). */
-    public static Properties buildProperties() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
-        return props;
     }
 
     /**
@@ -168,21 +159,19 @@ public final class OnboardingTopology {
                 .to(catalog.cfnCallbacksDlq().name(), produced(catalog.cfnCallbacksDlq(), "cfn-callbacks-dlq"));
         deadLetterRequests(effects.get("effect-refused-requests"), catalog, "ledger");
 
-        // Read the committed states back by integration id (the topic is the changelog), indexed by tenant. The
-        // store keeps the topic's bytes: they are decoded when queried, not on every state change.
+        // Read the committed states back by integration id, indexed by tenant. The topic is the store's changelog;
+        // the store keeps the topic's bytes: they are decoded when queried, not on every state change.
         Topic<String, Integration> integrations = catalog.integrations();
-        KTable<String, byte[]> byId = builder.table(integrations.name(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("integrations-read-back"),
-                Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(INTEGRATIONS_BY_ID_STORE)
-                        .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray())
-                        // Each integration changes a few times a day at most: a record cache would coalesce nothing
-                        // and only add its own sorting and flushing to every state change.
-                        .withCachingDisabled());
-        byId.toStream(Named.as("integration-changes"))
-                .process(() -> new TenantIndexer(integrations.name(), integrations.valueSerde().deserializer()),
-                        Named.as("tenant-indexer"), INTEGRATION_TENANTS_STORE, TENANT_INDEX_STORE);
-
-        return builder.build(buildProperties());
+        Topology topology = builder.build();
+        topology.addReadOnlyStateStore(
+                Stores.timestampedKeyValueStoreBuilder(
+                        Stores.persistentTimestampedKeyValueStore(INTEGRATIONS_BY_ID_STORE), Serdes.String(),
+                        Serdes.ByteArray()),
+                "integrations-read-back", new StringDeserializer(), new ByteArrayDeserializer(),
+                integrations.name(), INTEGRATION_READ_BACK,
+                () -> new IntegrationReadBack(integrations.name(), integrations.valueSerde().deserializer()));
+        topology.connectProcessorAndStateStores(INTEGRATION_READ_BACK, TENANT_INDEX_STORE);
+        return topology;
     }
 
     private static void deadLetterRequests(KStream<String, Effect> refused, TopicCatalog catalog, String from) {
@@ -211,7 +200,6 @@ public final class OnboardingTopology {
                 Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
         builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, ClaimSerdes.claims()));
         builder.addStateStore(keyValue(TENANT_INDEX_STORE, strings));
-        builder.addStateStore(keyValue(INTEGRATION_TENANTS_STORE, strings));
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> keyValue(String name, Serde<V> values) {

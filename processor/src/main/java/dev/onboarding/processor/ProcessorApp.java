@@ -148,7 +148,6 @@ public final class ProcessorApp implements Service {
         // Inputs of one task need no timestamp alignment (a callback that overtakes its request is held), so
         // a task never waits on an input that has nothing committed yet, e.g. claim outcomes mid-transaction.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-        props.putAll(OnboardingTopology.buildProperties());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UnreadableRecordHandler.class);
         props.put(UnreadableRecordHandler.ROUTES_CONFIG, routes);
         applicationServer.ifPresent(server -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, server));
