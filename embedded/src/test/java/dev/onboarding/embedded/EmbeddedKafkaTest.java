@@ -3,6 +3,7 @@ package dev.onboarding.embedded;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,6 +76,22 @@ class EmbeddedKafkaTest {
         }
         assertThat(readAll(topic, "read_uncommitted", 2)).extracting(ConsumerRecord::value)
                 .containsExactly("before-restart", "after-restart");
+    }
+
+    @Test
+    void createTopicReturnsOnceEveryPartitionHasALeader() throws Exception {
+        String topic = "led-" + UUID.randomUUID();
+        kafka.createTopic(topic, 6);
+        kafka.createTopic(topic, 6); // again: it exists, and that is fine
+
+        Properties config = new Properties();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(config)) {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(30, TimeUnit.SECONDS).get(topic);
+            assertThat(description.partitions()).hasSize(6)
+                    .allSatisfy(p -> assertThat(p.leader()).isNotNull().matches(node -> !node.isEmpty()));
+        }
     }
 
     private static String createTopic(String prefix) throws Exception {
