@@ -4,7 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -76,7 +79,7 @@ public final class ClaimSerdes {
         });
     }
 
-    private static void writeCommand(DataOutputStream out, ClaimCommand c) throws IOException {
+    private static void writeCommand(Out out, ClaimCommand c) throws IOException {
         out.writeByte(c.kind().ordinal());
         out.writeUTF(c.tenantId());
         out.writeUTF(c.accountId());
@@ -88,7 +91,7 @@ public final class ClaimSerdes {
         }
     }
 
-    private static ClaimCommand readCommand(DataInputStream in) throws IOException {
+    private static ClaimCommand readCommand(In in) throws IOException {
         int kind = in.readUnsignedByte();
         if (kind >= ClaimCommand.Kind.values().length) {
             throw new IOException("unknown claim kind " + kind);
@@ -102,7 +105,7 @@ public final class ClaimSerdes {
                 requestId);
     }
 
-    private static void writeBytes(DataOutputStream out, byte[] bytes) throws IOException {
+    private static void writeBytes(Out out, byte[] bytes) {
         // -1 for none; an empty array stays empty.
         out.writeInt(bytes == null ? -1 : bytes.length);
         if (bytes != null) {
@@ -110,17 +113,12 @@ public final class ClaimSerdes {
         }
     }
 
-    private static byte[] readBytes(DataInputStream in) throws IOException {
+    private static byte[] readBytes(In in) throws IOException {
         int length = in.readInt();
-        if (length < -1 || length > in.available()) {
+        if (length < -1 || length > in.remaining()) {
             throw new IOException("bad waiting Create length " + length);
         }
-        if (length == -1) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        in.readFully(bytes);
-        return bytes;
+        return length == -1 ? null : in.readFully(length);
     }
 
     private static int sizeOf(byte[] bytes) {
@@ -128,26 +126,27 @@ public final class ClaimSerdes {
     }
 
     private interface Writer {
-        void write(DataOutputStream out) throws IOException;
+        void write(Out out) throws IOException;
     }
 
     private interface Reader<T> {
-        T read(int version, DataInputStream in) throws IOException;
+        T read(int version, In in) throws IOException;
     }
 
     private static byte[] encode(byte version, int extraBytes, Writer writer) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(160 + extraBytes);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        Out out = new Out(160 + extraBytes);
+        try {
             out.writeByte(version);
             writer.write(out);
         } catch (IOException e) {
             throw new SerializationException("cannot encode claim record", e);
         }
-        return bytes.toByteArray();
+        return out.toByteArray();
     }
 
     private static <T> T decode(byte[] bytes, Reader<T> reader) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+        try {
+            In in = new In(bytes);
             int version = in.readUnsignedByte();
             if (version != V1 && version != V2) {
                 throw new SerializationException("unknown claim record format version " + version);
@@ -158,6 +157,142 @@ public final class ClaimSerdes {
                 throw se;
             }
             throw new SerializationException("cannot decode claim record: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes what {@link DataOutputStream} writes, into one unsynchronized array: these records are encoded
+     * twice per Create, and the stream's per-byte synchronized calls showed in profiles. Strings of plain ASCII
+     * (all the processor writes in practice) take a fast path; any other string goes through
+     * {@link DataOutputStream#writeUTF}, so the format is the JDK's.
+     */
+    static final class Out {
+        private byte[] buf;
+        private int pos;
+
+        Out(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+
+        private void ensure(int more) {
+            if (pos + more > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            }
+        }
+
+        void writeByte(int v) {
+            ensure(1);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeBoolean(boolean v) {
+            writeByte(v ? 1 : 0);
+        }
+
+        void writeInt(int v) {
+            ensure(4);
+            buf[pos++] = (byte) (v >>> 24);
+            buf[pos++] = (byte) (v >>> 16);
+            buf[pos++] = (byte) (v >>> 8);
+            buf[pos++] = (byte) v;
+        }
+
+        void writeLong(long v) {
+            writeInt((int) (v >>> 32));
+            writeInt((int) v);
+        }
+
+        void write(byte[] bytes) {
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, buf, pos, bytes.length);
+            pos += bytes.length;
+        }
+
+        void writeUTF(String s) throws IOException {
+            int length = s.length();
+            boolean ascii = length <= 0xFFFF;
+            for (int i = 0; i < length && ascii; i++) {
+                char c = s.charAt(i);
+                ascii = c >= 1 && c <= 0x7F;
+            }
+            if (!ascii) {
+                ByteArrayOutputStream other = new ByteArrayOutputStream(length * 3 + 2);
+                new DataOutputStream(other).writeUTF(s);
+                write(other.toByteArray());
+                return;
+            }
+            ensure(2 + length);
+            buf[pos++] = (byte) (length >>> 8);
+            buf[pos++] = (byte) length;
+            for (int i = 0; i < length; i++) {
+                buf[pos++] = (byte) s.charAt(i);
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, pos);
+        }
+    }
+
+    /** Reads what {@link Out} (or {@link DataOutputStream}) wrote, with the same fast path for ASCII strings. */
+    static final class In {
+        private final byte[] buf;
+        private int pos;
+
+        In(byte[] buf) {
+            this.buf = buf;
+        }
+
+        int remaining() {
+            return buf.length - pos;
+        }
+
+        private void need(int n) throws EOFException {
+            if (n > remaining()) {
+                throw new EOFException("claim record ends early");
+            }
+        }
+
+        int readUnsignedByte() throws EOFException {
+            need(1);
+            return buf[pos++] & 0xFF;
+        }
+
+        boolean readBoolean() throws EOFException {
+            return readUnsignedByte() != 0;
+        }
+
+        int readInt() throws EOFException {
+            need(4);
+            int v = ((buf[pos] & 0xFF) << 24) | ((buf[pos + 1] & 0xFF) << 16) | ((buf[pos + 2] & 0xFF) << 8)
+                    | (buf[pos + 3] & 0xFF);
+            pos += 4;
+            return v;
+        }
+
+        long readLong() throws EOFException {
+            return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
+        }
+
+        byte[] readFully(int length) throws EOFException {
+            need(length);
+            byte[] bytes = Arrays.copyOfRange(buf, pos, pos + length);
+            pos += length;
+            return bytes;
+        }
+
+        String readUTF() throws IOException {
+            need(2);
+            int length = ((buf[pos] & 0xFF) << 8) | (buf[pos + 1] & 0xFF);
+            need(2 + length);
+            boolean ascii = true;
+            for (int i = pos + 2; i < pos + 2 + length && ascii; i++) {
+                ascii = buf[i] >= 1;
+            }
+            String s = ascii ? new String(buf, pos + 2, length, StandardCharsets.ISO_8859_1)
+                    : new DataInputStream(new ByteArrayInputStream(buf, pos, 2 + length)).readUTF();
+            pos += 2 + length;
+            return s;
         }
     }
 }
