@@ -6,7 +6,7 @@ import dev.onboarding.contract.IntegrationRequestEvent;
 /**
  * Everything that reaches the task owning an external ID: a request event re-keyed from the requests
  * topic, a callback, or the outcome of an account claim. Lives only between nodes of one task, so it
- * needs no serde.
+ * needs no serde of its own; callbacks are read straight into it ({@link ProcessorSerdes#receivedCallbacks}).
  */
 sealed interface ExternalIdInput {
     /** A request event, re-keyed by external ID. */
