@@ -138,11 +138,8 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     }
 
     private void onCallback(Record<String, ExternalIdInput> record, ExternalIdInput.Callback input, Instant now) {
+        // Never null: a record without a value arrives as a null input (rejected in process()).
         CfnCallback callback = input.callback();
-        if (callback == null) {
-            rejectEmptyCallback(record, now);
-            return;
-        }
         String requestId = callback.getRequestId();
         // Rule 1: SNS and SQS deliver at least once; a decided RequestId gets the identical answer again.
         RequestState prior = requests.get(requestId);
