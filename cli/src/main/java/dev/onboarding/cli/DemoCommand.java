@@ -40,8 +40,6 @@ final class DemoCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long quietWindowSeconds;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

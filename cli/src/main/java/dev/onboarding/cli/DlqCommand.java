@@ -239,20 +239,15 @@ final class DlqCommand implements Runnable {
     }
 
     static Topic<String, DeadLetter> deadLetterTopic(TopicCatalog catalog, String nameOrId) {
-        for (TopicDefinition def : List.of(TopicDefinition.CFN_CALLBACKS_DLQ, TopicDefinition.INTEGRATION_REQUESTS_DLQ,
-                TopicDefinition.CFN_RESPONSES_DLQ)) {
-            String name = catalog.settings().name(def);
-            if (name.equals(nameOrId) || def.id().equals(nameOrId)) {
-                return switch (def) {
-                    case CFN_CALLBACKS_DLQ -> catalog.cfnCallbacksDlq();
-                    case INTEGRATION_REQUESTS_DLQ -> catalog.integrationRequestsDlq();
-                    default -> catalog.cfnResponsesDlq();
-                };
+        for (TopicDefinition def : TopicDefinition.values()) {
+            if (def.valueType() == DeadLetter.class
+                    && (catalog.settings().name(def).equals(nameOrId) || def.id().equals(nameOrId))) {
+                return catalog.deadLetterTopics().stream()
+                        .filter(t -> t.name().equals(catalog.settings().name(def))).findFirst().orElseThrow();
             }
         }
-        throw new IllegalArgumentException("not a dead-letter topic: " + nameOrId + " (use "
-                + catalog.cfnCallbacksDlq().name() + ", " + catalog.integrationRequestsDlq().name() + " or "
-                + catalog.cfnResponsesDlq().name() + ")");
+        throw new IllegalArgumentException("not a dead-letter topic: " + nameOrId + " (use one of "
+                + String.join(", ", catalog.deadLetterTopics().stream().map(Topic::name).toList()) + ")");
     }
 
     static String describeSource(DeadLetter d) {

@@ -78,8 +78,6 @@ final class LaunchStackCommand implements Callable<Integer> {
             + "requestId, stackId, status, reason, physicalResourceId, data).")
     boolean json;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -9,6 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "onboarding",
         mixinStandardHelpOptions = true,
+        // every subcommand inherits --help and --version
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "Onboards customers' AWS accounts through CloudFormation, SNS/SQS and Kafka.",
         subcommands = {
@@ -39,8 +41,10 @@ public final class Onboarding implements Runnable {
 
     /** The configured command line (tests call {@code execute} on it). */
     public static CommandLine commandLine() {
+        OneLineErrors errors = new OneLineErrors();
         return new CommandLine(new Onboarding())
-                .setExecutionExceptionHandler(new OneLineErrors())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors)
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 

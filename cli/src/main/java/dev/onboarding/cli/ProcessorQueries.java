@@ -16,6 +16,9 @@ import java.util.Optional;
 final class ProcessorQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** How long 503s (a rebalance, a restoring store) are retried, honouring their Retry-After. */
+    private static final Duration UNAVAILABLE_PATIENCE = Duration.ofSeconds(30);
+    private static final Duration LONGEST_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final String baseUrl;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
@@ -27,15 +30,23 @@ final class ProcessorQueries {
 
     /**
      * The integration's state as JSON (with {@code status} among its fields), or empty when the processor does
-     * not know it (404). Anything else (unreachable, 5xx, not JSON) is an error naming the URL.
+     * not know it (404). A 503 is asked again after its {@code Retry-After}, for up to 30 s. Anything else
+     * (unreachable, other 5xx, not JSON) is an error naming the URL.
      */
     Optional<JsonNode> integration(String integrationId) {
         URI uri = URI.create(baseUrl + "/integrations/"
                 + URLEncoder.encode(integrationId, StandardCharsets.UTF_8).replace("+", "%20"));
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
+                .GET().build();
+        long giveUpAt = System.nanoTime() + UNAVAILABLE_PATIENCE.toNanos();
         HttpResponse<String> response;
         try {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            // 503: the instance holding the key is restoring or rebalancing; it says when to ask again.
+            while (response.statusCode() == 503 && System.nanoTime() < giveUpAt) {
+                Thread.sleep(retryAfter(response).toMillis());
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach the processor at " + baseUrl + " (is the local stack "
                     + "running?): " + e, e);
@@ -59,6 +70,16 @@ final class ProcessorQueries {
             return Optional.of(node);
         } catch (IOException e) {
             throw new IllegalStateException("the processor's answer for " + integrationId + " is not JSON", e);
+        }
+    }
+
+    /** The answer's Retry-After in seconds, bounded; one second when absent or not a number. */
+    static Duration retryAfter(HttpResponse<?> response) {
+        try {
+            long seconds = Long.parseLong(response.headers().firstValue("Retry-After").orElse("1").trim());
+            return Duration.ofSeconds(Math.max(0, Math.min(seconds, LONGEST_RETRY_AFTER.toSeconds())));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(1);
         }
     }
 

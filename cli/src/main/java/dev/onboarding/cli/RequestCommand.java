@@ -36,8 +36,6 @@ final class RequestCommand implements Runnable {
     @Option(names = "--tag", paramLabel = "k=v", description = "A tag (repeatable).")
     Map<String, String> tags = new LinkedHashMap<>();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

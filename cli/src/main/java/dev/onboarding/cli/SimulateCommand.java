@@ -8,8 +8,6 @@ import picocli.CommandLine.Option;
 @Command(name = "simulate", description = "Play the customer and AWS against the local stack (`onboarding local`).",
         subcommands = {SimulateRequestCommand.class, LaunchStackCommand.class, CommandLine.HelpCommand.class})
 final class SimulateCommand implements Runnable {
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

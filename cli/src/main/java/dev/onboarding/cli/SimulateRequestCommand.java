@@ -27,8 +27,6 @@ final class SimulateRequestCommand implements Runnable {
             description = "IAM role the customer's stack creates (default: ${DEFAULT-VALUE}).")
     String roleName;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -3,6 +3,8 @@ package dev.onboarding.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,7 +12,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code onboarding status <integration-id>}: an integration's state, from the processor's query endpoint. */
 @Command(name = "status", description = "Show an integration's state (from the processor's query endpoint).")
-final class StatusCommand implements Runnable {
+final class StatusCommand implements Callable<Integer> {
+    /** Exit code for an integration the processor does not know (HTTP 404). */
+    static final int UNKNOWN_INTEGRATION = 3;
+
     @CommandLine.Mixin
     EndpointsFileOption endpointsFile;
 
@@ -24,18 +29,21 @@ final class StatusCommand implements Runnable {
     @Option(names = "--json", description = "Print the state object as JSON (status among its fields).")
     boolean json;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-    boolean help;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
+    public Integer call() {
         String url = processorUrl != null ? processorUrl : endpointsFile.read().processorUrl();
         ProcessorQueries queries = new ProcessorQueries(url);
-        JsonNode state = queries.integration(integrationId).orElseThrow(() -> new IllegalStateException(
-                "integration " + integrationId + " is not known to the processor at " + queries.baseUrl()));
+        Optional<JsonNode> found = queries.integration(integrationId);
+        if (found.isEmpty()) {
+            OneLineErrors.print(spec.commandLine(), json, "integration " + integrationId
+                    + " is not known to the processor at " + queries.baseUrl(), null);
+            return UNKNOWN_INTEGRATION;
+        }
+        JsonNode state = found.get();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(state);
@@ -49,5 +57,6 @@ final class StatusCommand implements Runnable {
             }
         }
         out.flush();
+        return 0;
     }
 }

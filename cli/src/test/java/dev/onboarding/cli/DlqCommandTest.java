@@ -40,6 +40,7 @@ class DlqCommandTest {
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String dlqTopic = "test-" + run + ".integration-requests.dlq";
     private final String sourceTopic = "test-" + run + ".integration-requests";
+    private final String integrationsDlq = "test-" + run + ".integrations.dlq";
     private Path config;
     private TopicCatalog catalog;
 
@@ -53,7 +54,8 @@ class DlqCommandTest {
                 "schema.registry.url", "mock://cli-dlq-" + run,
                 "topics.partitions", "2",
                 "topics.integration-requests-dlq.name", dlqTopic,
-                "topics.integration-requests.name", sourceTopic);
+                "topics.integration-requests.name", sourceTopic,
+                "topics.integrations-dlq.name", integrationsDlq);
         StringBuilder text = new StringBuilder();
         keys.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         config = Files.writeString(dir.resolve("dlq.properties"), text);
@@ -115,6 +117,19 @@ class DlqCommandTest {
         assertThat(new String(records.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("key-second-original");
         assertThat(records.get(0).headers().lastHeader("trace").value()).containsExactly(1);
         assertThat(records.get(0).headers().lastHeader("onboarding-redriven-from")).isNotNull();
+    }
+
+    @Test
+    void everyDeadLetterTopicOfTheCatalogIsAccepted() {
+        for (String topic : List.of(integrationsDlq, "integrations-dlq", "cfn-callbacks-dlq", "cfn-responses-dlq")) {
+            CommandRun list = CommandRun.of("dlq", "list", topic, "--config", config.toString());
+            assertThat(list.exitCode()).as(topic + ": " + list.err()).isZero();
+            assertThat(list.out()).as(topic).contains("0 dead letter(s)");
+        }
+        CommandRun redrive = CommandRun.of("dlq", "redrive", "integrations-dlq", "--all", "--config",
+                config.toString());
+        assertThat(redrive.exitCode()).as(redrive.err()).isZero();
+        assertThat(redrive.out()).contains("sent 0 dead letter(s)");
     }
 
     @Test

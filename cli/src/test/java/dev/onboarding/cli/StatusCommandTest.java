@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,11 +70,42 @@ class StatusCommandTest {
     }
 
     @Test
-    void unknownIntegrationIsOneClearLine() {
+    void unknownIntegrationIsOneClearLineAndItsOwnExitCode() {
         CommandRun run = CommandRun.of("status", "int-404", "--processor-url", url);
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        // 3, not 1: a script can tell "no such integration" from "could not ask".
+        assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err().strip()).isEqualTo("error: integration int-404 is not known to the processor at " + url);
+    }
+
+    @Test
+    void unknownIntegrationWithJsonIsAJsonError() throws Exception {
+        CommandRun run = CommandRun.of("status", "int-404", "--processor-url", url, "--json");
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.out()).isEmpty();
+        JsonNode error = new ObjectMapper().readTree(run.err());
+        assertThat(error.get("error").asText()).isEqualTo("integration int-404 is not known to the processor at " + url);
+        assertThat(error.get("key").isNull()).isTrue();
+    }
+
+    @Test
+    void unavailableIsAskedAgainAfterItsRetryAfter() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        processor.createContext("/integrations/rebalancing", exchange -> {
+            boolean ready = asked.incrementAndGet() > 2;
+            byte[] body = (ready ? STATE : "{\"error\":\"rebalancing\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Retry-After", "0");
+            exchange.sendResponseHeaders(ready ? 200 : 503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+
+        CommandRun run = CommandRun.of("status", "rebalancing", "--processor-url", url, "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(asked).hasValue(3);
+        assertThat(new ObjectMapper().readTree(run.out()).get("status").asText()).isEqualTo("CONNECTED");
     }
 
     @Test

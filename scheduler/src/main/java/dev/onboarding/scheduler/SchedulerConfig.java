@@ -4,6 +4,7 @@ import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.schemas.serde.RegistrySettings;
+import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,10 +102,11 @@ public record SchedulerConfig(
                 Duration.ofMinutes(1));
         Duration slotSpacing = bounded(settings, "scheduler.slot-spacing", Duration.ofSeconds(60),
                 Duration.ofSeconds(1), Duration.ofDays(1));
+        TopicSettings topics = TopicSettings.from(settings);
         return new SchedulerConfig(
                 KafkaSettings.from(settings),
                 RegistrySettings.from(settings),
-                TopicSettings.from(settings),
+                topics,
                 applicationId,
                 Path.of(settings.string("scheduler.state-dir", "state/scheduler")).toAbsolutePath(),
                 catalog,
@@ -121,7 +123,7 @@ public record SchedulerConfig(
                         Duration.ofMinutes(1)),
                 bounded(settings, "scheduler.poll-timeout", Duration.ofMillis(10), Duration.ofMillis(1),
                         Duration.ofSeconds(1)),
-                settings.string("scheduler.dead-letter-topic", "onboarding.integrations.dlq"),
+                settings.string("scheduler.dead-letter-topic", topics.name(TopicDefinition.INTEGRATIONS_DLQ)),
                 settings.bool("scheduler.create-topics", true),
                 bounded(settings, "scheduler.close-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1),
                         Duration.ofMinutes(10)));

@@ -8,6 +8,7 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
+import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -27,6 +28,7 @@ public final class TopicCatalog {
     private final Topic<String, DeadLetter> cfnCallbacksDlq;
     private final Topic<String, DeadLetter> integrationRequestsDlq;
     private final Topic<String, DeadLetter> cfnResponsesDlq;
+    private final Topic<String, DeadLetter> integrationsDlq;
 
     private TopicCatalog(TopicSettings settings, SchemaRegistry registry, boolean autoRegister) {
         this.settings = settings;
@@ -45,6 +47,8 @@ public final class TopicCatalog {
         this.integrationRequestsDlq = new Topic<>(settings.name(TopicDefinition.INTEGRATION_REQUESTS_DLQ),
                 Serdes.String(), deadLetters);
         this.cfnResponsesDlq = new Topic<>(settings.name(TopicDefinition.CFN_RESPONSES_DLQ), Serdes.String(),
+                deadLetters);
+        this.integrationsDlq = new Topic<>(settings.name(TopicDefinition.INTEGRATIONS_DLQ), Serdes.String(),
                 deadLetters);
     }
 
@@ -107,5 +111,15 @@ public final class TopicCatalog {
     /** {@code onboarding.cfn-responses.dlq}. */
     public Topic<String, DeadLetter> cfnResponsesDlq() {
         return cfnResponsesDlq;
+    }
+
+    /** {@code onboarding.integrations.dlq}: integration records the scheduler could not use. */
+    public Topic<String, DeadLetter> integrationsDlq() {
+        return integrationsDlq;
+    }
+
+    /** Every dead-letter topic, in catalog order. */
+    public List<Topic<String, DeadLetter>> deadLetterTopics() {
+        return List.of(cfnCallbacksDlq, integrationRequestsDlq, cfnResponsesDlq, integrationsDlq);
     }
 }

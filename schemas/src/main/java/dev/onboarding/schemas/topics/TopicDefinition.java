@@ -41,6 +41,9 @@ public enum TopicDefinition {
             DeadLetter.class, Retention.deleteAfter(Duration.ofDays(14))),
     /** Answers that could not be delivered. */
     CFN_RESPONSES_DLQ("cfn-responses-dlq", "onboarding.cfn-responses.dlq", "request id", DeadLetter.class,
+            Retention.deleteAfter(Duration.ofDays(14))),
+    /** Integration records the scheduler could not use. */
+    INTEGRATIONS_DLQ("integrations-dlq", "onboarding.integrations.dlq", "integration id", DeadLetter.class,
             Retention.deleteAfter(Duration.ofDays(14)));
 
     private final String id;

@@ -22,6 +22,7 @@ final class CatalogTopics {
         topics.put(TopicDefinition.CFN_CALLBACKS_DLQ, catalog.cfnCallbacksDlq());
         topics.put(TopicDefinition.INTEGRATION_REQUESTS_DLQ, catalog.integrationRequestsDlq());
         topics.put(TopicDefinition.CFN_RESPONSES_DLQ, catalog.cfnResponsesDlq());
+        topics.put(TopicDefinition.INTEGRATIONS_DLQ, catalog.integrationsDlq());
         return topics;
     }
 
@@ -34,7 +35,7 @@ final class CatalogTopics {
             case INTEGRATIONS -> ContractSamples.integration();
             case COLLECTION_JOBS -> ContractSamples.collectionJob();
             case CFN_CALLBACKS_DLQ -> ContractSamples.deadLetterFromSqs();
-            case INTEGRATION_REQUESTS_DLQ, CFN_RESPONSES_DLQ -> ContractSamples.deadLetterFromKafka();
+            case INTEGRATION_REQUESTS_DLQ, CFN_RESPONSES_DLQ, INTEGRATIONS_DLQ -> ContractSamples.deadLetterFromKafka();
         };
     }
 }
