@@ -30,6 +30,8 @@ import org.apache.avro.Schema;
  */
 public final class RestSchemaRegistry implements SchemaRegistry {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** The compatibility level every subject of the project is held to (see README, schema evolution). */
+    public static final String COMPATIBILITY = "FULL";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RegistrySettings settings;
@@ -75,8 +77,20 @@ public final class RestSchemaRegistry implements SchemaRegistry {
             }
         }
         int id = requireId(answer, subject);
+        requireFullCompatibility(subject);
         remember(subject, schema, id);
         return id;
+    }
+
+    /**
+     * Tells the registry to enforce FULL compatibility on {@code subject}: old readers read new data and new
+     * readers read old data, whatever the registry's global default. Sent after the registration, because some
+     * registries (Apicurio) know a subject's config only once it exists; idempotent, so every process sends it
+     * once per subject it registers.
+     */
+    private void requireFullCompatibility(String subject) {
+        send("PUT", "/config/" + encode(subject), "{\"compatibility\":\"" + COMPATIBILITY + "\"}",
+                "require " + COMPATIBILITY + " compatibility on subject " + subject);
     }
 
     @Override

@@ -106,6 +106,12 @@ class RestSchemaRegistryHttpTest {
         JsonNode sent = JSON.readTree(request.body());
         assertThat(sent.get("schemaType").asText()).isEqualTo("AVRO");
         assertThat(new Schema.Parser().parse(sent.get("schema").asText())).isEqualTo(CALLBACK);
+
+        Recorded compatibility = requests.get(1);
+        assertThat(compatibility.method()).isEqualTo("PUT");
+        assertThat(compatibility.path()).isEqualTo("/registry/config/onboarding.cfn-callbacks-value");
+        assertThat(JSON.readTree(compatibility.body()).get("compatibility").asText()).isEqualTo("FULL");
+        assertThat(requests).hasSize(2);
     }
 
     @Test
@@ -120,7 +126,8 @@ class RestSchemaRegistryHttpTest {
 
         String expected = "Basic " + Base64.getEncoder()
                 .encodeToString("svc-onboarding:s3cr:et".getBytes(StandardCharsets.UTF_8));
-        assertThat(requests).extracting(r -> r.header("Authorization")).containsExactly(expected, expected);
+        // register, its compatibility call, and the refused fetch: every one authenticated
+        assertThat(requests).extracting(r -> r.header("Authorization")).containsExactly(expected, expected, expected);
         assertThat(refused).isInstanceOf(SchemaRegistryException.class)
                 .hasMessageContaining("HTTP 401 (error 40101) Unauthorized")
                 .hasMessageNotContaining("s3cr");

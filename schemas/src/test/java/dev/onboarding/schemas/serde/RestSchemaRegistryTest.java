@@ -61,12 +61,28 @@ class RestSchemaRegistryTest {
         int second = registry.register(subject, CALLBACK);
 
         assertThat(second).isEqualTo(first);
-        assertThat(registry.requestsSent()).isEqualTo(1);
+        // the registration and its compatibility call; the second register is served by the cache
+        assertThat(registry.requestsSent()).isEqualTo(2);
         // Another client (another process) gets the same id from the registry itself.
         RestSchemaRegistry other = client();
         assertThat(other.register(subject, CALLBACK)).isEqualTo(first);
         assertThat(other.idOf(subject, CALLBACK)).isEqualTo(first);
-        assertThat(other.requestsSent()).isEqualTo(1);
+        assertThat(other.requestsSent()).isEqualTo(2);
+    }
+
+    @Test
+    void registeringASubjectMakesTheRegistryEnforceFullCompatibilityOnIt() throws Exception {
+        client().register(subject, CALLBACK);
+
+        HttpResponse<String> config = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(url + "/config/" + subject)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(config.statusCode()).as(config.body()).isEqualTo(200);
+        assertThat(config.body()).contains("\"FULL\"");
+        // and Apicurio enforces it: a new version that old readers cannot read is refused
+        Schema breaking = SchemaEdits.of(CALLBACK)
+                .addField("{\"name\":\"tenantId\",\"type\":\"string\",\"doc\":\"x\"}").schema();
+        assertThatThrownBy(() -> client().register(subject, breaking))
+                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("HTTP 409");
     }
 
     @Test

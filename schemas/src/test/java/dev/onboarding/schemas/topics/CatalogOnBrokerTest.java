@@ -98,6 +98,9 @@ class CatalogOnBrokerTest {
         ConfigResource jobsResource = new ConfigResource(ConfigResource.Type.TOPIC, jobs);
         admin.incrementalAlterConfigs(Map.of(jobsResource, List.of(new AlterConfigOp(
                 new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+        // the broker applies a committed config change from its metadata log a moment later
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> configsOf(jobs).get("retention.ms").value().equals("1000"));
         List<Outcome> third = creator.createAll(settings);
         assertThat(third).filteredOn(o -> o.topic().equals(jobs)).extracting(Outcome::action)
                 .containsExactly(Action.RECONFIGURED);
