@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class TemplatesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern READ_ONLY = Pattern.compile(
-            "[a-z0-9-]+:(Describe|List|Get|BatchGet|GenerateCredentialReport|Search|Lookup)[A-Za-z*]*|apigateway:GET");
+            "[a-z0-9-]+:(Describe|List|Get|BatchGet|GenerateCredentialReport|Search|Lookup)[A-Za-z0-9*]*|apigateway:GET");
 
     private static JsonNode template(TemplateCommand.Kind kind) throws Exception {
         return JSON.readTree(TemplateCommand.text(kind));
@@ -36,15 +36,20 @@ class TemplatesTest {
 
     @Test
     void customerPolicyIsReadOnly() throws Exception {
-        JsonNode statements = template(TemplateCommand.Kind.customer)
-                .at("/Resources/CollectionPolicy/Properties/PolicyDocument/Statement");
-        List<String> actions = new ArrayList<>();
-        statements.forEach(s -> {
-            assertThat(s.at("/Effect").asText()).isEqualTo("Allow");
-            s.at("/Action").forEach(a -> actions.add(a.asText()));
-        });
-        assertThat(actions).isNotEmpty().allSatisfy(a -> assertThat(a).matches(READ_ONLY))
-                .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        assertThat(RolePolicies.managedPolicies(template, "IntegrationRole"))
+                .containsExactly("CollectionPolicy", "SecurityCollectionPolicy");
+        for (String policy : List.of("CollectionPolicy", "SecurityCollectionPolicy")) {
+            JsonNode statements = template.at("/Resources/" + policy + "/Properties/PolicyDocument/Statement");
+            List<String> actions = new ArrayList<>();
+            statements.forEach(s -> {
+                assertThat(s.at("/Effect").asText()).isEqualTo("Allow");
+                JsonNode action = s.at("/Action");
+                (action.isArray() ? action : List.of(action)).forEach(a -> actions.add(a.asText()));
+            });
+            assertThat(actions).as(policy).isNotEmpty().allSatisfy(a -> assertThat(a).matches(READ_ONLY))
+                    .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+        }
     }
 
     @Test
@@ -80,5 +85,42 @@ class TemplatesTest {
         JsonNode statements = template(TemplateCommand.Kind.provider)
                 .at("/Resources/CallbackTopicPolicy/Properties/PolicyDocument/Statement");
         statements.forEach(s -> assertThat(s.at("/Action").asText()).isEqualTo("sns:Publish"));
+    }
+
+    @Test
+    void everyFreeTextParameterHasAPatternItsDefaultMatches() throws Exception {
+        for (TemplateCommand.Kind kind : TemplateCommand.Kind.values()) {
+            template(kind).path("Parameters").fields().forEachRemaining(p -> {
+                JsonNode parameter = p.getValue();
+                if (!parameter.path("Type").asText().equals("String") || parameter.has("AllowedValues")) {
+                    return;
+                }
+                String where = kind + " " + p.getKey();
+                assertThat(parameter.path("AllowedPattern").asText()).as(where).isNotBlank();
+                assertThat(parameter.path("ConstraintDescription").asText()).as(where).isNotBlank();
+                assertThat(parameter.path("MaxLength").asInt()).as(where).isPositive();
+                if (parameter.has("Default")) {
+                    assertThat(parameter.path("Default").asText()).as(where)
+                            .matches(parameter.path("AllowedPattern").asText());
+                }
+            });
+        }
+    }
+
+    @Test
+    void customerParametersAreGroupedAndLabelledForTheConsole() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        JsonNode face = template.at("/Metadata/AWS::CloudFormation::Interface");
+        List<String> grouped = new ArrayList<>();
+        face.path("ParameterGroups").forEach(group -> {
+            assertThat(group.at("/Label/default").asText()).isNotBlank();
+            group.path("Parameters").forEach(name -> grouped.add(name.asText()));
+        });
+        List<String> parameters = new ArrayList<>();
+        template.path("Parameters").fieldNames().forEachRemaining(parameters::add);
+
+        assertThat(grouped).as("every parameter in exactly one group").containsExactlyInAnyOrderElementsOf(parameters);
+        parameters.forEach(name -> assertThat(face.at("/ParameterLabels/" + name + "/default").asText()).as(name)
+                .isNotBlank());
     }
 }
