@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onboarding.schemas.TemplateVersions;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -122,5 +129,44 @@ class TemplatesTest {
         assertThat(grouped).as("every parameter in exactly one group").containsExactlyInAnyOrderElementsOf(parameters);
         parameters.forEach(name -> assertThat(face.at("/ParameterLabels/" + name + "/default").asText()).as(name)
                 .isNotBlank());
+    }
+
+    @Test
+    void theNotificationReportsTheTemplatesVersion() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        String version = template.at("/Resources/IntegrationNotification/Properties/TemplateVersion").asText();
+
+        assertThat(TemplateVersions.isValid(version)).as(version).isTrue();
+        assertThat(template.at("/Metadata/TemplateVersion").asText()).isEqualTo(version);
+        assertThat(TemplateCommand.customerTemplateVersion()).isEqualTo(version);
+    }
+
+    /**
+     * A published version never changes: {@code customer-template-versions.txt} keeps the SHA-256 of each version's
+     * template (its JSON, formatting aside). Changing the template means a new version and a new line there.
+     */
+    @Test
+    void aPublishedTemplateVersionNeverChanges() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        String version = template.at("/Metadata/TemplateVersion").asText();
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(JSON.writeValueAsBytes(template)));
+        List<String> versions = new ArrayList<>();
+        Map<String, String> published = new LinkedHashMap<>();
+        try (InputStream in = TemplatesTest.class.getResourceAsStream("/cloudformation/customer-template-versions.txt")) {
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("\\s+")).forEach(f -> {
+                        versions.add(f[0]);
+                        published.put(f[0], f[1]);
+                    });
+        }
+        String line = version + " " + digest;
+
+        assertThat(published).as("cli/src/test/resources/cloudformation/customer-template-versions.txt lists this"
+                + " version; for a new one add: " + line).containsKey(version);
+        assertThat(published.get(version)).as("the template changed but version " + version + " is published: raise"
+                + " TemplateVersion (docs/customer-template.md) and add: " + line).isEqualTo(digest);
+        assertThat(versions).as("each version newer than the one before")
+                .isSortedAccordingTo(TemplateVersions::compare).doesNotHaveDuplicates().last().isEqualTo(version);
     }
 }
