@@ -32,8 +32,11 @@ class CallbackDeciderTest {
     }
 
     private Integration connected(String account, String stack) {
-        CfnCallback create = TestData.create(ext, "req-c", account, stack, NOW).build();
-        ClaimCommand claim = ClaimCommand.claim("tenant-a", account, "int-1", ext, "req-c");
+        return connectedBy(TestData.create(ext, "req-c", account, stack, NOW).build());
+    }
+
+    private Integration connectedBy(CfnCallback create) {
+        ClaimCommand claim = ClaimCommand.claim("tenant-a", create.getAccountId(), "int-1", ext, "req-c");
         return decider.finishClaim(create, Optional.of(pendingIntegration()), new ClaimOutcome(true, claim, "int-1"),
                 NOW).newState().orElseThrow();
     }
@@ -239,10 +242,7 @@ class CallbackDeciderTest {
     }
 
     private Integration connectedWithTemplate(String version) {
-        CfnCallback create = TestData.create(ext, "req-c", ACCOUNT, "first", NOW).setTemplateVersion(version).build();
-        ClaimCommand claim = ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext, "req-c");
-        return decider.finishClaim(create, Optional.of(pendingIntegration()), new ClaimOutcome(true, claim, "int-1"),
-                NOW).newState().orElseThrow();
+        return connectedBy(TestData.create(ext, "req-c", ACCOUNT, "first", NOW).setTemplateVersion(version).build());
     }
 
     @Test
