@@ -60,6 +60,14 @@ final class LaunchStackCommand implements Callable<Integer> {
     @Option(names = "--old-external-id", paramLabel = "X", description = "ExternalID before an Update.")
     String oldExternalId;
 
+    @Option(names = "--template-version", paramLabel = "V",
+            description = "TemplateVersion property (default: the version of `onboarding template customer`).")
+    String templateVersion;
+
+    @Option(names = "--old-template-version", paramLabel = "V",
+            description = "TemplateVersion before an Update (default: --template-version).")
+    String oldTemplateVersion;
+
     @Option(names = "--no-role", description = "Do not create the role (AssumeRole will be denied).")
     boolean noRole;
 
@@ -89,7 +97,9 @@ final class LaunchStackCommand implements Callable<Integer> {
         }
         StackLaunch launch = new StackLaunch(requestType, externalId, account, region, roleName,
                 Optional.ofNullable(stackId), Optional.ofNullable(physicalId), Optional.ofNullable(oldRoleName),
-                Optional.ofNullable(oldExternalId), !noRole, Optional.ofNullable(trustExternalId));
+                Optional.ofNullable(oldExternalId), !noRole, Optional.ofNullable(trustExternalId),
+                Optional.of(templateVersion != null ? templateVersion : TemplateCommand.customerTemplateVersion()),
+                Optional.ofNullable(oldTemplateVersion));
         PrintWriter out = spec.commandLine().getOut();
         try (SimulatedCloudFormation cloudFormation = new SimulatedCloudFormation(endpointsFile.read(),
                 Clock.systemUTC())) {
@@ -129,6 +139,9 @@ final class LaunchStackCommand implements Callable<Integer> {
                     + " queue (SQS message " + launched.messageId() + ")");
             out.println("  stack         " + launched.stackId());
             launched.physicalId().ifPresent(id -> out.println("  physical id   " + id));
+            launch.templateVersion().ifPresent(version -> out.println("  template      " + version
+                    + launch.oldTemplateVersion().filter(old -> launch.type() == StackLaunch.Type.Update)
+                            .map(old -> " (was " + old + ")").orElse("")));
             out.println("  role          " + launch.roleArn() + (launch.createRole()
                     ? " (trusts " + (launch.trustExternalId().isPresent() ? "--trust-external-id" : "the external ID")
                     + ")" : " (not created)"));

@@ -71,10 +71,12 @@ final class SimulatedCloudFormation implements AutoCloseable {
         String requestId = UUID.randomUUID().toString();
         String serviceToken = "arn:aws:sns:" + launch.region() + ":" + LocalEnvironment.PROVIDER_ACCOUNT + ":"
                 + RequestConfig.DEFAULT_TOPIC_NAME;
-        Map<String, String> properties = properties(serviceToken, launch.externalId(), launch.roleName());
+        Map<String, String> properties = properties(serviceToken, launch.externalId(), launch.roleName(),
+                launch.templateVersion());
         Optional<Map<String, String>> oldProperties = launch.type() != StackLaunch.Type.Update ? Optional.empty()
                 : Optional.of(properties(serviceToken, launch.oldExternalId().orElse(launch.externalId()),
-                        launch.oldRoleName().orElse(launch.roleName())));
+                        launch.oldRoleName().orElse(launch.roleName()),
+                        launch.oldTemplateVersion().or(launch::templateVersion)));
         CustomResourceRequest request = new CustomResourceRequest(launch.type().name(), serviceToken,
                 responseUrl(launch.region(), stackId, requestId), stackId, requestId,
                 CustomResourceRequest.LOGICAL_RESOURCE_ID, CustomResourceRequest.RESOURCE_TYPE, properties,
@@ -122,11 +124,13 @@ final class SimulatedCloudFormation implements AutoCloseable {
                 stackId, CustomResourceRequest.LOGICAL_RESOURCE_ID, requestId);
     }
 
-    private static Map<String, String> properties(String serviceToken, String externalId, String roleName) {
+    private static Map<String, String> properties(String serviceToken, String externalId, String roleName,
+            Optional<String> templateVersion) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("ServiceToken", serviceToken);
         properties.put("ExternalID", externalId);
         properties.put("RoleName", roleName);
+        templateVersion.ifPresent(version -> properties.put("TemplateVersion", version));
         return properties;
     }
 

@@ -16,10 +16,13 @@ import java.util.Optional;
  * @param oldExternalId the ExternalID before an Update (default: unchanged)
  * @param createRole whether the stack creates the role in the STS stand-in first
  * @param trustExternalId the external ID the role trusts (default: {@code externalId})
+ * @param templateVersion the TemplateVersion property, absent for a stack of a template before versions
+ * @param oldTemplateVersion the TemplateVersion before an Update (default: unchanged)
  */
 record StackLaunch(Type type, String externalId, String account, String region, String roleName,
         Optional<String> stackId, Optional<String> physicalId, Optional<String> oldRoleName,
-        Optional<String> oldExternalId, boolean createRole, Optional<String> trustExternalId) {
+        Optional<String> oldExternalId, boolean createRole, Optional<String> trustExternalId,
+        Optional<String> templateVersion, Optional<String> oldTemplateVersion) {
 
     /** The custom resource request types, spelled as CloudFormation spells them. */
     enum Type {
@@ -44,17 +47,19 @@ record StackLaunch(Type type, String externalId, String account, String region, 
         }
     }
 
-    /** A Create of a new stack whose role trusts the provider with {@code externalId}. */
+    /** A Create of a new stack of the shipped template whose role trusts the provider with {@code externalId}. */
     static StackLaunch create(String externalId, String account, String region, String roleName) {
         return new StackLaunch(Type.Create, externalId, account, region, roleName, Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), true, Optional.empty());
+                Optional.empty(), Optional.empty(), true, Optional.empty(),
+                Optional.of(TemplateCommand.customerTemplateVersion()), Optional.empty());
     }
 
     /** A Delete of {@code stackId} (the physical id comes from its last answer unless given). */
     static StackLaunch delete(String externalId, String account, String region, String roleName, String stackId,
             Optional<String> physicalId) {
         return new StackLaunch(Type.Delete, externalId, account, region, roleName, Optional.of(stackId), physicalId,
-                Optional.empty(), Optional.empty(), false, Optional.empty());
+                Optional.empty(), Optional.empty(), false, Optional.empty(),
+                Optional.of(TemplateCommand.customerTemplateVersion()), Optional.empty());
     }
 
     /** The role the stack creates, {@code arn:aws:iam::<account>:role/<RoleName>}. */

@@ -1,5 +1,6 @@
 package dev.onboarding.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,6 +31,16 @@ final class TemplateCommand implements Runnable {
     public void run() {
         spec.commandLine().getOut().print(text(kind));
         spec.commandLine().getOut().flush();
+    }
+
+    /** The TemplateVersion the customer template's notification sends with every request of its stacks. */
+    static String customerTemplateVersion() {
+        try {
+            return new ObjectMapper().readTree(text(Kind.customer))
+                    .at("/Resources/IntegrationNotification/Properties/TemplateVersion").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The template's JSON text. */

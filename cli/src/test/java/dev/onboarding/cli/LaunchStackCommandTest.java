@@ -95,6 +95,8 @@ class LaunchStackCommandTest {
                 .isEqualTo(envelope.get("TopicArn").asText());
         assertThat(request.get("ResourceProperties").get("ExternalID").asText()).isEqualTo("onb-create-test-1");
         assertThat(request.get("ResourceProperties").get("RoleName").asText()).isEqualTo("OnboardingIntegrationRole");
+        assertThat(request.get("ResourceProperties").get("TemplateVersion").asText())
+                .as("the shipped customer template's version").isEqualTo(TemplateCommand.customerTemplateVersion());
         assertThat(request.has("PhysicalResourceId")).isFalse();
         assertThat(request.has("OldResourceProperties")).isFalse();
         String responseUrl = request.get("ResponseURL").asText();
@@ -173,6 +175,24 @@ class LaunchStackCommandTest {
         CommandRun deleted = delete.get(90, TimeUnit.SECONDS);
         assertThat(deleted.exitCode()).as(deleted.err()).isZero();
         assertThat(deleted.out()).contains("CloudFormation sees: FAILED \"not today\"");
+    }
+
+    @Test
+    void anUpdateCanMoveTheStackToAnotherTemplateVersion() throws Exception {
+        StandInStack.Endpoints endpoints = stack.endpointsWithFreshQueue(dir);
+
+        CommandRun run = CommandRun.of("simulate", "launch-stack", "--endpoints-file", endpoints.file().toString(),
+                "--external-id", "onb-upgrade", "--account", ACCOUNT, "--region", "us-east-1", "--request-type",
+                "Update", "--stack-id", "arn:aws:cloudformation:us-east-1:123456789012:stack/s/1", "--physical-id",
+                "int-9", "--no-role", "--template-version", "2.0.0", "--old-template-version", "1.1.0");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("  template      2.0.0 (was 1.1.0)");
+        JsonNode request = requestIn(receiveOne(endpoints.queueUrl()));
+        assertThat(request.get("ResourceProperties").get("TemplateVersion").asText()).isEqualTo("2.0.0");
+        assertThat(request.get("OldResourceProperties").get("TemplateVersion").asText()).isEqualTo("1.1.0");
+        assertThat(request.get("OldResourceProperties").get("RoleName").asText())
+                .isEqualTo(request.get("ResourceProperties").get("RoleName").asText());
     }
 
     @Test

@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onboarding.schemas.TemplateVersions;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class TemplatesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern READ_ONLY = Pattern.compile(
-            "[a-z0-9-]+:(Describe|List|Get|BatchGet|GenerateCredentialReport|Search|Lookup)[A-Za-z*]*|apigateway:GET");
+            "[a-z0-9-]+:(Describe|List|Get|BatchGet|GenerateCredentialReport|Search|Lookup)[A-Za-z0-9*]*|apigateway:GET");
 
     private static JsonNode template(TemplateCommand.Kind kind) throws Exception {
         return JSON.readTree(TemplateCommand.text(kind));
@@ -36,15 +43,20 @@ class TemplatesTest {
 
     @Test
     void customerPolicyIsReadOnly() throws Exception {
-        JsonNode statements = template(TemplateCommand.Kind.customer)
-                .at("/Resources/CollectionPolicy/Properties/PolicyDocument/Statement");
-        List<String> actions = new ArrayList<>();
-        statements.forEach(s -> {
-            assertThat(s.at("/Effect").asText()).isEqualTo("Allow");
-            s.at("/Action").forEach(a -> actions.add(a.asText()));
-        });
-        assertThat(actions).isNotEmpty().allSatisfy(a -> assertThat(a).matches(READ_ONLY))
-                .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        assertThat(RolePolicies.managedPolicies(template, "IntegrationRole"))
+                .containsExactly("CollectionPolicy", "SecurityCollectionPolicy");
+        for (String policy : List.of("CollectionPolicy", "SecurityCollectionPolicy")) {
+            JsonNode statements = template.at("/Resources/" + policy + "/Properties/PolicyDocument/Statement");
+            List<String> actions = new ArrayList<>();
+            statements.forEach(s -> {
+                assertThat(s.at("/Effect").asText()).isEqualTo("Allow");
+                JsonNode action = s.at("/Action");
+                (action.isArray() ? action : List.of(action)).forEach(a -> actions.add(a.asText()));
+            });
+            assertThat(actions).as(policy).isNotEmpty().allSatisfy(a -> assertThat(a).matches(READ_ONLY))
+                    .noneMatch(a -> a.equals("*") || a.endsWith(":*"));
+        }
     }
 
     @Test
@@ -80,5 +92,81 @@ class TemplatesTest {
         JsonNode statements = template(TemplateCommand.Kind.provider)
                 .at("/Resources/CallbackTopicPolicy/Properties/PolicyDocument/Statement");
         statements.forEach(s -> assertThat(s.at("/Action").asText()).isEqualTo("sns:Publish"));
+    }
+
+    @Test
+    void everyFreeTextParameterHasAPatternItsDefaultMatches() throws Exception {
+        for (TemplateCommand.Kind kind : TemplateCommand.Kind.values()) {
+            template(kind).path("Parameters").fields().forEachRemaining(p -> {
+                JsonNode parameter = p.getValue();
+                if (!parameter.path("Type").asText().equals("String") || parameter.has("AllowedValues")) {
+                    return;
+                }
+                String where = kind + " " + p.getKey();
+                assertThat(parameter.path("AllowedPattern").asText()).as(where).isNotBlank();
+                assertThat(parameter.path("ConstraintDescription").asText()).as(where).isNotBlank();
+                assertThat(parameter.path("MaxLength").asInt()).as(where).isPositive();
+                if (parameter.has("Default")) {
+                    assertThat(parameter.path("Default").asText()).as(where)
+                            .matches(parameter.path("AllowedPattern").asText());
+                }
+            });
+        }
+    }
+
+    @Test
+    void customerParametersAreGroupedAndLabelledForTheConsole() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        JsonNode face = template.at("/Metadata/AWS::CloudFormation::Interface");
+        List<String> grouped = new ArrayList<>();
+        face.path("ParameterGroups").forEach(group -> {
+            assertThat(group.at("/Label/default").asText()).isNotBlank();
+            group.path("Parameters").forEach(name -> grouped.add(name.asText()));
+        });
+        List<String> parameters = new ArrayList<>();
+        template.path("Parameters").fieldNames().forEachRemaining(parameters::add);
+
+        assertThat(grouped).as("every parameter in exactly one group").containsExactlyInAnyOrderElementsOf(parameters);
+        parameters.forEach(name -> assertThat(face.at("/ParameterLabels/" + name + "/default").asText()).as(name)
+                .isNotBlank());
+    }
+
+    @Test
+    void theNotificationReportsTheTemplatesVersion() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        String version = template.at("/Resources/IntegrationNotification/Properties/TemplateVersion").asText();
+
+        assertThat(TemplateVersions.isValid(version)).as(version).isTrue();
+        assertThat(template.at("/Metadata/TemplateVersion").asText()).isEqualTo(version);
+        assertThat(TemplateCommand.customerTemplateVersion()).isEqualTo(version);
+    }
+
+    /**
+     * A published version never changes: {@code customer-template-versions.txt} keeps the SHA-256 of each version's
+     * template (its JSON, formatting aside). Changing the template means a new version and a new line there.
+     */
+    @Test
+    void aPublishedTemplateVersionNeverChanges() throws Exception {
+        JsonNode template = template(TemplateCommand.Kind.customer);
+        String version = template.at("/Metadata/TemplateVersion").asText();
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(JSON.writeValueAsBytes(template)));
+        List<String> versions = new ArrayList<>();
+        Map<String, String> published = new LinkedHashMap<>();
+        try (InputStream in = TemplatesTest.class.getResourceAsStream("/cloudformation/customer-template-versions.txt")) {
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#")).map(l -> l.split("\\s+")).forEach(f -> {
+                        versions.add(f[0]);
+                        published.put(f[0], f[1]);
+                    });
+        }
+        String line = version + " " + digest;
+
+        assertThat(published).as("cli/src/test/resources/cloudformation/customer-template-versions.txt lists this"
+                + " version; for a new one add: " + line).containsKey(version);
+        assertThat(published.get(version)).as("the template changed but version " + version + " is published: raise"
+                + " TemplateVersion (docs/customer-template.md) and add: " + line).isEqualTo(digest);
+        assertThat(versions).as("each version newer than the one before")
+                .isSortedAccordingTo(TemplateVersions::compare).doesNotHaveDuplicates().last().isEqualTo(version);
     }
 }

@@ -7,6 +7,7 @@ import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.TemplateVersions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -93,6 +94,7 @@ public final class CallbackDecider {
                     .setLastRequestId(callback.getRequestId())
                     .setLastFailureReason(null)
                     .setConnectedAt(now)
+                    .setTemplateVersion(callback.getTemplateVersion())
                     .build();
             CfnResponse success = CallbackAnswers.success(callback, integration.getIntegrationId(),
                     dataOf(integration), integration.getIntegrationId(), now);
@@ -217,8 +219,20 @@ public final class CallbackDecider {
         Integration integration = current.get();
         CfnResponse success = CallbackAnswers.success(callback, integration.getPhysicalResourceId(),
                 dataOf(integration), integration.getIntegrationId(), now);
+        // The version only moves forward: an Update of an older template (delivered late, or a rollback) keeps it.
+        boolean newerTemplate = TemplateVersions.isNewer(callback.getTemplateVersion(),
+                integration.getTemplateVersion());
+        String templateVersion = newerTemplate ? callback.getTemplateVersion() : integration.getTemplateVersion();
         if (Objects.equals(callback.getRoleArn(), integration.getRoleArn())) {
-            return CallbackDecision.Answer.only(success);
+            if (!newerTemplate) {
+                return CallbackDecision.Answer.only(success);
+            }
+            Integration movedOn = IntegrationChange.next(integration, now)
+                    .setTemplateVersion(templateVersion)
+                    .setLastRequestId(callback.getRequestId())
+                    .setLastFailureReason(null)
+                    .build();
+            return CallbackDecision.Answer.changing(success, movedOn);
         }
         Optional<String> problem = roleProblem(callback, "new role");
         if (problem.isPresent()) {
@@ -233,6 +247,7 @@ public final class CallbackDecider {
         Integration updated = IntegrationChange.next(integration, now)
                 .setRoleName(callback.getRoleName())
                 .setRoleArn(callback.getRoleArn())
+                .setTemplateVersion(templateVersion)
                 .setLastRequestId(callback.getRequestId())
                 .setLastFailureReason(null)
                 .build();

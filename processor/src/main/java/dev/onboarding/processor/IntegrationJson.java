@@ -34,6 +34,7 @@ public final class IntegrationJson {
         field(out, "physicalResourceId", i.getPhysicalResourceId());
         field(out, "lastRequestId", i.getLastRequestId());
         field(out, "lastFailureReason", i.getLastFailureReason());
+        field(out, "templateVersion", i.getTemplateVersion());
         out.append("\"tags\":{");
         boolean first = true;
         for (Map.Entry<String, String> tag : new TreeMap<>(i.getTags()).entrySet()) {

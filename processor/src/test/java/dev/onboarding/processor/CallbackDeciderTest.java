@@ -32,8 +32,11 @@ class CallbackDeciderTest {
     }
 
     private Integration connected(String account, String stack) {
-        CfnCallback create = TestData.create(ext, "req-c", account, stack, NOW).build();
-        ClaimCommand claim = ClaimCommand.claim("tenant-a", account, "int-1", ext, "req-c");
+        return connectedBy(TestData.create(ext, "req-c", account, stack, NOW).build());
+    }
+
+    private Integration connectedBy(CfnCallback create) {
+        ClaimCommand claim = ClaimCommand.claim("tenant-a", create.getAccountId(), "int-1", ext, "req-c");
         return decider.finishClaim(create, Optional.of(pendingIntegration()), new ClaimOutcome(true, claim, "int-1"),
                 NOW).newState().orElseThrow();
     }
@@ -169,6 +172,77 @@ class CallbackDeciderTest {
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(answer.newState()).isEmpty();
         assertThat(answer.release()).isEmpty();
+    }
+
+    @Test
+    void aConnectionRecordsTheTemplateVersionOfTheStack() {
+        assertThat(connectedWithTemplate("1.0.0").getTemplateVersion()).isEqualTo("1.0.0");
+        assertThat(connected(ACCOUNT, "first").getTemplateVersion()).as("a template before versions").isNull();
+    }
+
+    @Test
+    void anUpdateFromANewerTemplateMovesTheVersionOn() {
+        Integration connected = connectedWithTemplate("1.0.0");
+        CallbackDecision.Answer answer = answer(decider.decide(TestData.update(ext, "req-u", ACCOUNT, "first",
+                "int-1", NOW).setTemplateVersion("1.10.0").build(), Optional.of(connected), true, NOW));
+
+        assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        assertThat(answer.response().getPhysicalResourceId()).isEqualTo("int-1");
+        assertThat(answer.newState()).get().satisfies(i -> {
+            assertThat(i.getTemplateVersion()).isEqualTo("1.10.0");
+            assertThat(i.getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
+            assertThat(i.getRoleArn()).isEqualTo(connected.getRoleArn());
+            assertThat(i.getLastRequestId()).isEqualTo("req-u");
+            assertThat(i.getVersion()).isEqualTo(connected.getVersion() + 1);
+        });
+        assertThat(answer.release()).isEmpty();
+
+        Integration unversioned = connected(ACCOUNT, "first");
+        assertThat(answer(decider.decide(TestData.update(ext, "req-v", ACCOUNT, "first", "int-1", NOW)
+                .setTemplateVersion("1.1.0").build(), Optional.of(unversioned), true, NOW)).newState())
+                .get().extracting(Integration::getTemplateVersion).isEqualTo("1.1.0");
+    }
+
+    @Test
+    void anUpdateFromAnOlderEqualOrUnversionedTemplateKeepsTheVersion() {
+        Integration connected = connectedWithTemplate("1.2.0");
+        for (String version : new String[] {"1.1.9", "1.2.0", "1.2", null}) {
+            CallbackDecision.Answer answer = answer(decider.decide(TestData.update(ext, "req-u", ACCOUNT, "first",
+                    "int-1", NOW).setTemplateVersion(version).build(), Optional.of(connected), true, NOW));
+            assertThat(answer.response().getStatus()).as(version).isEqualTo(ResponseStatus.SUCCESS);
+            assertThat(answer.newState()).as(version).isEmpty();
+        }
+    }
+
+    @Test
+    void aNewerTemplateFromAnotherStackMovesNothing() {
+        Integration connected = connectedWithTemplate("1.0.0");
+        CallbackDecision.Answer answer = answer(decider.decide(TestData.update(ext, "req-u", ACCOUNT, "intruder",
+                "int-1", NOW).setTemplateVersion("9.0.0").build(), Optional.of(connected), true, NOW));
+        assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(answer.newState()).isEmpty();
+    }
+
+    @Test
+    void aNewRoleAndANewerTemplateChangeTogether() {
+        Integration connected = connectedWithTemplate("1.0.0");
+        CfnCallback update = TestData.update(ext, "req-u", ACCOUNT, "first", "int-1", NOW).setRoleName("Renamed")
+                .setRoleArn(TestData.roleArn(ACCOUNT, "Renamed")).setTemplateVersion("1.1.0").build();
+        assertThat(answer(decider.decide(update, Optional.of(connected), true, NOW)).newState()).get()
+                .satisfies(i -> {
+                    assertThat(i.getRoleArn()).isEqualTo(TestData.roleArn(ACCOUNT, "Renamed"));
+                    assertThat(i.getTemplateVersion()).isEqualTo("1.1.0");
+                });
+
+        CfnCallback denied = CfnCallback.newBuilder(update).setRoleVerification(TestData.denied()).build();
+        CallbackDecision.Answer failed = answer(decider.decide(denied, Optional.of(connected), true, NOW));
+        assertThat(failed.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(failed.newState()).get().extracting(Integration::getTemplateVersion)
+                .as("a failed Update is rolled back: the stack stays on its template").isEqualTo("1.0.0");
+    }
+
+    private Integration connectedWithTemplate(String version) {
+        return connectedBy(TestData.create(ext, "req-c", ACCOUNT, "first", NOW).setTemplateVersion(version).build());
     }
 
     @Test

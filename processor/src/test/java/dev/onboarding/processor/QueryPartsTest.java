@@ -32,7 +32,9 @@ class QueryPartsTest {
         assertThat(json).doesNotContain(ext).contains("\"externalId\":\"onb-…" + ext.substring(ext.length() - 4))
                 .contains("\"name\":\"say \\\"hi\\\"\\n\"").contains("\"accountId\":null")
                 .contains("\"tags\":{\"k\":\"v\"}").contains("\"version\":3")
-                .contains("\"requestedAt\":\"2030-01-01T00:00:00Z\"");
+                .contains("\"requestedAt\":\"2030-01-01T00:00:00Z\"").contains("\"templateVersion\":null");
+        assertThat(IntegrationJson.of(Integration.newBuilder(integration).setTemplateVersion("1.1.0").build()))
+                .contains("\"templateVersion\":\"1.1.0\"");
         String two = IntegrationJson.ofTenant("t", List.of(integration, integration));
         assertThat(two).startsWith("{\"tenantId\":\"t\",\"integrations\":[{").endsWith("}]}");
         // Answers of several instances merge into one.

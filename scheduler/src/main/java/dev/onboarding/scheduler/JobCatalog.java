@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * The AWS resource types a connected account is collected for, each with its scope (global or regional) and
- * refresh interval. Read from a small CSV file ({@code service,resource_type,scope,refresh_interval}, {@code #}
- * comments); the shipped default is {@code job-catalog.csv} on the class path.
+ * refresh interval, and the IAM actions its collector calls. Read from a small CSV file
+ * ({@code service,resource_type,scope,refresh_interval[,iam_actions]}, {@code #} comments); the shipped default is
+ * {@code job-catalog.csv} on the class path.
  */
 public final class JobCatalog {
     /** Class-path location of the shipped default catalog. */
@@ -34,6 +35,8 @@ public final class JobCatalog {
     private static final Pattern SERVICE = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9]+(::[A-Za-z0-9]+){2,3}");
     private static final Pattern INTERVAL = Pattern.compile("(\\d+)(s|m|h|d)");
+    private static final Pattern ACTION = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9]+");
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
 
     private final List<ResourceType> types;
     private final String source;
@@ -50,8 +53,20 @@ public final class JobCatalog {
      * @param resourceType type name, e.g. {@code AWS::EC2::Instance}
      * @param global whether it is collected once per account (in the home region) rather than in every region
      * @param interval how often it is collected again
+     * @param actions the IAM actions ({@code prefix:Action}) its collector calls, in file order; empty when the
+     *     catalog does not say
      */
-    public record ResourceType(String service, String resourceType, boolean global, Duration interval) {
+    public record ResourceType(String service, String resourceType, boolean global, Duration interval,
+            List<String> actions) {
+        /** A type; {@code actions} is copied. */
+        public ResourceType {
+            actions = List.copyOf(actions);
+        }
+
+        /** A type whose IAM actions the catalog does not name. */
+        public ResourceType(String service, String resourceType, boolean global, Duration interval) {
+            this(service, resourceType, global, interval, List.of());
+        }
     }
 
     /** The shipped default catalog. */
@@ -101,9 +116,9 @@ public final class JobCatalog {
 
     private static ResourceType parseLine(String line, String where) {
         String[] fields = line.split(",", -1);
-        if (fields.length != 4) {
-            throw new CatalogException(where + ": expected service,resource_type,scope,refresh_interval but got "
-                    + fields.length + " field(s): '" + line + "'");
+        if (fields.length != 4 && fields.length != 5) {
+            throw new CatalogException(where + ": expected service,resource_type,scope,refresh_interval[,iam_actions]"
+                    + " but got " + fields.length + " field(s): '" + line + "'");
         }
         String service = fields[0].strip();
         String type = fields[1].strip();
@@ -119,7 +134,27 @@ public final class JobCatalog {
             case "regional" -> false;
             default -> throw new CatalogException(where + ": scope must be global or regional, got '" + scope + "'");
         };
-        return new ResourceType(service, type, global, parseInterval(fields[3].strip(), where));
+        List<String> actions = fields.length == 5 ? parseActions(fields[4].strip(), where) : List.of();
+        return new ResourceType(service, type, global, parseInterval(fields[3].strip(), where), actions);
+    }
+
+    /** Space-separated {@code prefix:Action} names (a space cannot clash with the CSV's commas). */
+    private static List<String> parseActions(String raw, String where) {
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        List<String> actions = new ArrayList<>();
+        for (String action : BLANKS.split(raw)) {
+            if (!ACTION.matcher(action).matches()) {
+                throw new CatalogException(where + ": IAM action '" + action + "' must look like prefix:Action"
+                        + " (space-separated, no wildcards)");
+            }
+            if (actions.contains(action)) {
+                throw new CatalogException(where + ": IAM action " + action + " is listed twice");
+            }
+            actions.add(action);
+        }
+        return actions;
     }
 
     private static Duration parseInterval(String raw, String where) {
@@ -166,7 +201,8 @@ public final class JobCatalog {
     /** A catalog with every refresh interval replaced by {@code interval} (benchmarks that need a fast cadence). */
     public JobCatalog withInterval(Duration interval) {
         List<ResourceType> changed = new ArrayList<>(types.size());
-        types.forEach(t -> changed.add(new ResourceType(t.service(), t.resourceType(), t.global(), interval)));
+        types.forEach(t -> changed.add(new ResourceType(t.service(), t.resourceType(), t.global(), interval,
+                t.actions())));
         return validated(changed, source + " (every interval " + interval + ")");
     }
 

@@ -10,6 +10,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -24,12 +25,15 @@ class JobCatalogTest {
         assertThat(catalog.types()).hasSizeGreaterThanOrEqualTo(100);
         Set<String> services = catalog.types().stream().map(ResourceType::service).collect(Collectors.toSet());
         assertThat(services).contains("ec2", "s3", "iam", "rds", "lambda", "ecs", "eks", "dynamodb", "cloudtrail",
-                "kms", "cloudwatch", "sns", "sqs", "elasticloadbalancingv2", "route53", "cloudfront");
+                "kms", "cloudwatch", "sns", "sqs", "elasticloadbalancing", "route53", "cloudfront");
         assertThat(catalog.types()).filteredOn(ResourceType::global).extracting(ResourceType::service)
                 .contains("iam", "organizations", "cloudfront", "route53");
         assertThat(catalog.types()).filteredOn(t -> t.service().equals("iam")).allMatch(ResourceType::global);
         assertThat(catalog.types()).extracting(ResourceType::interval).containsOnly(Duration.ofMinutes(15),
                 Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1));
+        // What each collector calls; the cli's CustomerPolicyTest holds these against IAM and the template.
+        assertThat(catalog.types()).allSatisfy(t -> assertThat(t.actions()).as(t.resourceType()).isNotEmpty()
+                .allMatch(a -> a.startsWith(t.service() + ":")));
     }
 
     @Test
@@ -60,6 +64,39 @@ class JobCatalogTest {
                 new ResourceType("iam", "AWS::IAM::Role", true, Duration.ofHours(6)),
                 new ResourceType("s3", "AWS::S3::Bucket", true, Duration.ofDays(1)),
                 new ResourceType("sqs", "AWS::SQS::Queue", false, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void aFifthColumnNamesTheIamActionsAndFourColumnLinesStillLoad() throws IOException {
+        JobCatalog catalog = parse("""
+                ec2,AWS::EC2::Instance,regional,15m,ec2:DescribeInstances
+                iam,AWS::IAM::Role,global,6h, iam:ListRoles  iam:GetRole\t
+                s3,AWS::S3::Bucket,global,1d
+                sqs,AWS::SQS::Queue,regional,30s,
+                """);
+
+        assertThat(catalog.types()).containsExactly(
+                new ResourceType("ec2", "AWS::EC2::Instance", false, Duration.ofMinutes(15),
+                        List.of("ec2:DescribeInstances")),
+                new ResourceType("iam", "AWS::IAM::Role", true, Duration.ofHours(6),
+                        List.of("iam:ListRoles", "iam:GetRole")),
+                new ResourceType("s3", "AWS::S3::Bucket", true, Duration.ofDays(1), List.of()),
+                new ResourceType("sqs", "AWS::SQS::Queue", false, Duration.ofSeconds(30), List.of()));
+        assertThat(catalog.withInterval(Duration.ofMinutes(1)).types().get(1).actions())
+                .containsExactly("iam:ListRoles", "iam:GetRole");
+    }
+
+    @Test
+    void aBadIamActionIsRejectedNamingTheLine() {
+        assertThatThrownBy(() -> parse("ec2,AWS::EC2::Instance,regional,15m,ec2:Describe*"))
+                .isInstanceOf(CatalogException.class).hasMessageContaining("test:1")
+                .hasMessageContaining("'ec2:Describe*' must look like prefix:Action");
+        assertThatThrownBy(() -> parse("ec2,AWS::EC2::Instance,regional,15m,DescribeInstances"))
+                .hasMessageContaining("prefix:Action");
+        assertThatThrownBy(() -> parse("ec2,AWS::EC2::Instance,regional,15m,ec2:DescribeInstances,ec2:DescribeTags"))
+                .hasMessageContaining("6 field");
+        assertThatThrownBy(() -> parse("ec2,AWS::EC2::Instance,regional,15m,ec2:DescribeTags ec2:DescribeTags"))
+                .hasMessageContaining("ec2:DescribeTags is listed twice");
     }
 
     @Test

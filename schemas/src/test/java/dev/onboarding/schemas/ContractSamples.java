@@ -102,6 +102,7 @@ public final class ContractSamples {
                         .setAttempts(2)
                         .setVerifiedAt(T0.plusSeconds(3))
                         .build())
+                .setTemplateVersion("1.1.0")
                 .build();
     }
 
@@ -175,6 +176,7 @@ public final class ContractSamples {
                 .setConnectedAt(T0.plusSeconds(120))
                 .setUpdatedAt(T0.plusSeconds(120))
                 .setVersion(3)
+                .setTemplateVersion("1.1.0")
                 .build();
     }
 

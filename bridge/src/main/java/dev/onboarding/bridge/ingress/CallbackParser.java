@@ -14,6 +14,7 @@ import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.TemplateVersions;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -198,6 +199,10 @@ public final class CallbackParser {
         if (checks.failed()) {
             return checks.rejection;
         }
+        String templateVersion = checks.templateVersion(properties);
+        if (checks.failed()) {
+            return checks.rejection;
+        }
         RequestType type = requestType.orElseThrow();
         String physicalId = null;
         if (type != RequestType.CREATE) {
@@ -250,6 +255,7 @@ public final class CallbackParser {
                 .setReceivedAt(message.receivedAt())
                 .setServiceTimeoutSeconds(serviceTimeout)
                 .setRoleVerification(notRequired())
+                .setTemplateVersion(templateVersion)
                 .build();
         return new ParsedCallback(callback, needsVerification);
     }
@@ -473,6 +479,20 @@ public final class CallbackParser {
             }
             if (!node.isTextual() || !ROLE_NAME.matcher(node.textValue()).matches()) {
                 fail(RejectReason.INVALID_ROLE_NAME, "RoleName is not 1-64 characters of [\\w+=,.@-]");
+                return null;
+            }
+            return node.textValue();
+        }
+
+        /** The optional TemplateVersion: absent on stacks of older templates, else a strict version. */
+        String templateVersion(JsonNode properties) {
+            JsonNode node = properties.get("TemplateVersion");
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isTextual() || !TemplateVersions.isValid(node.textValue())) {
+                fail(RejectReason.INVALID_FIELD, "TemplateVersion is not 1 to 4 dot-separated numbers of at most 6"
+                        + " digits");
                 return null;
             }
             return node.textValue();

@@ -93,6 +93,31 @@ class CallbackParserTest {
     }
 
     @Test
+    void carriesTheTemplateVersionWhenTheStackSendsOne() {
+        ObjectNode request = create(REGION, ACCOUNT, EXTERNAL_ID, "ProviderReadOnly");
+        ObjectNode older = request.deepCopy();
+        props(request).put("TemplateVersion", "1.10.2");
+
+        assertThat(((ParsedCallback) parser.parse(message(REGION, request.toString()))).callback()
+                .getTemplateVersion()).isEqualTo("1.10.2");
+        assertThat(((ParsedCallback) parser.parse(message(REGION, older.toString()))).callback()
+                .getTemplateVersion()).as("stacks of templates before versions").isNull();
+    }
+
+    @Test
+    void anUpdateThatOnlyMovesTheTemplateVersionNeedsNoVerification() {
+        ObjectNode create = create(REGION, ACCOUNT, EXTERNAL_ID, "ProviderReadOnly");
+        props(create).put("TemplateVersion", "1.0.0");
+        ObjectNode update = CfnRequests.update(create, "integration-1", EXTERNAL_ID, "ProviderReadOnly");
+        props(update).put("TemplateVersion", "1.1.0");
+
+        ParsedCallback parsed = (ParsedCallback) parser.parse(message(REGION, update.toString()));
+
+        assertThat(parsed.needsVerification()).isFalse();
+        assertThat(parsed.callback().getTemplateVersion()).isEqualTo("1.1.0");
+    }
+
+    @Test
     void deletesAndUnchangedUpdatesNeedNoVerification() {
         ObjectNode create = create(REGION, ACCOUNT, EXTERNAL_ID, "ProviderReadOnly");
 
@@ -181,6 +206,11 @@ class CallbackParserTest {
         expect(r -> props(r).remove("RoleName"), "MISSING_ROLE_NAME", true);
         expect(r -> props(r).put("RoleName", "path/Role"), "INVALID_ROLE_NAME", true);
         expect(r -> props(r).put("RoleName", "R".repeat(65)), "INVALID_ROLE_NAME", true);
+        expect(r -> props(r).put("TemplateVersion", "1.0.0-beta"), "INVALID_FIELD", true);
+        expect(r -> props(r).put("TemplateVersion", "1." + "9".repeat(200)), "INVALID_FIELD", true);
+        expect(r -> props(r).put("TemplateVersion", ""), "INVALID_FIELD", true);
+        expect(r -> props(r).put("TemplateVersion", 2), "INVALID_FIELD", true);
+        expect(r -> props(r).putObject("TemplateVersion").put("Ref", "x"), "INVALID_FIELD", true);
         expect(r -> r.put("RequestType", "Update"), "MISSING_PHYSICAL_RESOURCE_ID", true);
         expect(r -> {
             r.put("RequestType", "Delete");
