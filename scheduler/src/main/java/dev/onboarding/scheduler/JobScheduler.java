@@ -37,6 +37,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The scheduler of one partition: keeps the CONNECTED integrations and their due index, emits the INITIAL burst
@@ -108,6 +109,13 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
             deadLetter(record, "MISSING_KEY", "integration record without a key");
             return;
         }
+        // every log line about this record names its integration
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("integrationId", record.key())) {
+            schedule(record);
+        }
+    }
+
+    private void schedule(Record<String, byte[]> record) {
         Integration integration;
         try {
             integration = record.value() == null ? null : integrations.deserialize(integrationsTopic,

@@ -4,6 +4,9 @@ import static dev.onboarding.scheduler.IntegrationRecords.connected;
 import static dev.onboarding.scheduler.IntegrationRecords.inState;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
@@ -28,6 +31,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 class SchedulingTopologyTest {
     private static final Map<String, String> THREE_REGIONS = Map.of(
@@ -379,6 +384,23 @@ class SchedulingTopologyTest {
             assertThat(driver.drainJobs()).isEmpty();
             assertThat(driver.advance(Duration.ofMinutes(2))).isEmpty();
         }
+    }
+
+    @Test
+    void aLogLineAboutAnIntegrationCarriesItsIdInTheMdc() {
+        Logger logger = (Logger) LoggerFactory.getLogger(JobScheduler.class);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        logger.addAppender(lines);
+        try (SchedulerDriver driver = SchedulerDriver.start(TestCatalogs.minuteAndFiveMinutes(), THREE_REGIONS)) {
+            driver.send(Integration.newBuilder(connected("no-role", 1, driver.now())).setRoleArn(null).build());
+
+            assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().contains("dead-lettered")).singleElement()
+                    .satisfies(e -> assertThat(e.getMDCPropertyMap()).containsEntry("integrationId", "no-role"));
+        } finally {
+            logger.detachAppender(lines);
+        }
+        assertThat(MDC.get("integrationId")).as("cleared after the record").isNull();
     }
 
     @Test
