@@ -8,6 +8,8 @@ import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.answers.CloudFormationAnswers;
+import dev.onboarding.schemas.answers.RequestToAnswer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -181,8 +183,8 @@ final class RequestValidator {
         RequestType type = textOf(request, "RequestType").map(RequestValidator::requestType)
                 .orElse(RequestType.UNKNOWN);
         Optional<String> physicalId = textOf(request, "PhysicalResourceId").filter(RequestValidator::isPhysicalId);
-        return Optional.of(new AnswerableRequest(type, requestId.get(), stackId.get(), logicalId.get(), url.get(),
-                physicalId, sentAt, serviceTimeout));
+        return Optional.of(new AnswerableRequest(type, new RequestToAnswer(requestId.get(), url.get(), stackId.get(),
+                logicalId.get(), CloudFormationAnswers.deadline(sentAt, serviceTimeout)), physicalId));
     }
 
     private int serviceTimeout(JsonNode request, JsonNode properties) {
