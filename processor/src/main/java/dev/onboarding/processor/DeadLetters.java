@@ -1,13 +1,10 @@
 package dev.onboarding.processor;
 
 import dev.onboarding.contract.DeadLetter;
-import dev.onboarding.contract.KafkaHeader;
-import dev.onboarding.contract.KafkaSource;
-import java.nio.ByteBuffer;
+import dev.onboarding.schemas.deadletters.DeadLetterBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -27,6 +24,8 @@ public final class DeadLetters {
     public static final String UNREADABLE = "UNREADABLE_RECORD";
     /** Reason code: a callback without a value. */
     public static final String EMPTY_VALUE = "EMPTY_VALUE";
+    /** The source headers: the processor's own bookkeeping, left out of the dead letter. */
+    private static final Set<String> SOURCE_HEADERS = Set.of(SOURCE_PARTITION_HEADER, SOURCE_OFFSET_HEADER);
 
     private DeadLetters() {
     }
@@ -34,21 +33,11 @@ public final class DeadLetters {
     /** A dead letter for a record of {@code topic}. */
     public static DeadLetter of(String reasonCode, String reason, byte[] key, byte[] value, String topic,
             int partition, long offset, Headers headers, long timestampMillis, Instant now) {
-        return DeadLetter.newBuilder()
-                .setReasonCode(reasonCode)
-                .setReason(reason)
-                .setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
-                .setSource(KafkaSource.newBuilder()
-                        .setTopic(topic)
-                        .setPartition(partition)
-                        .setOffset(offset)
-                        .setHeaders(copy(headers))
-                        .setTimestamp(timestampMillis < 0 ? null : Instant.ofEpochMilli(timestampMillis))
-                        .build())
-                .setDeadLetteredAt(now)
-                .setApplication(APPLICATION)
-                .build();
+        return DeadLetterBuilder.deadLetter(APPLICATION, reasonCode, reason)
+                .original(key, value)
+                .fromKafka(topic, partition, offset, headers,
+                        timestampMillis < 0 ? null : Instant.ofEpochMilli(timestampMillis), SOURCE_HEADERS)
+                .at(now);
     }
 
     /** The source partition a re-keyed request carries, or -1. */
@@ -78,18 +67,5 @@ public final class DeadLetters {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    private static List<KafkaHeader> copy(Headers headers) {
-        List<KafkaHeader> out = new ArrayList<>();
-        if (headers != null) {
-            for (Header h : headers) {
-                if (h.key().equals(SOURCE_PARTITION_HEADER) || h.key().equals(SOURCE_OFFSET_HEADER)) {
-                    continue;
-                }
-                out.add(new KafkaHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
-            }
-        }
-        return out;
     }
 }

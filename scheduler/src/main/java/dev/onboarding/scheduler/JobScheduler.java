@@ -4,8 +4,6 @@ import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.JobCause;
-import dev.onboarding.contract.KafkaHeader;
-import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.scheduler.CollectionPlan.IntervalClass;
 import dev.onboarding.scheduler.CollectionJobEncoder.EncodedTarget;
 import dev.onboarding.scheduler.ConnectionDecider.Connect;
@@ -13,8 +11,8 @@ import dev.onboarding.scheduler.ConnectionDecider.Decision;
 import dev.onboarding.scheduler.ConnectionDecider.Disconnect;
 import dev.onboarding.scheduler.ConnectionDecider.Refresh;
 import dev.onboarding.scheduler.ConnectionDecider.Reject;
+import dev.onboarding.schemas.deadletters.DeadLetterBuilder;
 import dev.onboarding.schemas.serde.SchemaRegistryException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -304,18 +301,14 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
     }
 
     private void deadLetter(Record<String, byte[]> record, String reasonCode, String reason) {
-        List<KafkaHeader> headers = new ArrayList<>();
-        for (Header h : record.headers()) {
-            headers.add(new KafkaHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
-        }
         Optional<RecordMetadata> metadata = context.recordMetadata();
-        KafkaSource source = new KafkaSource(metadata.map(RecordMetadata::topic).orElse(integrationsTopic),
-                metadata.map(RecordMetadata::partition).orElse(-1), metadata.map(RecordMetadata::offset).orElse(-1L),
-                headers, Instant.ofEpochMilli(record.timestamp()));
-        DeadLetter letter = new DeadLetter(reasonCode, reason,
-                record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)),
-                record.value() == null ? null : ByteBuffer.wrap(record.value()), source,
-                Instant.ofEpochMilli(context.currentSystemTimeMs()), APPLICATION);
+        DeadLetter letter = DeadLetterBuilder.deadLetter(APPLICATION, reasonCode, reason)
+                .original(record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value())
+                .fromKafka(metadata.map(RecordMetadata::topic).orElse(integrationsTopic),
+                        metadata.map(RecordMetadata::partition).orElse(-1),
+                        metadata.map(RecordMetadata::offset).orElse(-1L), record.headers(),
+                        Instant.ofEpochMilli(record.timestamp()))
+                .at(Instant.ofEpochMilli(context.currentSystemTimeMs()));
         context.forward(new Record<String, Object>(record.key(), letter, record.timestamp()),
                 SchedulingTopology.DEAD_LETTERS_SINK);
         statistics.recordDeadLetter();

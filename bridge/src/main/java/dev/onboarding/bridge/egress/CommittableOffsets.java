@@ -40,12 +40,6 @@ public final class CommittableOffsets {
         return state != null && state.open.remove(offset);
     }
 
-    /** How many records of {@code partition} are open. */
-    public int openCount(TopicPartition partition) {
-        PartitionState state = partitions.get(partition);
-        return state == null ? 0 : state.open.size();
-    }
-
     /** The offset a commit of {@code partition} would store now (the next record to read after a restart). */
     public OptionalLong committable(TopicPartition partition) {
         PartitionState state = partitions.get(partition);

@@ -1,18 +1,13 @@
 package dev.onboarding.bridge.egress;
 
 import dev.onboarding.contract.DeadLetter;
-import dev.onboarding.contract.KafkaHeader;
-import dev.onboarding.contract.KafkaSource;
+import dev.onboarding.schemas.deadletters.DeadLetterBuilder;
 import dev.onboarding.schemas.topics.Topic;
-import java.nio.ByteBuffer;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.record.TimestampType;
 
 /**
@@ -54,26 +49,11 @@ public final class ResponseDeadLetters {
     /** The dead letter for {@code source} given up for {@code giveUp} at {@code now}. */
     public static DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> source, DeliveryOutcome.GiveUp giveUp,
             Instant now) {
-        List<KafkaHeader> headers = new ArrayList<>();
-        for (Header header : source.headers()) {
-            headers.add(new KafkaHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
-        }
-        KafkaSource where = KafkaSource.newBuilder()
-                .setTopic(source.topic())
-                .setPartition(source.partition())
-                .setOffset(source.offset())
-                .setHeaders(headers)
-                .setTimestamp(source.timestampType() == TimestampType.NO_TIMESTAMP_TYPE ? null
-                        : Instant.ofEpochMilli(source.timestamp()))
-                .build();
-        return DeadLetter.newBuilder()
-                .setReasonCode(giveUp.reasonCode())
-                .setReason(giveUp.reason())
-                .setOriginalKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
-                .setOriginalValue(source.value() == null ? null : ByteBuffer.wrap(source.value()))
-                .setSource(where)
-                .setDeadLetteredAt(now)
-                .setApplication(APPLICATION)
-                .build();
+        return DeadLetterBuilder.deadLetter(APPLICATION, giveUp.reasonCode(), giveUp.reason())
+                .original(source.key(), source.value())
+                .fromKafka(source.topic(), source.partition(), source.offset(), source.headers(),
+                        source.timestampType() == TimestampType.NO_TIMESTAMP_TYPE ? null
+                                : Instant.ofEpochMilli(source.timestamp()))
+                .at(now);
     }
 }

@@ -1,8 +1,7 @@
 package dev.onboarding.bridge.ingress;
 
 import dev.onboarding.contract.DeadLetter;
-import dev.onboarding.contract.SqsSource;
-import java.nio.ByteBuffer;
+import dev.onboarding.schemas.deadletters.DeadLetterBuilder;
 import java.time.Clock;
 import java.util.Arrays;
 
@@ -30,20 +29,10 @@ public final class DeadLetters {
             body = Arrays.copyOf(body, CallbackParser.MAX_BODY_BYTES);
             why = reason + " (original value cut to its first " + CallbackParser.MAX_BODY_BYTES + " bytes)";
         }
-        return DeadLetter.newBuilder()
-                .setReasonCode(reasonCode)
-                .setReason(why)
-                .setOriginalKey(null)
-                .setOriginalValue(ByteBuffer.wrap(body))
-                .setSource(SqsSource.newBuilder()
-                        .setQueueRegion(message.region())
-                        .setQueueUrl(message.queueUrl())
-                        .setMessageId(message.messageId())
-                        .setReceiveCount(message.receiveCount())
-                        .setSentAt(message.sentAt().orElse(null))
-                        .build())
-                .setDeadLetteredAt(clock.instant())
-                .setApplication(APPLICATION)
-                .build();
+        return DeadLetterBuilder.deadLetter(APPLICATION, reasonCode, why)
+                .original(null, body)
+                .fromSqs(message.region(), message.queueUrl(), message.messageId(), message.receiveCount(),
+                        message.sentAt().orElse(null))
+                .at(clock.instant());
     }
 }

@@ -3,6 +3,8 @@ package dev.onboarding.bridge.ingress;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.schemas.answers.CloudFormationAnswers;
+import dev.onboarding.schemas.answers.RequestToAnswer;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -19,53 +21,27 @@ import java.util.Optional;
 public record Rejection(String reasonCode, String reason, Optional<AnswerableRequest> answerable)
         implements ParseResult {
 
-    /** CloudFormation keeps reasons short; helpers cut them at 256 characters. */
-    static final int MAX_ANSWER_REASON = 256;
-
     /**
      * The parts of a rejected request needed to answer it.
      *
      * @param requestType the request type (UNKNOWN when unreadable: answered FAILED)
-     * @param requestId RequestId
-     * @param stackId StackId
-     * @param logicalResourceId LogicalResourceId
-     * @param responseUrl a ResponseURL that passed the policy
+     * @param request its ids, a ResponseURL that passed the policy, and when CloudFormation stops listening
      * @param physicalResourceId the request's PhysicalResourceId, if it carried a usable one
-     * @param sentAt when CloudFormation sent the request
-     * @param serviceTimeoutSeconds how long CloudFormation listens
      */
-    public record AnswerableRequest(RequestType requestType, String requestId, String stackId,
-            String logicalResourceId, String responseUrl, Optional<String> physicalResourceId, Instant sentAt,
-            int serviceTimeoutSeconds) {
+    public record AnswerableRequest(RequestType requestType, RequestToAnswer request,
+            Optional<String> physicalResourceId) {
     }
 
     /**
      * The answer for CloudFormation, if answerable: FAILED with the reason for a Create or Update, SUCCESS
-     * for a Delete (a rejection must never block a stack's deletion).
+     * for a Delete (a rejection must never block a stack's deletion), by the rules of
+     * {@link CloudFormationAnswers}.
      */
     public Optional<CfnResponse> answer(Instant decidedAt) {
-        return answerable.map(a -> {
-            String text = "Rejected by the provider (" + reasonCode + "): " + reason;
-            if (text.length() > MAX_ANSWER_REASON) {
-                text = text.substring(0, MAX_ANSWER_REASON - 1) + "…";
-            }
-            return CfnResponse.newBuilder()
-                    .setRequestId(a.requestId())
-                    .setResponseUrl(a.responseUrl())
-                    .setStatus(a.requestType() == RequestType.DELETE ? ResponseStatus.SUCCESS : ResponseStatus.FAILED)
-                    .setReason(text)
-                    .setPhysicalResourceId(a.physicalResourceId().orElse("rejected-" + a.requestId()))
-                    .setStackId(a.stackId())
-                    .setLogicalResourceId(a.logicalResourceId())
-                    .setData(Map.of())
-                    .setNoEcho(false)
-                    .setDeadline(a.sentAt().plusSeconds(a.serviceTimeoutSeconds()))
-                    .setAttempt(0)
-                    .setNextAttemptAt(null)
-                    .setDecidedAt(decidedAt)
-                    .setIntegrationId(null)
-                    .setLastError(null)
-                    .build();
-        });
+        return answerable.map(a -> CloudFormationAnswers.answer(a.request(),
+                a.requestType() == RequestType.DELETE ? ResponseStatus.SUCCESS : ResponseStatus.FAILED,
+                "Rejected by the provider (" + reasonCode + "): " + reason,
+                CloudFormationAnswers.carriedOrRejectedId(a.physicalResourceId().orElse(null), a.request().requestId()),
+                Map.of(), null, decidedAt));
     }
 }

@@ -68,7 +68,8 @@ public final class RoleVerifier implements AutoCloseable {
                 config.maxConcurrencyPerAccount(), System::nanoTime);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("role-verifier-timer"));
         this.calls = Executors.newFixedThreadPool(config.maxConcurrency(), daemon("role-verifier-sts"));
-        timer.scheduleWithFixedDelay(limits::evictIdle, 30, 30, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> LOG.debug("STS call limits track {} accounts", limits.evictIdle()), 30, 30,
+                TimeUnit.SECONDS);
     }
 
     /** Verifies the callback's role; the future completes with the outcome (never exceptionally unless closed). */

@@ -70,16 +70,15 @@ final class StsCallLimits {
         });
     }
 
-    /** Forgets accounts that are idle with a full bucket, so forged account ids cannot grow memory forever. */
-    void evictIdle() {
+    /**
+     * Forgets accounts that are idle with a full bucket, so forged account ids cannot grow memory forever;
+     * returns how many accounts it keeps.
+     */
+    int evictIdle() {
         long now = nanoTime.getAsLong();
         for (String accountId : accounts.keySet()) {
             accounts.computeIfPresent(accountId, (id, s) -> s.inProgress == 0 && s.bucket.isFull(now) ? null : s);
         }
-    }
-
-    /** Accounts currently tracked (for tests). */
-    int trackedAccounts() {
         return accounts.size();
     }
 

@@ -60,13 +60,11 @@ class StsCallLimitsTest {
         limits.reserveAccount("333333333333"); // its bucket refills only after two seconds
 
         now.addAndGet(SECOND + SECOND / 2);
-        limits.evictIdle();
 
         // 111 is idle again, 222 has a call in progress, 333 still has a reservation ahead.
-        assertThat(limits.trackedAccounts()).isEqualTo(2);
+        assertThat(limits.evictIdle()).isEqualTo(2);
         now.addAndGet(2 * SECOND);
         limits.exit("222222222222");
-        limits.evictIdle();
-        assertThat(limits.trackedAccounts()).isZero();
+        assertThat(limits.evictIdle()).isZero();
     }
 }
