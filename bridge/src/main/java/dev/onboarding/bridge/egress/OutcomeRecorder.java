@@ -1,5 +1,6 @@
 package dev.onboarding.bridge.egress;
 
+import dev.onboarding.bridge.RequestLogContext;
 import dev.onboarding.bridge.ResponseUrlPolicy;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.schemas.topics.Topic;
@@ -61,6 +62,12 @@ final class OutcomeRecorder {
 
     /** Records the outcome of one attempt to deliver {@code pending}. */
     void attempted(PendingResponse pending, DeliveryOutcome outcome) {
+        try (RequestLogContext ignored = logContext(pending)) {
+            record(pending, outcome);
+        }
+    }
+
+    private void record(PendingResponse pending, DeliveryOutcome outcome) {
         CfnResponse response = pending.response();
         Instant now = clock.instant();
         if (outcome instanceof DeliveryOutcome.Delivered) {
@@ -93,14 +100,23 @@ final class OutcomeRecorder {
             }
             metrics.givenUp(giveUp.reasonCode());
             CfnResponse response = pending.response();
-            if (response == null) {
-                LOG.warn("gave up record {}: {} ({})", pending.position(), giveUp.reasonCode(), giveUp.reason());
-            } else {
-                LOG.warn("gave up response {} for stack {} to {}: {} ({})", response.getRequestId(),
-                        response.getStackId(), host(response), giveUp.reasonCode(), giveUp.reason());
+            try (RequestLogContext ignored = logContext(pending)) {
+                if (response == null) {
+                    LOG.warn("gave up record {}: {} ({})", pending.position(), giveUp.reasonCode(), giveUp.reason());
+                } else {
+                    LOG.warn("gave up response {} for stack {} to {}: {} ({})", response.getRequestId(),
+                            response.getStackId(), host(response), giveUp.reasonCode(), giveUp.reason());
+                }
             }
             finish(pending);
         });
+    }
+
+    /** Log lines about a response name its request and integration (a record that could not be read: none). */
+    private static RequestLogContext logContext(PendingResponse pending) {
+        CfnResponse response = pending.response();
+        return response == null ? RequestLogContext.of(null, null, null)
+                : RequestLogContext.of(response.getRequestId(), response.getIntegrationId(), null);
     }
 
     /** The outcome of {@code pending} could not be recorded: it is reported for another try after a backoff. */

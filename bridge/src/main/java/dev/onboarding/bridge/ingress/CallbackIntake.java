@@ -1,5 +1,6 @@
 package dev.onboarding.bridge.ingress;
 
+import dev.onboarding.bridge.RequestLogContext;
 import dev.onboarding.bridge.ResponseUrlPolicy;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
@@ -49,10 +50,17 @@ public final class CallbackIntake implements MessageHandler {
                     "the bridge failed to parse this message (" + e.getClass().getSimpleName() + ")", Optional.empty());
         }
         if (result instanceof ParsedCallback parsed) {
-            return accept(parsed);
+            CfnCallback callback = parsed.callback();
+            try (RequestLogContext ignored = RequestLogContext.of(callback.getRequestId(), null,
+                    callback.getExternalId())) {
+                return accept(parsed);
+            }
         }
         if (result instanceof Rejection rejection) {
-            return reject(message, rejection);
+            try (RequestLogContext ignored = RequestLogContext.of(rejection.answerable()
+                    .map(a -> a.request().requestId()).orElse(null), null, null)) {
+                return reject(message, rejection);
+            }
         }
         return park(message, (SubscriptionNotice) result);
     }
