@@ -50,8 +50,20 @@ public final class KafkaSettings {
         keys.addAll(ProducerConfig.configNames());
         keys.addAll(ConsumerConfig.configNames());
         keys.addAll(AdminClientConfig.configNames());
-        keys.addAll(StreamsConfig.configDef().names());
+        keys.addAll(streamsKeys());
         return keys;
+    }
+
+    /**
+     * Kafka Streams' own keys where this process runs Kafka Streams (the processor, the scheduler); none where it
+     * does not, so that the contract and the bridge need not carry Streams and RocksDB for a few names.
+     */
+    private static Set<String> streamsKeys() {
+        try {
+            return StreamsConfig.configDef().names();
+        } catch (NoClassDefFoundError e) {
+            return Set.of();
+        }
     }
 
     @Override

@@ -54,6 +54,14 @@ class KafkaSettingsTest {
     }
 
     @Test
+    void environmentOverridesKafkaStreamsKeysWhereStreamsRuns() {
+        KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of("kafka.bootstrap.servers", "file:9092"),
+                Map.of("ONBOARDING_KAFKA_STATESTORE_CACHE_MAX_BYTES", "1048576")));
+
+        assertThat(kafka.clientProperties()).containsEntry("statestore.cache.max.bytes", "1048576");
+    }
+
+    @Test
     void bootstrapServersMayComeFromTheEnvironmentAlone() {
         KafkaSettings kafka = KafkaSettings.from(Settings.of(Map.of(),
                 Map.of("ONBOARDING_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")));
