@@ -21,7 +21,25 @@ class OnboardingCommandTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("version", "local", "topics");
+        assertThat(out.toString()).contains("version", "topics", "bridge", "processor", "scheduler", "all", "help");
+    }
+
+    @Test
+    void theProductionCommandTreeHasNoSandboxCommand() {
+        assertThat(Onboarding.commandLine().getSubcommands().keySet())
+                .contains("version", "bridge", "processor", "scheduler", "all", "topics", "template", "topology", "dlq",
+                        "request", "status", "help")
+                .doesNotContain("local", "demo", "simulate");
+    }
+
+    @Test
+    void everyAppRunningCommandHasItsOwnNameAndUsage() {
+        for (String app : new String[] {"bridge", "processor", "scheduler", "all"}) {
+            out.getBuffer().setLength(0);
+            assertThat(run("help", app)).as(app).isZero();
+            assertThat(out.toString()).as(app).startsWith("Usage: onboarding " + app + " ").contains("--config")
+                    .contains(app.equals("all") ? "in one JVM" : "Run the " + app);
+        }
     }
 
     @Test
