@@ -4,6 +4,7 @@ import dev.onboarding.embedded.ApicurioRegistry;
 import dev.onboarding.embedded.EmbeddedKafka;
 import dev.onboarding.embedded.EmbeddedSqs;
 import dev.onboarding.embedded.S3ResponseStandIn;
+import dev.onboarding.embedded.StackSettings;
 import dev.onboarding.embedded.StsStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,6 +113,13 @@ final class LocalEnvironment implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write endpoints file " + file, e);
         }
+    }
+
+    /** The settings that point apps at these services; the apps' own keys are added with {@link StackSettings#with}. */
+    StackSettings stackSettings() {
+        StackSettings stack = StackSettings.of(kafka.bootstrapServers(), registryUrl).sts(sts).responsesTo(s3);
+        queuesByRegion.forEach((region, queues) -> stack.queue(region, sqsByRegion.get(region), queues));
+        return stack;
     }
 
     EmbeddedKafka kafka() {

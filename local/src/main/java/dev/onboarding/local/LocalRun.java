@@ -5,7 +5,7 @@ import dev.onboarding.cli.OperationsEndpoint;
 import dev.onboarding.cli.PipelineApps;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
-import dev.onboarding.embedded.EmbeddedSqs;
+import dev.onboarding.embedded.StackSettings;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
@@ -20,9 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -64,32 +62,14 @@ final class LocalRun implements AutoCloseable {
     }
 
     /** The settings the local apps run with: every endpoint of the environment, short local timeouts. */
-    static Settings appSettings(LocalEnvironment env, Path stateDir) {
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", env.kafka().bootstrapServers());
-        s.put("schema.registry.url", env.registryUrl());
-        List<String> queues = new ArrayList<>();
-        List<String> deadLetterQueues = new ArrayList<>();
-        for (Map.Entry<String, EmbeddedSqs.QueuePair> e : env.queuesByRegion().entrySet()) {
-            queues.add(e.getKey() + "=" + e.getValue().queueUrl());
-            deadLetterQueues.add(e.getKey() + "=" + e.getValue().deadLetterQueueUrl());
-            s.put("bridge.sqs.endpoint." + e.getKey(), env.sqsByRegion().get(e.getKey()).endpoint().toString());
-        }
-        s.put("bridge.queues", String.join(",", queues));
-        s.put("bridge.dead-letter-queues", String.join(",", deadLetterQueues));
-        s.put("bridge.sts.endpoint", env.sts().endpoint().toString());
-        s.put("bridge.aws.access-key-id", "local");
-        s.put("bridge.aws.secret-access-key", "local");
-        // The one local-only origin the ResponseURL policy admits: the S3 stand-in.
-        s.put("bridge.response-url.local-origin", env.s3().origin());
-        s.put("bridge.sqs.wait-time", "1s");
-        s.put("processor.http.bind-address", "127.0.0.1");
-        s.put("processor.http.advertised-host", "127.0.0.1");
-        s.put("processor.http.port", "0");
-        s.put("processor.standby-replicas", "0");
-        s.put("processor.state-dir", stateDir.resolve("processor").toString());
-        s.put("scheduler.state-dir", stateDir.resolve("scheduler").toString());
-        return Settings.of(s);
+    static StackSettings appSettings(LocalEnvironment env, Path stateDir) {
+        return env.stackSettings()
+                .awsCredentials("local", "local")
+                .with("bridge.sqs.wait-time", "1s")
+                .loopbackQueries()
+                .with("processor.http.port", "0")
+                .with("processor.standby-replicas", "0")
+                .stateDir(stateDir);
     }
 
     private void startApps(ProgressLine progress) {
@@ -98,7 +78,7 @@ final class LocalRun implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a state directory: " + e.getMessage(), e);
         }
-        Settings settings = appSettings(environment, stateDir);
+        Settings settings = Settings.of(appSettings(environment, stateDir).build());
         progress.step("starting the processor, the scheduler and the bridge");
         PipelineApps apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings, metrics);
         running.add(apps);

@@ -124,18 +124,18 @@ final class SecurityStack implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Settings settings = LocalRun.appSettings(environment, stateDir).with(Map.ofEntries(
-                Map.entry("bridge.aws.access-key-id", ACCESS_KEY_ID),
-                Map.entry("bridge.aws.secret-access-key", secretAccessKey),
+        Settings settings = Settings.of(LocalRun.appSettings(environment, stateDir)
+                .awsCredentials(ACCESS_KEY_ID, secretAccessKey)
                 // A role that never trusts the caller is answered FAILED after this bound, not after a minute.
-                Map.entry("bridge.verification.max-duration", "2s"),
-                Map.entry("bridge.verification.initial-backoff", "200ms"),
-                Map.entry("bridge.verification.max-backoff", "500ms"),
-                Map.entry("bridge.egress.backoff.base", "200ms"),
-                Map.entry("bridge.egress.backoff.max", "1s"),
-                Map.entry("processor.callback-grace", "2s"),
+                .with("bridge.verification.max-duration", "2s")
+                .with("bridge.verification.initial-backoff", "200ms")
+                .with("bridge.verification.max-backoff", "500ms")
+                .with("bridge.egress.backoff.base", "200ms")
+                .with("bridge.egress.backoff.max", "1s")
+                .with("processor.callback-grace", "2s")
                 // One region keeps every connection's initial burst of collection jobs small.
-                Map.entry("scheduler.regions", REGION)));
+                .with("scheduler.regions", REGION)
+                .build());
         apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         apps.start();
