@@ -57,6 +57,8 @@ class ProductionJarIT {
                 "dev/onboarding/scheduler/SchedulerApp.class",
                 "dev/onboarding/config/Settings.class",
                 "org/apache/kafka/streams/KafkaStreams.class",
+                "software/amazon/awssdk/services/sqs/SqsClient.class",
+                "software/amazon/awssdk/services/sts/StsClient.class",
                 "cloudformation/customer.json");
     }
 
