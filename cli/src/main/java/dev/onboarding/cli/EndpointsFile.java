@@ -21,17 +21,17 @@ import java.util.TreeSet;
  * {@code http.<app>.url} for the bridge, processor and scheduler. A missing key is one clear error naming the key
  * and the file.
  */
-final class EndpointsFile {
+public final class EndpointsFile {
     /** The Kafka bootstrap servers. */
-    static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+    public static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
     /** The Confluent-compatible schema registry. */
-    static final String SCHEMA_REGISTRY = "schema.registry.url";
+    public static final String SCHEMA_REGISTRY = "schema.registry.url";
     /** The STS stand-in. */
-    static final String STS = "sts.endpoint";
+    public static final String STS = "sts.endpoint";
     /** The S3 stand-in that receives CloudFormation responses. */
-    static final String S3_RESPONSE = "s3.response.endpoint";
+    public static final String S3_RESPONSE = "s3.response.endpoint";
     /** The processor's HTTP endpoint (queries, health). */
-    static final String PROCESSOR_URL = "http.processor.url";
+    public static final String PROCESSOR_URL = "http.processor.url";
 
     private final Path file;
     private final Map<String, String> values;
@@ -42,7 +42,7 @@ final class EndpointsFile {
     }
 
     /** Reads {@code file}; a missing file is an error that says how to create it. */
-    static EndpointsFile read(Path file) {
+    public static EndpointsFile read(Path file) {
         Properties props = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(in);
@@ -58,12 +58,12 @@ final class EndpointsFile {
     }
 
     /** Endpoints from a map (tests and in-process use). */
-    static EndpointsFile of(Map<String, String> values) {
+    public static EndpointsFile of(Map<String, String> values) {
         return new EndpointsFile(Path.of("(in memory)"), values);
     }
 
     /** The value of {@code key}, or an error naming the key and the file. */
-    String require(String key) {
+    public String require(String key) {
         String value = values.get(key);
         if (value == null || value.isEmpty()) {
             throw new IllegalStateException("endpoints file " + file + " has no " + key
@@ -73,42 +73,42 @@ final class EndpointsFile {
     }
 
     /** {@code kafka.bootstrap.servers}. */
-    String kafkaBootstrapServers() {
+    public String kafkaBootstrapServers() {
         return require(KAFKA_BOOTSTRAP);
     }
 
     /** {@code schema.registry.url}. */
-    String schemaRegistryUrl() {
+    public String schemaRegistryUrl() {
         return require(SCHEMA_REGISTRY);
     }
 
     /** {@code sts.endpoint}. */
-    URI stsEndpoint() {
+    public URI stsEndpoint() {
         return URI.create(require(STS));
     }
 
     /** {@code s3.response.endpoint}. */
-    URI s3ResponseEndpoint() {
+    public URI s3ResponseEndpoint() {
         return URI.create(require(S3_RESPONSE));
     }
 
     /** {@code http.processor.url}. */
-    String processorUrl() {
+    public String processorUrl() {
         return require(PROCESSOR_URL);
     }
 
     /** {@code sqs.<region>.queue.url}; an unknown region is an error listing the known ones. */
-    String queueUrl(String region) {
+    public String queueUrl(String region) {
         return regional(region, "queue.url");
     }
 
     /** {@code sqs.<region>.endpoint}. */
-    URI sqsEndpoint(String region) {
+    public URI sqsEndpoint(String region) {
         return URI.create(regional(region, "endpoint"));
     }
 
     /** The regions that have a queue. */
-    SortedSet<String> regions() {
+    public SortedSet<String> regions() {
         TreeSet<String> regions = new TreeSet<>();
         for (String key : values.keySet()) {
             if (key.startsWith("sqs.") && key.endsWith(".queue.url")) {
@@ -119,7 +119,7 @@ final class EndpointsFile {
     }
 
     /** Where these endpoints came from. */
-    Path file() {
+    public Path file() {
         return file;
     }
 

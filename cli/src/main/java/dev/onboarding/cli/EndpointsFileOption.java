@@ -4,13 +4,18 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --endpoints-file} option of every command that talks to a running local stack. */
-final class EndpointsFileOption {
+public final class EndpointsFileOption {
     @Option(names = "--endpoints-file", paramLabel = "FILE", defaultValue = "local-endpoints.properties",
             description = "Endpoints of the local stack, written by `onboarding local` (default: ${DEFAULT-VALUE}).")
     Path file;
 
+    /** The file. */
+    public Path file() {
+        return file;
+    }
+
     /** The endpoints in the file. */
-    EndpointsFile read() {
+    public EndpointsFile read() {
         return EndpointsFile.read(file);
     }
 }

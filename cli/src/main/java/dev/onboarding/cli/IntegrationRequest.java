@@ -15,16 +15,16 @@ import java.util.regex.Pattern;
  * @param tags free-form tags
  * @param expectedAccountId when set, only this AWS account may complete the integration
  */
-record IntegrationRequest(String tenantId, String roleName, String name, Optional<String> description,
+public record IntegrationRequest(String tenantId, String roleName, String name, Optional<String> description,
         Map<String, String> tags, Optional<String> expectedAccountId) {
     /** The role name the customer template uses unless told otherwise. */
-    static final String DEFAULT_ROLE_NAME = "OnboardingIntegrationRole";
+    public static final String DEFAULT_ROLE_NAME = "OnboardingIntegrationRole";
 
     private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
     /** Checks every field the processor would refuse, so a mistake fails here with a clear line. */
-    IntegrationRequest {
+    public IntegrationRequest {
         if (tenantId == null || tenantId.isBlank()) {
             throw new IllegalArgumentException("--tenant must not be empty");
         }

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * an {@code IntegrationRequested} event (key: the integration id) and hands back the quick-create link the
  * customer opens. Shared by {@code request}, {@code simulate request} and {@code demo}.
  */
-final class IntegrationRequestPublisher implements AutoCloseable {
+public final class IntegrationRequestPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntegrationRequestPublisher.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEND_TIMEOUT_SECONDS = 60;
@@ -50,10 +50,10 @@ final class IntegrationRequestPublisher implements AutoCloseable {
      * @param expiresAt when the pending integration expires
      * @param topic the topic it was produced to
      */
-    record Published(String integrationId, String tenantId, String externalId, String roleName, String stackName,
+    public record Published(String integrationId, String tenantId, String externalId, String roleName, String stackName,
             String quickCreateUrl, Instant expiresAt, String topic) {
         /** The command result as one JSON object (for scripts). */
-        ObjectNode toJson() {
+        public ObjectNode toJson() {
             ObjectNode node = JSON.createObjectNode();
             node.put("integrationId", integrationId);
             node.put("tenantId", tenantId);
@@ -64,7 +64,7 @@ final class IntegrationRequestPublisher implements AutoCloseable {
         }
 
         /** The command result for people: what was requested and the link to hand to the customer. */
-        void printTo(PrintWriter out) {
+        public void printTo(PrintWriter out) {
             out.println("Integration " + integrationId + " requested for tenant " + tenantId + " on " + topic + ".");
             out.println("  external ID   " + externalId);
             out.println("  role name     " + roleName);
@@ -83,7 +83,7 @@ final class IntegrationRequestPublisher implements AutoCloseable {
     private final KafkaProducer<String, IntegrationRequestEvent> producer;
 
     /** A publisher with its own producer and registry client; close it. */
-    IntegrationRequestPublisher(KafkaSettings kafka, RegistrySettings registrySettings, TopicSettings topics,
+    public IntegrationRequestPublisher(KafkaSettings kafka, RegistrySettings registrySettings, TopicSettings topics,
             RequestConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
@@ -106,7 +106,7 @@ final class IntegrationRequestPublisher implements AutoCloseable {
     }
 
     /** Mints the external ID, produces the event and waits until Kafka has it. */
-    Published publish(IntegrationRequest request) {
+    public Published publish(IntegrationRequest request) {
         String integrationId = "int-" + UUID.randomUUID();
         String externalId = externalIds.mint();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);

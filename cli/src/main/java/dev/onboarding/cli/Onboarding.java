@@ -1,11 +1,14 @@
 package dev.onboarding.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code onboarding} command: one runnable jar for every app and operator command. Each
  * subcommand lives in its own class; errors print one clear line plus the cause and exit non-zero.
+ * Commands of other jars on the class path join through {@link CommandExtension} (the local sandbox's
+ * {@code local}, {@code demo} and {@code simulate}).
  */
 @Command(name = "onboarding",
         mixinStandardHelpOptions = true,
@@ -15,20 +18,12 @@ import picocli.CommandLine.Command;
         description = "Onboards customers' AWS accounts through CloudFormation, SNS/SQS and Kafka.",
         subcommands = {
                 VersionCommand.class,
-                RunAppCommand.Bridge.class,
-                RunAppCommand.Processor.class,
-                RunAppCommand.Scheduler.class,
-                RunAppCommand.All.class,
-                LocalCommand.class,
                 TopicsCommand.class,
                 TemplateCommand.class,
                 TopologyCommand.class,
                 DlqCommand.class,
                 RequestCommand.class,
-                SimulateCommand.class,
-                StatusCommand.class,
-                DemoCommand.class,
-                CommandLine.HelpCommand.class
+                StatusCommand.class
         })
 public final class Onboarding implements Runnable {
     @CommandLine.Spec
@@ -39,10 +34,18 @@ public final class Onboarding implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line (tests call {@code execute} on it). */
+    /**
+     * The configured command line (tests call {@code execute} on it): the commands above, the ones that run apps,
+     * those of every {@link CommandExtension} on the class path, and {@code help}.
+     */
     public static CommandLine commandLine() {
+        CommandLine root = new CommandLine(new Onboarding());
+        RunAppCommand.addTo(root);
+        for (CommandExtension extension : ServiceLoader.load(CommandExtension.class)) {
+            extension.commands().forEach(root::addSubcommand);
+        }
         OneLineErrors errors = new OneLineErrors();
-        return new CommandLine(new Onboarding())
+        return root.addSubcommand(new CommandLine.HelpCommand())
                 .setExecutionExceptionHandler(errors)
                 .setParameterExceptionHandler(errors)
                 .setCaseInsensitiveEnumValuesAllowed(true);

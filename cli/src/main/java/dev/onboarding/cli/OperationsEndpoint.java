@@ -18,7 +18,7 @@ import java.util.concurrent.Executors;
  * job: pollers up, Streams RUNNING) and {@code /metrics} (Prometheus text). Apps may mount more
  * routes (the processor's queries).
  */
-final class OperationsEndpoint implements AutoCloseable {
+public final class OperationsEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -28,7 +28,7 @@ final class OperationsEndpoint implements AutoCloseable {
     }
 
     /** Serves on {@code host:port} (port 0 picks a free one). */
-    static OperationsEndpoint start(String host, int port, List<? extends Service> services,
+    public static OperationsEndpoint start(String host, int port, List<? extends Service> services,
             PrometheusMeterRegistry metrics) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
@@ -62,7 +62,7 @@ final class OperationsEndpoint implements AutoCloseable {
     }
 
     /** The base URL, e.g. {@code http://127.0.0.1:8080}. */
-    String url() {
+    public String url() {
         InetSocketAddress address = server.getAddress();
         return "http://" + address.getHostString() + ":" + address.getPort();
     }

@@ -28,13 +28,14 @@ import org.slf4j.LoggerFactory;
  * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress and
  * responder), the processor and the scheduler. Starting binds the Streams apps' metrics to the
  * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
- * enters while the rest drains).
+ * enters while the rest drains). The one way an app runs: the {@code bridge}, {@code processor},
+ * {@code scheduler} and {@code all} commands and the local run all build their apps here.
  */
-final class PipelineApps implements AutoCloseable {
+public final class PipelineApps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApps.class);
 
     /** The apps this command line can run. */
-    enum App {
+    public enum App {
         /** SQS to Kafka, and CloudFormation responses. */
         BRIDGE,
         /** Decides every callback. */
@@ -56,7 +57,7 @@ final class PipelineApps implements AutoCloseable {
     }
 
     /** Builds (does not start) the given apps; fails naming the bad key on bad config. */
-    static PipelineApps build(Set<App> apps, Settings settings, MeterRegistry metrics) {
+    public static PipelineApps build(Set<App> apps, Settings settings, MeterRegistry metrics) {
         RegistrySettings registry = RegistrySettings.from(settings);
         if (registry.url().startsWith("mock://")) {
             // A process-local registry would write schema ids no other process can read.
@@ -85,7 +86,7 @@ final class PipelineApps implements AutoCloseable {
     }
 
     /** Starts every app (consumers of the pipeline's end first, the ingress last). */
-    void start() {
+    public void start() {
         for (Service service : services) {
             LOG.info("starting {}", service.name());
             service.start();
@@ -105,12 +106,12 @@ final class PipelineApps implements AutoCloseable {
     }
 
     /** Every service, in start order. */
-    List<Service> services() {
+    public List<Service> services() {
         return List.copyOf(services);
     }
 
     /** The bridge's services (ingress and responder), if built. */
-    List<Service> bridgeServices() {
+    public List<Service> bridgeServices() {
         List<Service> bridge = new ArrayList<>();
         Optional.ofNullable(responder).ifPresent(bridge::add);
         Optional.ofNullable(ingress).ifPresent(bridge::add);
@@ -118,12 +119,12 @@ final class PipelineApps implements AutoCloseable {
     }
 
     /** The processor, if built. */
-    Optional<ProcessorApp> processor() {
+    public Optional<ProcessorApp> processor() {
         return Optional.ofNullable(processor);
     }
 
     /** The scheduler, if built. */
-    Optional<SchedulerApp> scheduler() {
+    public Optional<SchedulerApp> scheduler() {
         return Optional.ofNullable(scheduler);
     }
 

@@ -2,18 +2,17 @@ package dev.onboarding.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onboarding.processor.IntegrationQueryServer;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
 /** The processor's query endpoint over HTTP: the state of one integration, {@code GET /integrations/<id>}. */
-final class ProcessorQueries {
+public final class ProcessorQueries {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     /** How long 503s (a rebalance, a restoring store) are retried, honouring their Retry-After. */
@@ -24,7 +23,7 @@ final class ProcessorQueries {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
     /** Queries against the processor at {@code baseUrl}, e.g. {@code http://127.0.0.1:8081}. */
-    ProcessorQueries(String baseUrl) {
+    public ProcessorQueries(String baseUrl) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
     }
 
@@ -33,9 +32,8 @@ final class ProcessorQueries {
      * not know it (404). A 503 is asked again after its {@code Retry-After}, for up to 30 s. Anything else
      * (unreachable, other 5xx, not JSON) is an error naming the URL.
      */
-    Optional<JsonNode> integration(String integrationId) {
-        URI uri = URI.create(baseUrl + "/integrations/"
-                + URLEncoder.encode(integrationId, StandardCharsets.UTF_8).replace("+", "%20"));
+    public Optional<JsonNode> integration(String integrationId) {
+        URI uri = URI.create(baseUrl + IntegrationQueryServer.integrationPath(integrationId));
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("Accept", "application/json")
                 .GET().build();
         long giveUpAt = System.nanoTime() + UNAVAILABLE_PATIENCE.toNanos();
@@ -84,7 +82,7 @@ final class ProcessorQueries {
     }
 
     /** Where these queries go. */
-    String baseUrl() {
+    public String baseUrl() {
         return baseUrl;
     }
 }

@@ -16,19 +16,17 @@ import java.time.Duration;
  * @param ttl how long the pending integration waits for the customer's stack ({@code expiresAt})
  * @param consoleRegion region the CloudFormation console opens in (the customer may switch it)
  */
-record RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
+public record RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
         String consoleRegion) {
     /** The topic name the provider template creates in every region. */
-    static final String DEFAULT_TOPIC_NAME = "onboarding-callbacks";
+    public static final String DEFAULT_TOPIC_NAME = "onboarding-callbacks";
     /** How long a request stays open unless configured. */
-    static final Duration DEFAULT_TTL = Duration.ofHours(24);
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     /** Where the quick-create link opens unless configured. */
-    static final String DEFAULT_CONSOLE_REGION = "us-east-1";
-    /** The template URL of simulated requests: nothing is served there, the local stack never fetches it. */
-    static final String LOCAL_TEMPLATE_URL = "https://onboarding-local.invalid/cloudformation/customer.json";
+    public static final String DEFAULT_CONSOLE_REGION = "us-east-1";
 
     /** Checks what the getters cannot. */
-    RequestConfig {
+    public RequestConfig {
         if (ttl.isZero() || ttl.isNegative()) {
             throw new SettingsException("request.ttl", "must be positive, got " + ttl);
         }
@@ -62,11 +60,5 @@ record RequestConfig(String templateUrl, String providerAccountId, String provid
                 settings.string("request.topic-name", DEFAULT_TOPIC_NAME),
                 settings.duration("request.ttl", DEFAULT_TTL),
                 settings.string("request.console-region", DEFAULT_CONSOLE_REGION));
-    }
-
-    /** The simulated provider of the local stack ({@code simulate request}, {@code demo}). */
-    static RequestConfig local() {
-        return new RequestConfig(LOCAL_TEMPLATE_URL, LocalEnvironment.PROVIDER_ACCOUNT, DEFAULT_TOPIC_NAME,
-                DEFAULT_TTL, DEFAULT_CONSOLE_REGION);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options {@code request} and {@code simulate request} share, and how both print their result. */
-final class RequestOptions {
+public final class RequestOptions {
     @Option(names = "--tenant", required = true, paramLabel = "T", description = "The tenant (customer) asking.")
     String tenant;
 
@@ -22,13 +22,13 @@ final class RequestOptions {
     boolean json;
 
     /** The request these options describe. */
-    IntegrationRequest request(String roleName, Optional<String> description, Map<String, String> tags) {
+    public IntegrationRequest request(String roleName, Optional<String> description, Map<String, String> tags) {
         return new IntegrationRequest(tenant, roleName, name == null ? IntegrationRequest.defaultName(tenant) : name,
                 description, tags, Optional.ofNullable(expectedAccount));
     }
 
     /** Prints a published request as JSON or for people. */
-    void print(IntegrationRequestPublisher.Published published, PrintWriter out) {
+    public void print(IntegrationRequestPublisher.Published published, PrintWriter out) {
         if (json) {
             out.println(published.toJson());
             out.flush();

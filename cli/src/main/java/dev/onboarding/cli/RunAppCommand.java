@@ -19,17 +19,41 @@ import picocli.CommandLine.Command;
 
 /**
  * Runs one or more of the pipeline's apps until SIGTERM or Ctrl-C, with the operations endpoint
- * ({@code /health}, {@code /ready}, {@code /metrics}) on {@code ops.http.host}:{@code ops.http.port}.
+ * ({@code /health}, {@code /ready}, {@code /metrics}) on {@code ops.http.host}:{@code ops.http.port}. One class
+ * for the {@code bridge}, {@code processor}, {@code scheduler} and {@code all} commands (see {@link #addTo}).
  */
-abstract class RunAppCommand implements Runnable {
+@Command
+final class RunAppCommand implements Runnable {
     @CommandLine.Mixin
     ConfigOption config;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Which apps this command runs. */
-    abstract Set<PipelineApps.App> apps();
+    private final Set<PipelineApps.App> apps;
+
+    private RunAppCommand(Set<PipelineApps.App> apps) {
+        this.apps = EnumSet.copyOf(apps);
+    }
+
+    /** Adds {@code bridge}, {@code processor}, {@code scheduler} and {@code all} to {@code root}. */
+    static void addTo(CommandLine root) {
+        add(root, "bridge", "Run the bridge: regional SQS queues to Kafka, and CloudFormation responses.",
+                EnumSet.of(PipelineApps.App.BRIDGE));
+        add(root, "processor", "Run the processor: decides every CloudFormation callback.",
+                EnumSet.of(PipelineApps.App.PROCESSOR));
+        add(root, "scheduler", "Run the scheduler: emits collection jobs for connected accounts.",
+                EnumSet.of(PipelineApps.App.SCHEDULER));
+        add(root, "all", "Run the bridge, the processor and the scheduler in one JVM.",
+                EnumSet.allOf(PipelineApps.App.class));
+    }
+
+    private static void add(CommandLine root, String name, String description, Set<PipelineApps.App> apps) {
+        CommandLine.Model.CommandSpec command = CommandLine.Model.CommandSpec.forAnnotatedObject(
+                new RunAppCommand(apps));
+        command.usageMessage().description(description);
+        root.addSubcommand(name, command);
+    }
 
     @Override
     public void run() {
@@ -38,7 +62,7 @@ abstract class RunAppCommand implements Runnable {
         String host = settings.string("ops.http.host", "0.0.0.0");
         int port = settings.integer("ops.http.port", 8080, 0, 65535);
         if (settings.bool("topics.create-on-start", false)) {
-            for (TopicCreator.Outcome outcome : TopicsCommand.Create.create(KafkaSettings.from(settings),
+            for (TopicCreator.Outcome outcome : TopicCreator.createAll(KafkaSettings.from(settings),
                     TopicSettings.from(settings))) {
                 out.printf("topic %s: %s %s%n", outcome.topic(), outcome.action(), outcome.detail());
             }
@@ -48,7 +72,7 @@ abstract class RunAppCommand implements Runnable {
         new JvmGcMetrics().bindTo(metrics);
         new JvmThreadMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        PipelineApps apps = PipelineApps.build(apps(), settings, metrics);
+        PipelineApps apps = PipelineApps.build(this.apps, settings, metrics);
         CountDownLatch stopped = new CountDownLatch(1);
         OperationsEndpoint ops = OperationsEndpoint.start(host, port, apps.services(), metrics);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -64,42 +88,6 @@ abstract class RunAppCommand implements Runnable {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** {@code onboarding bridge}. */
-    @Command(name = "bridge", description = "Run the bridge: regional SQS queues to Kafka, and CloudFormation responses.")
-    static final class Bridge extends RunAppCommand {
-        @Override
-        Set<PipelineApps.App> apps() {
-            return EnumSet.of(PipelineApps.App.BRIDGE);
-        }
-    }
-
-    /** {@code onboarding processor}. */
-    @Command(name = "processor", description = "Run the processor: decides every CloudFormation callback.")
-    static final class Processor extends RunAppCommand {
-        @Override
-        Set<PipelineApps.App> apps() {
-            return EnumSet.of(PipelineApps.App.PROCESSOR);
-        }
-    }
-
-    /** {@code onboarding scheduler}. */
-    @Command(name = "scheduler", description = "Run the scheduler: emits collection jobs for connected accounts.")
-    static final class Scheduler extends RunAppCommand {
-        @Override
-        Set<PipelineApps.App> apps() {
-            return EnumSet.of(PipelineApps.App.SCHEDULER);
-        }
-    }
-
-    /** {@code onboarding all}. */
-    @Command(name = "all", description = "Run the bridge, the processor and the scheduler in one JVM.")
-    static final class All extends RunAppCommand {
-        @Override
-        Set<PipelineApps.App> apps() {
-            return EnumSet.allOf(PipelineApps.App.class);
         }
     }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code onboarding template customer|provider}: prints a CloudFormation template shipped in the jar. */
 @Command(name = "template", description = "Print a CloudFormation template: customer (the role and notification "
         + "each customer launches) or provider (topic and queues, one stack per region).")
-final class TemplateCommand implements Runnable {
+public final class TemplateCommand implements Runnable {
     /** The templates this command knows. */
     enum Kind {
         /** What each customer launches. */
@@ -34,7 +34,7 @@ final class TemplateCommand implements Runnable {
     }
 
     /** The TemplateVersion the customer template's notification sends with every request of its stacks. */
-    static String customerTemplateVersion() {
+    public static String customerTemplateVersion() {
         try {
             return new ObjectMapper().readTree(text(Kind.customer))
                     .at("/Resources/IntegrationNotification/Properties/TemplateVersion").asText();

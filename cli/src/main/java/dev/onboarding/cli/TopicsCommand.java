@@ -5,10 +5,6 @@ import dev.onboarding.config.Settings;
 import dev.onboarding.schemas.topics.TopicCreator;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,17 +33,9 @@ final class TopicsCommand implements Runnable {
         public void run() {
             Settings settings = config.settings();
             PrintWriter out = spec.commandLine().getOut();
-            for (TopicCreator.Outcome outcome : create(KafkaSettings.from(settings), TopicSettings.from(settings))) {
+            for (TopicCreator.Outcome outcome : TopicCreator.createAll(KafkaSettings.from(settings),
+                    TopicSettings.from(settings))) {
                 out.printf("%-40s %-18s %s%n", outcome.topic(), outcome.action(), outcome.detail());
-            }
-        }
-
-        /** Creates the topics with an admin client built from {@code kafka}. */
-        static List<TopicCreator.Outcome> create(KafkaSettings kafka, TopicSettings topics) {
-            Map<String, Object> props = kafka.clientProperties();
-            props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-            try (Admin admin = Admin.create(props)) {
-                return new TopicCreator(admin, 30_000).createAll(topics);
             }
         }
     }

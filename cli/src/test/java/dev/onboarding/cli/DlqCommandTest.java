@@ -11,6 +11,7 @@ import dev.onboarding.embedded.EmbeddedKafka;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicCreator;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,7 @@ class DlqCommandTest {
         config = Files.writeString(dir.resolve("dlq.properties"), text);
         Settings settings = Settings.of(keys);
         TopicSettings topics = TopicSettings.from(settings);
-        TopicsCommand.Create.create(KafkaSettings.from(settings), topics);
+        TopicCreator.createAll(KafkaSettings.from(settings), topics);
         catalog = TopicCatalog.create(topics, SchemaRegistries.connect(RegistrySettings.from(settings)), true);
         try (KafkaProducer<String, DeadLetter> producer = new KafkaProducer<>(
                 Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()), new StringSerializer(),

@@ -84,7 +84,7 @@ public final class OnboardingTopology {
 
         // Requests, in the task of their integration id: refuse malformed ones and reused integration ids.
         Map<String, KStream<String, Effect>> intake = builder
-                .stream(requests.name(), requests.consumed().withName("integration-requests"))
+                .stream(requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()).withName("integration-requests"))
                 .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer()),
                         Named.as("request-intake"), INTEGRATION_IDS_STORE)
                 .split(Named.as("intake-"))
@@ -181,7 +181,7 @@ public final class OnboardingTopology {
     }
 
     private static <V> Produced<String, V> produced(Topic<String, V> topic, String name) {
-        return topic.produced().withName(name + "-sink");
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name + "-sink");
     }
 
     /** A sink of values the processor encoded with the topic's own serde. */

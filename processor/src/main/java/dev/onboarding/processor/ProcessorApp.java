@@ -2,7 +2,6 @@ package dev.onboarding.processor;
 
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
-import dev.onboarding.config.SettingsException;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.RegistrySettings;
@@ -12,11 +11,9 @@ import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -185,32 +182,6 @@ public final class ProcessorApp implements Service {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing " + topic, e);
-        }
-    }
-
-    /**
-     * Runs the processor until the JVM is asked to stop. Argument: an optional properties file; every key
-     * can also come from an {@code ONBOARDING_*} environment variable.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        Optional<Path> file = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
-        Settings settings = Settings.load(file);
-        if (settings.string("schema.registry.url", "").startsWith("mock://")) {
-            throw new SettingsException("schema.registry.url", "must be a real registry: mock:// ids mean nothing"
-                    + " to other processes");
-        }
-        ProcessorApp app = ProcessorApp.from(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "processor-shutdown"));
-        app.start();
-        while (!stopped.await(1, TimeUnit.SECONDS)) {
-            if (!app.isAlive()) {
-                LOG.error("processor stopped for good; exiting");
-                System.exit(1);
-            }
         }
     }
 }

@@ -132,7 +132,7 @@ class KilledInstanceTest {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.onboarding.contract",
                 "-cp", System.getProperty("java.class.path"),
-                ProcessorApp.class.getName(), config.toString()));
+                ChildProcessor.class.getName(), config.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }

@@ -1,7 +1,5 @@
 package dev.onboarding.scheduler;
 
-import dev.onboarding.config.Settings;
-import dev.onboarding.config.SettingsException;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.serde.SchemaRegistry;
@@ -9,12 +7,10 @@ import dev.onboarding.schemas.topics.TopicCreator;
 import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import dev.onboarding.schemas.topics.TopicSpec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,23 +42,6 @@ public final class SchedulerApp implements Service {
     public SchedulerApp(SchedulerConfig config) {
         this.config = config;
         this.registry = SchemaRegistries.connect(config.registry());
-    }
-
-    /** Runs the scheduler until the JVM is asked to stop; the only argument is an optional properties file. */
-    public static void main(String[] args) throws InterruptedException {
-        Settings settings = Settings.load(args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty());
-        SchedulerConfig config = SchedulerConfig.from(settings);
-        if (config.registry().url().startsWith("mock://")) {
-            throw new SettingsException("schema.registry.url", "mock:// registries are for tests only");
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        SchedulerApp app = new SchedulerApp(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "scheduler-shutdown"));
-        app.start();
-        stopped.await();
     }
 
     @Override

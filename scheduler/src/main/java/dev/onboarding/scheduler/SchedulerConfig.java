@@ -159,13 +159,6 @@ public record SchedulerConfig(
                 pollTimeout, deadLetterTopic, createTopics, closeTimeout);
     }
 
-    /** The same config with another state directory (a second instance in one JVM). */
-    public SchedulerConfig withStateDir(Path other) {
-        return new SchedulerConfig(kafka, registry, topics, applicationId, other, catalog, regions, homeRegion, tick,
-                slotSpacing, deadlinePercent, initialBurstMaxAge, maxJobsPerTick, streamThreads, commitInterval,
-                pollTimeout, deadLetterTopic, createTopics, closeTimeout);
-    }
-
     /** The plan every connected account follows. */
     public CollectionPlan plan() {
         return CollectionPlan.of(catalog, regions, homeRegion, slotSpacing);

@@ -55,7 +55,7 @@ class SchedulerRestartTest {
             }
 
             // A new instance with an empty state dir: it must restore the schedule from the changelogs.
-            SchedulerApp second = new SchedulerApp(config.withStateDir(secondState));
+            SchedulerApp second = new SchedulerApp(scenario.config(secondState));
             try {
                 second.start();
                 await().atMost(Duration.ofSeconds(90)).until(second::isReady);

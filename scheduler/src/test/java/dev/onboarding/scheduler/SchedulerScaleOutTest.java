@@ -24,7 +24,7 @@ class SchedulerScaleOutTest {
         try (BrokerScenario scenario = new BrokerScenario(4, SchedulerRestartTest.THIRTY_SECONDS)) {
             SchedulerConfig config = scenario.config(stateA);
             SchedulerApp a = new SchedulerApp(config);
-            SchedulerApp b = new SchedulerApp(config.withStateDir(stateB));
+            SchedulerApp b = new SchedulerApp(scenario.config(stateB));
             try {
                 a.start();
                 b.start();

@@ -7,6 +7,7 @@ import dev.onboarding.bridge.ingress.BridgeIngress;
 import dev.onboarding.config.Settings;
 import dev.onboarding.embedded.EmbeddedKafka;
 import dev.onboarding.embedded.EmbeddedSqs;
+import dev.onboarding.embedded.StackSettings;
 import dev.onboarding.embedded.StsStandIn;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
@@ -231,22 +232,19 @@ public final class IngressBenchmark {
         kafka.createTopic(prefix + ".cfn-callbacks", 6);
         kafka.createTopic(prefix + ".cfn-responses", 1);
         kafka.createTopic(prefix + ".cfn-callbacks.dlq", 1);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("bridge.queues", REGION + "=" + queue);
-        settings.put("bridge.sqs.endpoint." + REGION, sqs.endpoint().toString());
-        settings.put("bridge.pollers-per-queue", String.valueOf(pollers));
-        settings.put("bridge.aws.access-key-id", "bench");
-        settings.put("bridge.aws.secret-access-key", "bench");
-        settings.put("bridge.sts.endpoint", sts.endpoint().toString());
-        // The benchmark measures the pipeline, not the provider's STS budget: lift the rate limits.
-        settings.put("bridge.verification.rate", "1000000");
-        settings.put("bridge.verification.rate-per-account", "1000");
-        settings.put("bridge.verification.max-concurrency", String.valueOf(stsConcurrency));
-        settings.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        settings.put("schema.registry.url", "mock://" + prefix);
-        settings.put("topics.cfn-callbacks.name", prefix + ".cfn-callbacks");
-        settings.put("topics.cfn-responses.name", prefix + ".cfn-responses");
-        settings.put("topics.cfn-callbacks-dlq.name", prefix + ".cfn-callbacks.dlq");
+        Map<String, String> settings = StackSettings.of(kafka.bootstrapServers(), "mock://" + prefix)
+                .queue(REGION, sqs, queue)
+                .with("bridge.pollers-per-queue", String.valueOf(pollers))
+                .awsCredentials("bench", "bench")
+                .sts(sts)
+                // The benchmark measures the pipeline, not the provider's STS budget: lift the rate limits.
+                .with("bridge.verification.rate", "1000000")
+                .with("bridge.verification.rate-per-account", "1000")
+                .with("bridge.verification.max-concurrency", String.valueOf(stsConcurrency))
+                .topic("cfn-callbacks", prefix + ".cfn-callbacks")
+                .topic("cfn-responses", prefix + ".cfn-responses")
+                .topic("cfn-callbacks-dlq", prefix + ".cfn-callbacks.dlq")
+                .build();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         int total = bodies.size();
         BridgeIngress ingress = BridgeIngress.from(Settings.of(settings), meters);

@@ -15,7 +15,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
@@ -34,7 +36,7 @@ final class PassThroughTopology {
         StreamsBuilder builder = new StreamsBuilder();
         AvroSerde<CfnCallback> hops = AvroSerde.forValues(CfnCallback.class, registry, true);
         KStream<String, CfnCallback> back = builder.stream(catalog.cfnCallbacks().name(),
-                        catalog.cfnCallbacks().consumed())
+                        Consumed.with(catalog.cfnCallbacks().keySerde(), catalog.cfnCallbacks().valueSerde()))
                 // Hop 1: like the account claim, keyed by (tenant, account).
                 .selectKey((externalId, callback) -> "tenant|" + callback.getAccountId())
                 .repartition(Repartitioned.with(Serdes.String(), hops).withName("hop-by-account")
@@ -47,12 +49,14 @@ final class PassThroughTopology {
         back.map((externalId, callback) -> new KeyValue<String, CfnResponse>(callback.getRequestId(),
                         CallbackAnswers.success(callback, "pass-" + callback.getRequestId(), Map.of(), null,
                                 Instant.now())))
-                .to(catalog.cfnResponses().name(), catalog.cfnResponses().produced());
+                .to(catalog.cfnResponses().name(), Produced.with(catalog.cfnResponses().keySerde(),
+                        catalog.cfnResponses().valueSerde()));
         if (withStates) {
             // The state a connected Create publishes, keyed by an integration id like the processor's.
             back.map((externalId, callback) -> new KeyValue<String, Integration>("pass-" + externalId,
                             connected(callback, Instant.now())))
-                    .to(catalog.integrations().name(), catalog.integrations().produced());
+                    .to(catalog.integrations().name(), Produced.with(catalog.integrations().keySerde(),
+                            catalog.integrations().valueSerde()));
         }
         return builder.build();
     }

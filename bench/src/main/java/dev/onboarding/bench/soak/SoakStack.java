@@ -5,6 +5,7 @@ import dev.onboarding.embedded.ApicurioRegistry;
 import dev.onboarding.embedded.EmbeddedKafka;
 import dev.onboarding.embedded.EmbeddedSqs;
 import dev.onboarding.embedded.S3ResponseStandIn;
+import dev.onboarding.embedded.StackSettings;
 import dev.onboarding.embedded.StsStandIn;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
@@ -128,42 +129,30 @@ final class SoakStack implements AutoCloseable {
 
     /** The settings every app gets, as the local run gives them, with the soak's shorter bounds. */
     private Map<String, String> appSettings() {
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        s.put("schema.registry.url", registryUrl);
+        StackSettings s = StackSettings.of(kafka.bootstrapServers(), registryUrl);
         if (!options.sessionTimeout().isZero()) {
-            s.put("kafka.session.timeout.ms", String.valueOf(options.sessionTimeout().toMillis()));
+            s.with("kafka.session.timeout.ms", String.valueOf(options.sessionTimeout().toMillis()));
         }
-        List<String> queueList = new ArrayList<>();
-        List<String> deadLetterQueues = new ArrayList<>();
-        queues.forEach((region, pair) -> {
-            queueList.add(region + "=" + pair.queueUrl());
-            deadLetterQueues.add(region + "=" + pair.deadLetterQueueUrl());
-            s.put("bridge.sqs.endpoint." + region, sqs.get(region).endpoint().toString());
-        });
-        s.put("bridge.queues", String.join(",", queueList));
-        s.put("bridge.dead-letter-queues", String.join(",", deadLetterQueues));
-        s.put("bridge.sts.endpoint", sts.endpoint().toString());
-        s.put("bridge.aws.access-key-id", "AKIASOAKTEST00000001");
-        s.put("bridge.aws.secret-access-key", SECRET_ACCESS_KEY);
-        s.put("bridge.response-url.local-origin", s3.origin());
-        s.put("bridge.sqs.wait-time", "1s");
-        // A killed bridge's unfinished messages come back after this, not after the default minute.
-        s.put("bridge.sqs.visibility-timeout", "10s");
-        // Answers held back by the S3 outage go out within seconds of its end, not minutes.
-        s.put("bridge.egress.backoff.base", "500ms");
-        s.put("bridge.egress.backoff.max", "5s");
-        s.put("processor.http.bind-address", "127.0.0.1");
-        s.put("processor.http.advertised-host", "127.0.0.1");
-        s.put("processor.standby-replicas", options.processors() > 1 ? "1" : "0");
-        // Unknown external IDs are answered after this grace; the soak need not wait the default 30 s.
-        s.put("processor.callback-grace", "2s");
-        s.put("scheduler.state-dir", workDir.resolve("scheduler").toString());
-        s.put("scheduler.regions", String.join(",", options.regions()));
-        s.put("scheduler.home-region", options.regions().get(0));
-        // Finer slots: a disconnected integration that kept its schedule would show within seconds.
-        s.put("scheduler.slot-spacing", "5s");
-        return s;
+        queues.forEach((region, pair) -> s.queue(region, sqs.get(region), pair));
+        s.sts(sts)
+                .awsCredentials("AKIASOAKTEST00000001", SECRET_ACCESS_KEY)
+                .responsesTo(s3)
+                .with("bridge.sqs.wait-time", "1s")
+                // A killed bridge's unfinished messages come back after this, not after the default minute.
+                .with("bridge.sqs.visibility-timeout", "10s")
+                // Answers held back by the S3 outage go out within seconds of its end, not minutes.
+                .with("bridge.egress.backoff.base", "500ms")
+                .with("bridge.egress.backoff.max", "5s")
+                .loopbackQueries()
+                .with("processor.standby-replicas", options.processors() > 1 ? "1" : "0")
+                // Unknown external IDs are answered after this grace; the soak need not wait the default 30 s.
+                .with("processor.callback-grace", "2s")
+                .with("scheduler.state-dir", workDir.resolve("scheduler").toString())
+                .with("scheduler.regions", String.join(",", options.regions()))
+                .with("scheduler.home-region", options.regions().get(0))
+                // Finer slots: a disconnected integration that kept its schedule would show within seconds.
+                .with("scheduler.slot-spacing", "5s");
+        return s.build();
     }
 
     private <T extends AutoCloseable> T track(T service) {

@@ -10,16 +10,12 @@ import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +29,7 @@ import software.amazon.awssdk.services.sts.StsClient;
  * The bridge's ingress as one service: pollers on every regional queue (and on the regional SQS
  * dead-letter queues, where configured) feeding the callbacks topic through the {@link CallbackIntake}.
  * {@link #close()} stops polling, lets in-flight messages finish, deletes what Kafka acknowledged, and
- * releases the clients; {@link #main} runs it until SIGTERM.
+ * releases the clients. It runs as {@code onboarding bridge} (or {@code all}).
  */
 public final class BridgeIngress implements Service {
     private static final Logger LOG = LoggerFactory.getLogger(BridgeIngress.class);
@@ -205,22 +201,5 @@ public final class BridgeIngress implements Service {
         } catch (Exception e) {
             LOG.debug("closing {} failed", closeable, e);
         }
-    }
-
-    /**
-     * Runs the ingress until the JVM is asked to stop (SIGTERM), then shuts it down cleanly. The optional
-     * argument is a properties file; environment variables override it.
-     */
-    public static void main(String[] args) throws InterruptedException {
-        Settings settings = Settings.load(args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty());
-        // The operations issue publishes meters; standalone, they are kept in memory.
-        BridgeIngress ingress = BridgeIngress.from(settings, new SimpleMeterRegistry());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            ingress.close();
-            stopped.countDown();
-        }, "bridge-ingress-shutdown"));
-        ingress.start();
-        stopped.await();
     }
 }

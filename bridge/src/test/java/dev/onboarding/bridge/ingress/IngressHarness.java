@@ -2,6 +2,7 @@ package dev.onboarding.bridge.ingress;
 
 import dev.onboarding.config.Settings;
 import dev.onboarding.embedded.EmbeddedSqs;
+import dev.onboarding.embedded.StackSettings;
 import dev.onboarding.embedded.StsStandIn;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
@@ -46,37 +47,33 @@ final class IngressHarness implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         this.sqs = sqs;
         this.sts = sts;
-        settings.put("topics.cfn-callbacks.name", prefix + ".cfn-callbacks");
-        settings.put("topics.cfn-responses.name", prefix + ".cfn-responses");
-        settings.put("topics.cfn-callbacks-dlq.name", prefix + ".cfn-callbacks.dlq");
         createTopic.accept(prefix + ".cfn-callbacks", 3);
         createTopic.accept(prefix + ".cfn-responses", 1);
         createTopic.accept(prefix + ".cfn-callbacks.dlq", 1);
         String registry = "mock://" + prefix;
-        settings.put("schema.registry.url", registry);
-        topics = TopicCatalog.create(TopicSettings.from(Settings.of(settings)),
-                SchemaRegistries.connect(RegistrySettings.of(registry)), true);
-        List<String> queues = new ArrayList<>();
+        StackSettings stack = StackSettings.of(bootstrapServers, registry)
+                .topic("cfn-callbacks", prefix + ".cfn-callbacks")
+                .topic("cfn-responses", prefix + ".cfn-responses")
+                .topic("cfn-callbacks-dlq", prefix + ".cfn-callbacks.dlq");
         sqs.forEach((region, server) -> {
             String url = server.createQueue(prefix + "-callbacks");
             queueUrls.put(region, url);
-            queues.add(region + "=" + url);
+            stack.queue(region, server, url);
             SqsClient client = server.newClient();
             clients.put(region, client);
             closeables.add(client);
-            settings.put("bridge.sqs.endpoint." + region, server.endpoint().toString());
         });
-        settings.put("bridge.queues", String.join(",", queues));
-        settings.put("kafka.bootstrap.servers", bootstrapServers);
-        settings.put("bridge.aws.access-key-id", "test");
-        settings.put("bridge.aws.secret-access-key", "test");
-        settings.put("bridge.sts.endpoint", sts.endpoint().toString());
-        settings.put("bridge.sqs.wait-time", "1s");
-        settings.put("bridge.pollers-per-queue", "2");
-        settings.put("bridge.verification.max-duration", "5s");
-        settings.put("bridge.verification.initial-backoff", "200ms");
-        settings.put("bridge.verification.max-backoff", "500ms");
-        settings.put("bridge.shutdown-timeout", "10s");
+        settings.putAll(stack.awsCredentials("test", "test")
+                .sts(sts)
+                .with("bridge.sqs.wait-time", "1s")
+                .with("bridge.pollers-per-queue", "2")
+                .with("bridge.verification.max-duration", "5s")
+                .with("bridge.verification.initial-backoff", "200ms")
+                .with("bridge.verification.max-backoff", "500ms")
+                .with("bridge.shutdown-timeout", "10s")
+                .build());
+        topics = TopicCatalog.create(TopicSettings.from(Settings.of(settings)),
+                SchemaRegistries.connect(RegistrySettings.of(registry)), true);
     }
 
     /** Overrides or adds bridge settings before {@link #start()}. */

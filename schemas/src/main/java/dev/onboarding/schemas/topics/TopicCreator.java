@@ -1,5 +1,6 @@
 package dev.onboarding.schemas.topics;
 
+import dev.onboarding.config.KafkaSettings;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -24,6 +26,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * reported, never changed (that would move keys between partitions).
  */
 public final class TopicCreator {
+    private static final int ADMIN_TIMEOUT_MS = 30_000;
+
     private final Admin admin;
     private final long timeoutMs;
 
@@ -47,6 +51,18 @@ public final class TopicCreator {
         RECONFIGURED,
         /** It existed with a different partition count (left as is). */
         PARTITIONS_DIFFER
+    }
+
+    /**
+     * Creates or corrects every topic in {@code topics} with a short-lived admin client of {@code kafka} (each call
+     * bounded at 30 s): what {@code onboarding topics create} and {@code topics.create-on-start} do.
+     */
+    public static List<Outcome> createAll(KafkaSettings kafka, TopicSettings topics) {
+        Map<String, Object> props = kafka.clientProperties();
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ADMIN_TIMEOUT_MS);
+        try (Admin admin = Admin.create(props)) {
+            return new TopicCreator(admin, ADMIN_TIMEOUT_MS).createAll(topics);
+        }
     }
 
     /** Creates or corrects every topic in {@code settings}. */

@@ -38,8 +38,7 @@ class TopicCatalogTest {
         topics.forEach((definition, topic) -> {
             assertThat(topic.name()).isEqualTo(settings.name(definition));
             assertThat(((AvroSerde<?>) topic.valueSerde()).type()).isEqualTo(definition.valueType());
-            assertThat(topic.consumed()).isNotNull();
-            assertThat(topic.produced()).isNotNull();
+            assertThat(topic.keySerde()).isNotNull();
         });
         assertThat(catalog.cfnResponsesRetry().name()).isEqualTo("r.retry");
     }

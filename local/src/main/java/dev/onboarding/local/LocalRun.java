@@ -1,0 +1,154 @@
+package dev.onboarding.local;
+
+import dev.onboarding.bridge.egress.ResponderMetrics;
+import dev.onboarding.cli.OperationsEndpoint;
+import dev.onboarding.cli.PipelineApps;
+import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.config.Settings;
+import dev.onboarding.embedded.StackSettings;
+import dev.onboarding.runtime.Service;
+import dev.onboarding.schemas.serde.RegistrySettings;
+import dev.onboarding.schemas.serde.SchemaRegistries;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.topics.TopicCreator;
+import dev.onboarding.schemas.topics.TopicSettings;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The local stack as one object: the embedded services, the topics, and the three apps in this JVM,
+ * with every endpoint written to a properties file. Used by {@code local} and {@code demo}.
+ */
+final class LocalRun implements AutoCloseable {
+    /** What to start. */
+    record Options(List<String> regions, Optional<String> registryUrl, Path endpointsFile) {
+    }
+
+    private final Options options;
+    private final LocalEnvironment environment;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private Path stateDir;
+    private PipelineActivity activity;
+
+    private LocalRun(Options options, LocalEnvironment environment) {
+        this.options = options;
+        this.environment = environment;
+    }
+
+    /** Starts everything and writes the endpoints file; on failure stops what had started. */
+    static LocalRun start(Options options, ProgressLine progress) {
+        LocalEnvironment env = LocalEnvironment.start(options.regions(), options.registryUrl(), progress);
+        LocalRun run = new LocalRun(options, env);
+        try {
+            progress.step("creating topics");
+            TopicCreator.createAll(KafkaSettings.of(env.kafka().bootstrapServers()), TopicSettings.defaults());
+            run.startApps(progress);
+            env.writeEndpoints(options.endpointsFile());
+            return run;
+        } catch (RuntimeException e) {
+            run.close();
+            throw e;
+        }
+    }
+
+    /** The settings the local apps run with: every endpoint of the environment, short local timeouts. */
+    static StackSettings appSettings(LocalEnvironment env, Path stateDir) {
+        return env.stackSettings()
+                .awsCredentials("local", "local")
+                .with("bridge.sqs.wait-time", "1s")
+                .loopbackQueries()
+                .with("processor.http.port", "0")
+                .with("processor.standby-replicas", "0")
+                .stateDir(stateDir);
+    }
+
+    private void startApps(ProgressLine progress) {
+        try {
+            stateDir = Files.createTempDirectory("onboarding-local-state");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create a state directory: " + e.getMessage(), e);
+        }
+        Settings settings = Settings.of(appSettings(environment, stateDir).build());
+        progress.step("starting the processor, the scheduler and the bridge");
+        PipelineApps apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings, metrics);
+        running.add(apps);
+        apps.start();
+        // One operations endpoint per app, as they would have when deployed apart.
+        List<Service> processorServices = new ArrayList<>(apps.processor().stream().toList());
+        List<Service> schedulerServices = new ArrayList<>(apps.scheduler().stream().toList());
+        OperationsEndpoint bridgeOps = track(OperationsEndpoint.start("127.0.0.1", 0, apps.bridgeServices(), metrics));
+        OperationsEndpoint schedulerOps = track(OperationsEndpoint.start("127.0.0.1", 0, schedulerServices, metrics));
+        OperationsEndpoint processorOps = track(OperationsEndpoint.start("127.0.0.1", 0, processorServices, metrics));
+        environment.putEndpoint("http.bridge.url", bridgeOps.url());
+        environment.putEndpoint("http.scheduler.url", schedulerOps.url());
+        environment.putEndpoint("http.processor.url", apps.processor().flatMap(p -> p.queryUrl())
+                .map(Object::toString).orElse(processorOps.url()));
+        environment.putEndpoint("http.processor.ops.url", processorOps.url());
+        RegistrySettings registry = RegistrySettings.from(settings);
+        TopicCatalog catalog = TopicCatalog.create(TopicSettings.defaults(), SchemaRegistries.connect(registry), true);
+        activity = track(new PipelineActivity(environment.kafka().bootstrapServers(), catalog).start());
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        running.add(closeable);
+        return closeable;
+    }
+
+    /** The services the run stands on. */
+    LocalEnvironment environment() {
+        return environment;
+    }
+
+    /** Where the endpoints were written. */
+    Path endpointsFile() {
+        return options.endpointsFile();
+    }
+
+    /** A one-line summary of what the pipeline has done so far. */
+    String statusLine() {
+        double delivered = metrics.find(ResponderMetrics.DELIVERED).counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        return (activity == null ? "starting" : activity.summary()) + " | responses delivered "
+                + (long) delivered;
+    }
+
+    @Override
+    public void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("warning: could not stop cleanly: " + e.getMessage());
+            }
+        }
+        running.clear();
+        environment.close();
+        deleteTree(stateDir);
+        try {
+            Files.deleteIfExists(options.endpointsFile());
+        } catch (IOException ignored) {
+            // best effort on the way out
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort on the way out
+        }
+    }
+}
