@@ -2,6 +2,7 @@ package dev.onboarding.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.IntegrationRequest;
 import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.io.PrintWriter;

@@ -2,6 +2,7 @@ package dev.onboarding.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onboarding.schemas.requests.IntegrationRequest;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,8 @@
 package dev.onboarding.cli;
 
 import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.RequestConfig;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.time.Clock;
@@ -45,7 +47,13 @@ final class SimulateRequestCommand implements Runnable {
     /** A publisher for the local stack: its Kafka and registry, the default topics, the simulated provider. */
     static IntegrationRequestPublisher localPublisher(EndpointsFile endpoints) {
         return new IntegrationRequestPublisher(KafkaSettings.of(endpoints.kafkaBootstrapServers()),
-                RegistrySettings.of(endpoints.schemaRegistryUrl()), TopicSettings.defaults(), RequestConfig.local(),
+                RegistrySettings.of(endpoints.schemaRegistryUrl()), TopicSettings.defaults(), localProvider(),
                 Clock.systemUTC());
+    }
+
+    /** The simulated provider of the local stack ({@code simulate request}, {@code demo}). */
+    static RequestConfig localProvider() {
+        return new RequestConfig(RequestConfig.LOCAL_TEMPLATE_URL, LocalEnvironment.PROVIDER_ACCOUNT,
+                RequestConfig.DEFAULT_TOPIC_NAME, RequestConfig.DEFAULT_TTL, RequestConfig.DEFAULT_CONSOLE_REGION);
     }
 }

@@ -2,6 +2,7 @@ package dev.onboarding.cli;
 
 import dev.onboarding.embedded.S3ResponseStandIn;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.RequestConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

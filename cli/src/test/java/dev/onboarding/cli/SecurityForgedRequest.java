@@ -1,5 +1,6 @@
 package dev.onboarding.cli;
 
+import dev.onboarding.schemas.requests.RequestConfig;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

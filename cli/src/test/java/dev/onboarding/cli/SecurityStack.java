@@ -14,6 +14,7 @@ import dev.onboarding.embedded.S3ResponseStandIn;
 import dev.onboarding.embedded.StsStandIn;
 import dev.onboarding.processor.ProcessorApp;
 import dev.onboarding.runtime.Service;
+import dev.onboarding.schemas.requests.IntegrationRequest;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.serde.SchemaRegistry;

@@ -1,4 +1,4 @@
-package dev.onboarding.cli;
+package dev.onboarding.schemas.requests;
 
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
@@ -6,7 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * What {@code onboarding request} needs beyond Kafka and the registry: where the customer template lives, the
+ * What {@code onboarding request} and the API need beyond Kafka and the registry: where the customer template lives, the
  * provider's account and SNS topic name (parameters of the quick-create link), how long a request stays open,
  * and which console region the link opens.
  *
@@ -16,19 +16,19 @@ import java.time.Duration;
  * @param ttl how long the pending integration waits for the customer's stack ({@code expiresAt})
  * @param consoleRegion region the CloudFormation console opens in (the customer may switch it)
  */
-record RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
+public record RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
         String consoleRegion) {
     /** The topic name the provider template creates in every region. */
-    static final String DEFAULT_TOPIC_NAME = "onboarding-callbacks";
+    public static final String DEFAULT_TOPIC_NAME = "onboarding-callbacks";
     /** How long a request stays open unless configured. */
-    static final Duration DEFAULT_TTL = Duration.ofHours(24);
+    public static final Duration DEFAULT_TTL = Duration.ofHours(24);
     /** Where the quick-create link opens unless configured. */
-    static final String DEFAULT_CONSOLE_REGION = "us-east-1";
+    public static final String DEFAULT_CONSOLE_REGION = "us-east-1";
     /** The template URL of simulated requests: nothing is served there, the local stack never fetches it. */
-    static final String LOCAL_TEMPLATE_URL = "https://onboarding-local.invalid/cloudformation/customer.json";
+    public static final String LOCAL_TEMPLATE_URL = "https://onboarding-local.invalid/cloudformation/customer.json";
 
     /** Checks what the getters cannot. */
-    RequestConfig {
+    public RequestConfig {
         if (ttl.isZero() || ttl.isNegative()) {
             throw new SettingsException("request.ttl", "must be positive, got " + ttl);
         }
@@ -39,7 +39,7 @@ record RequestConfig(String templateUrl, String providerAccountId, String provid
         if (!providerTopicName.matches("[A-Za-z0-9_-]{1,256}")) {
             throw new SettingsException("request.topic-name", "is not an SNS topic name: '" + providerTopicName + "'");
         }
-        if (!consoleRegion.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
+        if (!isRegion(consoleRegion)) {
             throw new SettingsException("request.console-region", "is not an AWS region: '" + consoleRegion + "'");
         }
         URI uri;
@@ -55,7 +55,7 @@ record RequestConfig(String templateUrl, String providerAccountId, String provid
     }
 
     /** Reads the {@code request.*} keys; the template URL and the provider account are required. */
-    static RequestConfig from(Settings settings) {
+    public static RequestConfig from(Settings settings) {
         return new RequestConfig(
                 settings.string("request.template-url"),
                 settings.string("request.provider-account-id"),
@@ -64,9 +64,8 @@ record RequestConfig(String templateUrl, String providerAccountId, String provid
                 settings.string("request.console-region", DEFAULT_CONSOLE_REGION));
     }
 
-    /** The simulated provider of the local stack ({@code simulate request}, {@code demo}). */
-    static RequestConfig local() {
-        return new RequestConfig(LOCAL_TEMPLATE_URL, LocalEnvironment.PROVIDER_ACCOUNT, DEFAULT_TOPIC_NAME,
-                DEFAULT_TTL, DEFAULT_CONSOLE_REGION);
+    /** Whether {@code region} has the shape of an AWS region name ({@code us-east-1}, {@code us-gov-west-1}). */
+    public static boolean isRegion(String region) {
+        return region != null && region.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     }
 }
