@@ -54,6 +54,12 @@ public final class ApiProblem extends RuntimeException {
                         "Bearer realm=\"onboarding\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
     }
 
+    /** 403: a browser origin that is not in {@code api.cors.allowed-origins}. */
+    public static ApiProblem originNotAllowed() {
+        return new ApiProblem(403, "origin-not-allowed", "Origin not allowed", "this origin may not call the API "
+                + "from a browser", Optional.of("Origin"), Map.of(), Map.of());
+    }
+
     /** 404: no such integration for this tenant (another tenant's is not found either). */
     public static ApiProblem notFound(String what) {
         return new ApiProblem(404, "not-found", "Not found", what + " does not exist", Optional.empty(), Map.of(),

@@ -151,6 +151,8 @@ final class ApiRoutes {
         router.errorHandler(405, ctx -> problem(ctx, ApiProblem.methodNotAllowed(allowedMethods(ctx.request()
                 .path()))));
         router.errorHandler(413, ctx -> problem(ctx, ApiProblem.tooLarge(MAX_BODY_BYTES)));
+        // The CORS handler refuses an origin that is not allowed with 403.
+        router.errorHandler(403, ctx -> problem(ctx, ApiProblem.originNotAllowed()));
         router.errorHandler(500, ctx -> problem(ctx, ctx.failure() == null ? ApiProblem.internal() : ctx.failure()));
         return router;
     }

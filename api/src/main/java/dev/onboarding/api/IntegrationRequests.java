@@ -82,10 +82,12 @@ public final class IntegrationRequests {
         this.createTimeout = config.createTimeout();
         this.readYourWritesTimeout = config.readYourWritesTimeout();
         this.clock = clock;
-        this.created = Counter.builder("api_integrations_created").description("Integrations created through the API")
+        // "_created" would clash with the suffix OpenMetrics reserves, hence an outcome tag.
+        this.created = Counter.builder("api_creates").tag("outcome", "created")
+                .description("Creates answered, by outcome (replayed: an earlier request with the key made it)")
                 .register(metrics);
-        this.replayed = Counter.builder("api_integrations_replayed").description(
-                "Creates answered with the integration an earlier request with the same Idempotency-Key made")
+        this.replayed = Counter.builder("api_creates").tag("outcome", "replayed")
+                .description("Creates answered, by outcome (replayed: an earlier request with the key made it)")
                 .register(metrics);
         this.cancels = Counter.builder("api_cancels_requested").description("Cancels written through the API")
                 .register(metrics);

@@ -251,7 +251,9 @@ public final class IntegrationReplica implements AutoCloseable {
             }
             List<byte[]> page = keys.subList(0, Math.min(limit, keys.size()));
             List<byte[]> ids = page.stream().map(k -> key(TenantIndexKey.integrationId(k, prefix.length))).toList();
-            found.addAll(current.multiGetAsList(read, ids.stream().map(k -> integrations).toList(), ids));
+            if (!ids.isEmpty()) {
+                found.addAll(current.multiGetAsList(read, ids.stream().map(k -> integrations).toList(), ids));
+            }
             return keys.size() > limit
                     ? Optional.of(TenantIndexKey.cursorAfter(page.get(page.size() - 1), prefix.length))
                     : Optional.empty();
