@@ -15,6 +15,7 @@ import dev.onboarding.schemas.topics.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
@@ -105,6 +106,7 @@ public final class ApiApp implements Service {
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.port())
                 // Tokens are refused above 8 KB with a 401: the header limit must not answer first.
                 .setMaxHeaderSize(32 * 1024)
+                .setInitialSettings(new Http2Settings().setMaxHeaderListSize(32 * 1024))
                 .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setCompressionSupported(false);
         try {

@@ -158,7 +158,6 @@ public final class JwksKeys implements AutoCloseable {
 
     private void fetch(String why) {
         synchronized (fetching) {
-            lastFetchNanos = System.nanoTime();
             try {
                 List<JWK> usable = usable(JWKSet.parse(source.fetch()));
                 if (usable.isEmpty()) {
@@ -172,6 +171,9 @@ public final class JwksKeys implements AutoCloseable {
             } catch (IOException | ParseException | RuntimeException e) {
                 // Keep the keys we have: an issuer's outage must not lock every caller out.
                 LOG.warn("cannot load the JWK set from {} ({}): {}", source.describe(), why, e.getMessage());
+            } finally {
+                // Counted from the end, so a slow issuer cannot be asked again the moment it answers.
+                lastFetchNanos = System.nanoTime();
             }
         }
     }
