@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 RunAppCommand.Bridge.class,
                 RunAppCommand.Processor.class,
                 RunAppCommand.Scheduler.class,
+                RunAppCommand.Api.class,
                 RunAppCommand.All.class,
                 LocalCommand.class,
                 TopicsCommand.class,

@@ -58,7 +58,8 @@ abstract class RunAppCommand implements Runnable {
         }, "onboarding-shutdown"));
         apps.start();
         out.println(spec.name() + " started; operations endpoint at " + ops.url()
-                + apps.processor().flatMap(p -> p.queryUrl()).map(u -> "; queries at " + u).orElse(""));
+                + apps.processor().flatMap(p -> p.queryUrl()).map(u -> "; queries at " + u).orElse("")
+                + apps.api().flatMap(a -> a.url()).map(u -> "; API at " + u).orElse(""));
         out.flush();
         try {
             stopped.await();
@@ -94,8 +95,18 @@ abstract class RunAppCommand implements Runnable {
         }
     }
 
+    /** {@code onboarding api}. */
+    @Command(name = "api", description = "Run the API: create, read and cancel integrations over authenticated HTTP.")
+    static final class Api extends RunAppCommand {
+        @Override
+        Set<PipelineApps.App> apps() {
+            return EnumSet.of(PipelineApps.App.API);
+        }
+    }
+
     /** {@code onboarding all}. */
-    @Command(name = "all", description = "Run the bridge, the processor and the scheduler in one JVM.")
+    @Command(name = "all", description = "Run the bridge, the processor and the scheduler in one JVM, and the API "
+            + "when api.auth.* is configured.")
     static final class All extends RunAppCommand {
         @Override
         Set<PipelineApps.App> apps() {

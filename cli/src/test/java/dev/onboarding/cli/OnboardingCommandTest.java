@@ -21,7 +21,7 @@ class OnboardingCommandTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("version", "local", "topics");
+        assertThat(out.toString()).contains("version", "local", "topics", "api");
     }
 
     @Test
@@ -34,6 +34,17 @@ class OnboardingCommandTest {
     void missingRequiredConfigIsOneLineNamingTheKey() {
         assertThat(run("topics", "create")).isEqualTo(1);
         assertThat(err.toString().strip()).startsWith("error: config kafka.bootstrap.servers is required")
+                .doesNotContain("\n");
+    }
+
+    @Test
+    void theApiWithoutItsAuthenticationSettingsIsOneLineNamingTheKey(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("api.properties"),
+                "kafka.bootstrap.servers=127.0.0.1:9\nschema.registry.url=http://127.0.0.1:9\nops.http.port=0\n");
+
+        assertThat(run("api", "--config", config.toString())).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("error: config api.auth.issuer is required")
                 .doesNotContain("\n");
     }
 
