@@ -12,6 +12,7 @@ import dev.onboarding.api.auth.InvalidToken;
 import dev.onboarding.api.replica.IntegrationReplica;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.runtime.Service;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -69,15 +70,6 @@ final class ApiRoutes {
     private static final String APPLICATION_JSON = "application/json";
     private static final int MAX_ID_LENGTH = 256;
 
-    /** What the routes report on {@code /health} and {@code /ready}. */
-    interface Health {
-        /** Alive (false once a part failed for good). */
-        boolean isAlive();
-
-        /** Ready to answer (the copy caught up, keys loaded). */
-        boolean isReady();
-    }
-
     /** One authenticated action: runs on a worker thread, may complete later. */
     @FunctionalInterface
     private interface Action {
@@ -93,13 +85,13 @@ final class ApiRoutes {
     private final IntegrationViews views;
     private final TenantRateLimits rateLimits;
     private final ApiConfig config;
-    private final Health health;
+    private final Service health;
     private final BooleanSupplier caughtUp;
     private final PrometheusMeterRegistry scrape;
     private final MeterRegistry metrics;
     private final byte[] openApi;
 
-    ApiRoutes(Vertx vertx, AccessTokens tokens, IntegrationRequests integrations, ApiConfig config, Health health,
+    ApiRoutes(Vertx vertx, AccessTokens tokens, IntegrationRequests integrations, ApiConfig config, Service health,
             BooleanSupplier caughtUp, PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
         this.tokens = tokens;
@@ -321,9 +313,9 @@ final class ApiRoutes {
         response.putHeader(HttpHeaders.CONTENT_TYPE, PROBLEM_JSON).end(write(problem.toJson(ctx.request().path())));
     }
 
-    private static void status(RoutingContext ctx, boolean ok) {
+    private void status(RoutingContext ctx, boolean ok) {
         ctx.response().setStatusCode(ok ? 200 : 503).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain")
-                .end((ok ? "OK\n" : "NOT OK\n") + "api " + (ok ? "UP" : "DOWN") + "\n");
+                .end((ok ? "OK\n" : "NOT OK\n") + health.name() + " " + (ok ? "UP" : "DOWN") + "\n");
     }
 
     /** Times every request by route and status, for {@code /metrics}. */

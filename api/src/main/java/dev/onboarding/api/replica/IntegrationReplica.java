@@ -101,6 +101,7 @@ public final class IntegrationReplica implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(IntegrationReplica.class);
     private static final byte[] INTEGRATIONS_CF = "integrations".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TENANT_INDEX_CF = "tenant-index".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] INDEX_ENTRIES_CF = "index-entries".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TOPIC_ID_KEY = "topic-id".getBytes(StandardCharsets.UTF_8);
     private static final String OFFSET_KEY_PREFIX = "offset:";
     private static final byte[] EMPTY = new byte[0];
@@ -127,6 +128,8 @@ public final class IntegrationReplica implements AutoCloseable {
     private ColumnFamilyHandle meta;
     private ColumnFamilyHandle integrations;
     private ColumnFamilyHandle tenantIndex;
+    /** Integration id -> where it stands in the tenant index, so a change finds its old keys without decoding. */
+    private ColumnFamilyHandle indexEntries;
     private volatile boolean caughtUp;
     private volatile boolean closing;
     private volatile Throwable failure;
@@ -383,7 +386,7 @@ public final class IntegrationReplica implements AutoCloseable {
 
     /** One poll's records in one atomic write with the offsets they reach; listeners hear them afterwards. */
     private void apply(ConsumerRecords<String, byte[]> records) throws InterruptedException {
-        Map<String, Optional<Integration>> latest = new HashMap<>();
+        Map<String, Optional<TenantIndexKey.Entry>> latest = new HashMap<>();
         List<Map.Entry<String, Integration>> changes = new ArrayList<>();
         try (WriteBatch batch = new WriteBatch(); WriteOptions write = new WriteOptions()) {
             for (ConsumerRecord<String, byte[]> record : records) {
@@ -393,19 +396,26 @@ public final class IntegrationReplica implements AutoCloseable {
                 if (id == null || (record.value() != null && state == null)) {
                     continue;
                 }
-                Optional<Integration> before = latest.containsKey(id) ? latest.get(id)
-                        : Optional.ofNullable(whileOpen(current -> current.get(integrations, key(id))))
-                                .map(this::decodeStored);
+                Optional<TenantIndexKey.Entry> before = latest.containsKey(id) ? latest.get(id)
+                        : Optional.ofNullable(whileOpen(current -> current.get(indexEntries, key(id))))
+                                .map(TenantIndexKey.Entry::decode);
                 if (before.isPresent()) {
-                    forEachIndexKey(before.get(), k -> batch.delete(tenantIndex, k));
+                    for (byte[] old : before.get().keys(id)) {
+                        batch.delete(tenantIndex, old);
+                    }
                 }
-                if (state == null) {
+                Optional<TenantIndexKey.Entry> after = Optional.ofNullable(state).map(TenantIndexKey.Entry::of);
+                if (after.isEmpty()) {
                     batch.delete(integrations, key(id));
+                    batch.delete(indexEntries, key(id));
                 } else {
                     batch.put(integrations, key(id), record.value());
-                    forEachIndexKey(state, k -> batch.put(tenantIndex, k, EMPTY));
+                    batch.put(indexEntries, key(id), after.get().encode());
+                    for (byte[] current : after.get().keys(id)) {
+                        batch.put(tenantIndex, current, EMPTY);
+                    }
                 }
-                latest.put(id, Optional.ofNullable(state));
+                latest.put(id, after);
                 changes.add(new java.util.AbstractMap.SimpleImmutableEntry<>(id, state));
             }
             whileOpen(current -> {
@@ -425,18 +435,6 @@ public final class IntegrationReplica implements AutoCloseable {
                 }
             }
         }
-    }
-
-    @FunctionalInterface
-    private interface IndexWrite {
-        void write(byte[] key) throws RocksDBException;
-    }
-
-    private static void forEachIndexKey(Integration state, IndexWrite write) throws RocksDBException {
-        long requestedAt = state.getRequestedAt().toEpochMilli();
-        write.write(TenantIndexKey.of(state.getTenantId(), Optional.empty(), requestedAt, state.getIntegrationId()));
-        write.write(TenantIndexKey.of(state.getTenantId(), Optional.of(state.getStatus()), requestedAt,
-                state.getIntegrationId()));
     }
 
     /**
@@ -507,7 +505,8 @@ public final class IntegrationReplica implements AutoCloseable {
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, columns),
                 new ColumnFamilyDescriptor(INTEGRATIONS_CF, columns),
-                new ColumnFamilyDescriptor(TENANT_INDEX_CF, columns));
+                new ColumnFamilyDescriptor(TENANT_INDEX_CF, columns),
+                new ColumnFamilyDescriptor(INDEX_ENTRIES_CF, columns));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             db = RocksDB.open(options, dir.toString(), descriptors, handles);
@@ -521,6 +520,7 @@ public final class IntegrationReplica implements AutoCloseable {
         meta = handles.get(0);
         integrations = handles.get(1);
         tenantIndex = handles.get(2);
+        indexEntries = handles.get(3);
     }
 
     /** Drops the copy when it was built from another topic than the one now named (recreated, other cluster). */
@@ -570,7 +570,7 @@ public final class IntegrationReplica implements AutoCloseable {
     }
 
     private void closeDbLocked() {
-        for (ColumnFamilyHandle handle : Arrays.asList(meta, integrations, tenantIndex)) {
+        for (ColumnFamilyHandle handle : Arrays.asList(meta, integrations, tenantIndex, indexEntries)) {
             if (handle != null) {
                 handle.close();
             }
@@ -578,6 +578,7 @@ public final class IntegrationReplica implements AutoCloseable {
         meta = null;
         integrations = null;
         tenantIndex = null;
+        indexEntries = null;
         if (db != null) {
             db.close();
             db = null;

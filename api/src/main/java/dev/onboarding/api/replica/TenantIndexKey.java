@@ -1,10 +1,12 @@
 package dev.onboarding.api.replica;
 
+import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +22,39 @@ final class TenantIndexKey {
     private static final int MAX_TENANT_BYTES = 0xffff;
 
     private TenantIndexKey() {
+    }
+
+    /**
+     * Where one integration stands in the index: its tenant, status and request time.
+     *
+     * @param tenantId the tenant
+     * @param status the status
+     * @param requestedAtMillis when it was requested
+     */
+    record Entry(String tenantId, IntegrationStatus status, long requestedAtMillis) {
+        static Entry of(Integration state) {
+            return new Entry(state.getTenantId(), state.getStatus(), state.getRequestedAt().toEpochMilli());
+        }
+
+        /** Its two keys: among all the tenant's integrations, and among those of its status. */
+        List<byte[]> keys(String integrationId) {
+            return List.of(TenantIndexKey.of(tenantId, Optional.empty(), requestedAtMillis, integrationId),
+                    TenantIndexKey.of(tenantId, Optional.of(status), requestedAtMillis, integrationId));
+        }
+
+        byte[] encode() {
+            byte[] tenant = tenantId.getBytes(StandardCharsets.UTF_8);
+            return ByteBuffer.allocate(1 + Long.BYTES + tenant.length).put((byte) status.ordinal())
+                    .putLong(requestedAtMillis).put(tenant).array();
+        }
+
+        static Entry decode(byte[] bytes) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            IntegrationStatus status = IntegrationStatus.values()[buffer.get()];
+            long requestedAt = buffer.getLong();
+            return new Entry(new String(bytes, buffer.position(), buffer.remaining(), StandardCharsets.UTF_8), status,
+                    requestedAt);
+        }
     }
 
     /** The key of one integration in one scope ({@code status} empty: among all statuses). */
