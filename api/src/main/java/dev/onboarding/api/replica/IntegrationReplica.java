@@ -455,7 +455,7 @@ public final class IntegrationReplica implements AutoCloseable {
                     LOG.warn("cannot read {}-{}@{} yet ({}); retrying in {} ms", topic, record.partition(),
                             record.offset(), e.getMessage(), backoff.toMillis());
                     Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : backoff.multipliedBy(2);
+                    backoff = longer(backoff);
                     continue;
                 }
                 unreadable.increment();
@@ -553,7 +553,7 @@ public final class IntegrationReplica implements AutoCloseable {
                             cause instanceof UnknownTopicOrPartitionException ? "it does not exist yet"
                                     : cause.toString(), backoff.toMillis());
                     Thread.sleep(backoff.toMillis());
-                    backoff = backoff.multipliedBy(2).compareTo(RETRY_MAX) > 0 ? RETRY_MAX : backoff.multipliedBy(2);
+                    backoff = longer(backoff);
                 }
             }
         }
@@ -630,6 +630,12 @@ public final class IntegrationReplica implements AutoCloseable {
         } catch (IllegalStateException e) {
             return 0;
         }
+    }
+
+    /** The next wait of a retry: twice the last, at most {@link #RETRY_MAX}. */
+    private static Duration longer(Duration backoff) {
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(RETRY_MAX) > 0 ? RETRY_MAX : doubled;
     }
 
     private static byte[] key(String integrationId) {
