@@ -98,6 +98,8 @@ class CatalogOnBrokerTest {
         ConfigResource jobsResource = new ConfigResource(ConfigResource.Type.TOPIC, jobs);
         admin.incrementalAlterConfigs(Map.of(jobsResource, List.of(new AlterConfigOp(
                 new ConfigEntry("retention.ms", "1000"), AlterConfigOp.OpType.SET)))).all().get();
+        // The controller has the change; the broker that describes configs applies it a moment later.
+        await().atMost(Duration.ofSeconds(30)).until(() -> configsOf(jobs).get("retention.ms").value().equals("1000"));
         List<Outcome> third = creator.createAll(settings);
         assertThat(third).filteredOn(o -> o.topic().equals(jobs)).extracting(Outcome::action)
                 .containsExactly(Action.RECONFIGURED);
