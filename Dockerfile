@@ -1,4 +1,4 @@
-# One image for every app: the command (bridge, processor, scheduler, all, topics create, ...) is the
+# One image for every app: the command (bridge, processor, scheduler, api, all, topics create, ...) is the
 # container's argument. Configuration comes from ONBOARDING_* environment variables (see README).
 # It ships the production jar (module cli) only: the embedded services and the local sandbox (modules
 # embedded, local) and the benchmarks are neither built nor downloaded here. DockerfileTest checks this.
@@ -14,6 +14,7 @@ COPY embedded/pom.xml embedded/
 COPY bridge/pom.xml bridge/
 COPY processor/pom.xml processor/
 COPY scheduler/pom.xml scheduler/
+COPY api/pom.xml api/
 COPY cli/pom.xml cli/
 COPY local/pom.xml local/
 COPY bench/pom.xml bench/
@@ -25,6 +26,7 @@ COPY schemas/src schemas/src
 COPY bridge/src bridge/src
 COPY processor/src processor/src
 COPY scheduler/src scheduler/src
+COPY api/src api/src
 COPY cli/src cli/src
 RUN mvn -B -q -pl cli -am -Dmaven.test.skip=true package
 

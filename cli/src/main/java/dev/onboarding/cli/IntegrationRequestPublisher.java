@@ -6,6 +6,9 @@ import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.QuickCreateLink;
+import dev.onboarding.schemas.requests.RequestConfig;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.serde.SchemaRegistry;
@@ -110,19 +113,8 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
         String integrationId = "int-" + UUID.randomUUID();
         String externalId = externalIds.mint();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Instant expiresAt = now.plus(config.ttl());
-        IntegrationRequested requested = IntegrationRequested.newBuilder()
-                .setIntegrationId(integrationId)
-                .setTenantId(request.tenantId())
-                .setExternalId(externalId)
-                .setRoleName(request.roleName())
-                .setName(request.name())
-                .setDescription(request.description().orElse(null))
-                .setTags(request.tags())
-                .setExpectedAccountId(request.expectedAccountId().orElse(null))
-                .setRequestedAt(now)
-                .setExpiresAt(expiresAt)
-                .build();
+        IntegrationRequested requested = request.toEvent(integrationId, externalId, now, config.ttl());
+        Instant expiresAt = requested.getExpiresAt();
         IntegrationRequestEvent event = IntegrationRequestEvent.newBuilder().setEvent(requested).build();
         RecordMetadata metadata;
         try {

@@ -1,5 +1,7 @@
 package dev.onboarding.cli;
 
+import dev.onboarding.api.ApiApp;
+import dev.onboarding.api.auth.AuthConfig;
 import dev.onboarding.bridge.egress.CloudFormationResponder;
 import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.BridgeIngress;
@@ -16,6 +18,7 @@ import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,10 +29,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress and
- * responder), the processor and the scheduler. Starting binds the Streams apps' metrics to the
+ * responder), the processor, the scheduler and the API. Starting binds the Streams apps' metrics to the
  * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
  * enters while the rest drains). The one way an app runs: the {@code bridge}, {@code processor},
- * {@code scheduler} and {@code all} commands and the local run all build their apps here.
+ * {@code scheduler}, {@code api} and {@code all} commands and the local run all build their apps here.
  */
 public final class PipelineApps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApps.class);
@@ -41,7 +44,9 @@ public final class PipelineApps implements AutoCloseable {
         /** Decides every callback. */
         PROCESSOR,
         /** Emits collection jobs. */
-        SCHEDULER
+        SCHEDULER,
+        /** The provider's HTTP API; among several apps only when {@code api.auth.*} is configured. */
+        API
     }
 
     private final List<Service> services = new ArrayList<>();
@@ -51,13 +56,18 @@ public final class PipelineApps implements AutoCloseable {
     private CloudFormationResponder responder;
     private ProcessorApp processor;
     private SchedulerApp scheduler;
+    private ApiApp api;
 
     private PipelineApps(MeterRegistry metrics) {
         this.metrics = metrics;
     }
 
-    /** Builds (does not start) the given apps; fails naming the bad key on bad config. */
-    public static PipelineApps build(Set<App> apps, Settings settings, MeterRegistry metrics) {
+    /**
+     * Builds (does not start) the given apps; fails naming the bad key on bad config. The API alone is always
+     * built (its missing keys are the error); beside other apps only when {@code api.auth.*} is configured, so
+     * configurations written before it existed keep starting.
+     */
+    public static PipelineApps build(Set<App> apps, Settings settings, PrometheusMeterRegistry metrics) {
         RegistrySettings registry = RegistrySettings.from(settings);
         if (registry.url().startsWith("mock://")) {
             // A process-local registry would write schema ids no other process can read.
@@ -72,6 +82,12 @@ public final class PipelineApps implements AutoCloseable {
         if (wanted.contains(App.SCHEDULER)) {
             built.scheduler = new SchedulerApp(SchedulerConfig.from(settings));
             built.services.add(built.scheduler);
+        }
+        if (wanted.contains(App.API) && (wanted.size() == 1 || AuthConfig.isConfigured(settings))) {
+            built.api = ApiApp.from(settings, metrics);
+            built.services.add(built.api);
+        } else if (wanted.contains(App.API)) {
+            LOG.info("not starting the API: no api.auth.* key is set");
         }
         if (wanted.contains(App.BRIDGE)) {
             TopicCatalog catalog = TopicCatalog.create(TopicSettings.from(settings),
@@ -121,6 +137,11 @@ public final class PipelineApps implements AutoCloseable {
     /** The processor, if built. */
     public Optional<ProcessorApp> processor() {
         return Optional.ofNullable(processor);
+    }
+
+    /** The API, if built. */
+    public Optional<ApiApp> api() {
+        return Optional.ofNullable(api);
     }
 
     /** The scheduler, if built. */

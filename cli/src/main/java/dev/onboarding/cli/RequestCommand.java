@@ -2,6 +2,8 @@ package dev.onboarding.cli;
 
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
+import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.RequestConfig;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.time.Clock;

@@ -1,5 +1,6 @@
 package dev.onboarding.cli;
 
+import dev.onboarding.schemas.requests.IntegrationRequest;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;

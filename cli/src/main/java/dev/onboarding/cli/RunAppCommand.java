@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 /**
  * Runs one or more of the pipeline's apps until SIGTERM or Ctrl-C, with the operations endpoint
  * ({@code /health}, {@code /ready}, {@code /metrics}) on {@code ops.http.host}:{@code ops.http.port}. One class
- * for the {@code bridge}, {@code processor}, {@code scheduler} and {@code all} commands (see {@link #addTo}).
+ * for the {@code bridge}, {@code processor}, {@code scheduler}, {@code api} and {@code all} commands (see
+ * {@link #addTo}).
  */
 @Command
 final class RunAppCommand implements Runnable {
@@ -36,7 +37,7 @@ final class RunAppCommand implements Runnable {
         this.apps = EnumSet.copyOf(apps);
     }
 
-    /** Adds {@code bridge}, {@code processor}, {@code scheduler} and {@code all} to {@code root}. */
+    /** Adds {@code bridge}, {@code processor}, {@code scheduler}, {@code api} and {@code all} to {@code root}. */
     static void addTo(CommandLine root) {
         add(root, "bridge", "Run the bridge: regional SQS queues to Kafka, and CloudFormation responses.",
                 EnumSet.of(PipelineApps.App.BRIDGE));
@@ -44,8 +45,10 @@ final class RunAppCommand implements Runnable {
                 EnumSet.of(PipelineApps.App.PROCESSOR));
         add(root, "scheduler", "Run the scheduler: emits collection jobs for connected accounts.",
                 EnumSet.of(PipelineApps.App.SCHEDULER));
-        add(root, "all", "Run the bridge, the processor and the scheduler in one JVM.",
-                EnumSet.allOf(PipelineApps.App.class));
+        add(root, "api", "Run the API: create, read and cancel integrations over authenticated HTTP.",
+                EnumSet.of(PipelineApps.App.API));
+        add(root, "all", "Run the bridge, the processor and the scheduler in one JVM, and the API when "
+                + "api.auth.* is configured.", EnumSet.allOf(PipelineApps.App.class));
     }
 
     private static void add(CommandLine root, String name, String description, Set<PipelineApps.App> apps) {
@@ -82,7 +85,8 @@ final class RunAppCommand implements Runnable {
         }, "onboarding-shutdown"));
         apps.start();
         out.println(spec.name() + " started; operations endpoint at " + ops.url()
-                + apps.processor().flatMap(p -> p.queryUrl()).map(u -> "; queries at " + u).orElse(""));
+                + apps.processor().flatMap(p -> p.queryUrl()).map(u -> "; queries at " + u).orElse("")
+                + apps.api().flatMap(a -> a.url()).map(u -> "; API at " + u).orElse(""));
         out.flush();
         try {
             stopped.await();

@@ -23,24 +23,24 @@ class OnboardingCommandTest {
     @Test
     void helpListsTheCommands() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("version", "topics", "bridge", "processor", "scheduler", "all", "help");
+        assertThat(out.toString()).contains("version", "topics", "bridge", "processor", "scheduler", "api", "all", "help");
     }
 
     @Test
     void theProductionCommandTreeHasNoSandboxCommand() {
         assertThat(Onboarding.commandLine().getSubcommands().keySet())
-                .contains("version", "bridge", "processor", "scheduler", "all", "topics", "template", "topology", "dlq",
-                        "request", "status", "help")
+                .contains("version", "bridge", "processor", "scheduler", "api", "all", "topics", "template", "topology",
+                        "dlq", "request", "status", "help")
                 .doesNotContain("local", "demo", "simulate");
     }
 
     @Test
     void everyAppRunningCommandHasItsOwnNameAndUsage() {
-        for (String app : new String[] {"bridge", "processor", "scheduler", "all"}) {
+        for (String app : new String[] {"bridge", "processor", "scheduler", "api", "all"}) {
             out.getBuffer().setLength(0);
             assertThat(run("help", app)).as(app).isZero();
             assertThat(out.toString()).as(app).startsWith("Usage: onboarding " + app + " ").contains("--config")
-                    .contains(app.equals("all") ? "in one JVM" : "Run the " + app);
+                    .contains(app.equals("all") ? "in one JVM" : "Run the " + (app.equals("api") ? "API" : app));
         }
     }
 
@@ -77,6 +77,17 @@ class OnboardingCommandTest {
         JsonNode error = new ObjectMapper().readTree(run.err());
         assertThat(error.get("error").asText()).contains("--processor-url");
         assertThat(error.get("key").asText()).isEqualTo("--processor-url");
+    }
+
+    @Test
+    void theApiWithoutItsAuthenticationSettingsIsOneLineNamingTheKey(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws java.io.IOException {
+        java.nio.file.Path config = java.nio.file.Files.writeString(dir.resolve("api.properties"),
+                "kafka.bootstrap.servers=127.0.0.1:9\nschema.registry.url=http://127.0.0.1:9\nops.http.port=0\n");
+
+        assertThat(run("api", "--config", config.toString())).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("error: config api.auth.issuer is required")
+                .doesNotContain("\n");
     }
 
     @Test

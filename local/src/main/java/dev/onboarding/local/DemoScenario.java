@@ -2,10 +2,10 @@ package dev.onboarding.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.onboarding.cli.EndpointsFile;
-import dev.onboarding.cli.IntegrationRequest;
 import dev.onboarding.cli.IntegrationRequestPublisher;
 import dev.onboarding.cli.ProcessorQueries;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.IntegrationRequest;
 import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.io.PrintWriter;

@@ -2,11 +2,11 @@ package dev.onboarding.local;
 
 import dev.onboarding.cli.EndpointsFile;
 import dev.onboarding.cli.EndpointsFileOption;
-import dev.onboarding.cli.IntegrationRequest;
 import dev.onboarding.cli.IntegrationRequestPublisher;
-import dev.onboarding.cli.RequestConfig;
 import dev.onboarding.cli.RequestOptions;
 import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.RequestConfig;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.topics.TopicSettings;
 import java.time.Clock;

@@ -1,9 +1,9 @@
 package dev.onboarding.local;
 
 import dev.onboarding.cli.EndpointsFile;
-import dev.onboarding.cli.RequestConfig;
 import dev.onboarding.embedded.S3ResponseStandIn;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.RequestConfig;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;

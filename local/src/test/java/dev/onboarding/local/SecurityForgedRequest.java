@@ -1,6 +1,6 @@
 package dev.onboarding.local;
 
-import dev.onboarding.cli.RequestConfig;
+import dev.onboarding.schemas.requests.RequestConfig;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;

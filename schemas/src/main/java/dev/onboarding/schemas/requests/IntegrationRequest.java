@@ -1,5 +1,8 @@
-package dev.onboarding.cli;
+package dev.onboarding.schemas.requests;
 
+import dev.onboarding.contract.IntegrationRequested;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -20,8 +23,10 @@ public record IntegrationRequest(String tenantId, String roleName, String name, 
     /** The role name the customer template uses unless told otherwise. */
     public static final String DEFAULT_ROLE_NAME = "OnboardingIntegrationRole";
 
-    private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
-    private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
+    /** What IAM accepts as a role name. */
+    public static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
+    /** An AWS account id. */
+    public static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
     /** Checks every field the processor would refuse, so a mistake fails here with a clear line. */
     public IntegrationRequest {
@@ -44,8 +49,31 @@ public record IntegrationRequest(String tenantId, String roleName, String name, 
         tags = Map.copyOf(tags);
     }
 
+    /**
+     * The request event for this request.
+     *
+     * @param integrationId the provider's id of the integration (the record key)
+     * @param externalId the external ID minted for it
+     * @param requestedAt when it was requested
+     * @param ttl how long it waits for the customer's stack
+     */
+    public IntegrationRequested toEvent(String integrationId, String externalId, Instant requestedAt, Duration ttl) {
+        return IntegrationRequested.newBuilder()
+                .setIntegrationId(integrationId)
+                .setTenantId(tenantId)
+                .setExternalId(externalId)
+                .setRoleName(roleName)
+                .setName(name)
+                .setDescription(description.orElse(null))
+                .setTags(tags)
+                .setExpectedAccountId(expectedAccountId.orElse(null))
+                .setRequestedAt(requestedAt)
+                .setExpiresAt(requestedAt.plus(ttl))
+                .build();
+    }
+
     /** The name used when none is given. */
-    static String defaultName(String tenantId) {
+    public static String defaultName(String tenantId) {
         return "AWS account of " + tenantId;
     }
 }

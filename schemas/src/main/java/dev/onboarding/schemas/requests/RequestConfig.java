@@ -1,4 +1,4 @@
-package dev.onboarding.cli;
+package dev.onboarding.schemas.requests;
 
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
@@ -6,7 +6,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * What {@code onboarding request} needs beyond Kafka and the registry: where the customer template lives, the
+ * What {@code onboarding request} and the API need beyond Kafka and the registry: where the customer template lives, the
  * provider's account and SNS topic name (parameters of the quick-create link), how long a request stays open,
  * and which console region the link opens.
  *
@@ -37,7 +37,7 @@ public record RequestConfig(String templateUrl, String providerAccountId, String
         if (!providerTopicName.matches("[A-Za-z0-9_-]{1,256}")) {
             throw new SettingsException("request.topic-name", "is not an SNS topic name: '" + providerTopicName + "'");
         }
-        if (!consoleRegion.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}")) {
+        if (!isRegion(consoleRegion)) {
             throw new SettingsException("request.console-region", "is not an AWS region: '" + consoleRegion + "'");
         }
         URI uri;
@@ -53,12 +53,17 @@ public record RequestConfig(String templateUrl, String providerAccountId, String
     }
 
     /** Reads the {@code request.*} keys; the template URL and the provider account are required. */
-    static RequestConfig from(Settings settings) {
+    public static RequestConfig from(Settings settings) {
         return new RequestConfig(
                 settings.string("request.template-url"),
                 settings.string("request.provider-account-id"),
                 settings.string("request.topic-name", DEFAULT_TOPIC_NAME),
                 settings.duration("request.ttl", DEFAULT_TTL),
                 settings.string("request.console-region", DEFAULT_CONSOLE_REGION));
+    }
+
+    /** Whether {@code region} has the shape of an AWS region name ({@code us-east-1}, {@code us-gov-west-1}). */
+    public static boolean isRegion(String region) {
+        return region != null && region.matches("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     }
 }

@@ -1,4 +1,4 @@
-package dev.onboarding.cli;
+package dev.onboarding.schemas.requests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,0 +1,89 @@
+package dev.onboarding.api;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.QuickCreateLink;
+import dev.onboarding.schemas.requests.RequestConfig;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON the API answers with. A state shows the fields the processor's query endpoint shows, the external ID
+ * redacted, plus the tenant's own {@code quickCreateUrl} while PENDING (it carries the external ID: whoever reads
+ * the integration may launch its stack). Only the create's answer shows the external ID in full.
+ */
+final class IntegrationViews {
+    private final RequestConfig config;
+
+    IntegrationViews(RequestConfig config) {
+        this.config = config;
+    }
+
+    /** An integration's state, as GET and the list show it. */
+    ObjectNode state(Integration i) {
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("integrationId", i.getIntegrationId());
+        node.put("tenantId", i.getTenantId());
+        node.put("externalId", ExternalIds.redact(i.getExternalId()));
+        node.put("name", i.getName());
+        node.put("status", i.getStatus().name());
+        node.put("roleName", i.getRoleName());
+        node.put("expectedAccountId", i.getExpectedAccountId());
+        node.put("accountId", i.getAccountId());
+        node.put("roleArn", i.getRoleArn());
+        node.put("region", i.getRegion());
+        node.put("stackId", i.getStackId());
+        node.put("logicalResourceId", i.getLogicalResourceId());
+        node.put("physicalResourceId", i.getPhysicalResourceId());
+        node.put("lastRequestId", i.getLastRequestId());
+        node.put("lastFailureReason", i.getLastFailureReason());
+        node.put("templateVersion", i.getTemplateVersion());
+        ObjectNode tags = node.putObject("tags");
+        new TreeMap<>(i.getTags()).forEach(tags::put);
+        node.put("requestedAt", time(i.getRequestedAt()));
+        node.put("expiresAt", time(i.getExpiresAt()));
+        node.put("connectedAt", time(i.getConnectedAt()));
+        node.put("updatedAt", time(i.getUpdatedAt()));
+        node.put("version", i.getVersion());
+        if (i.getStatus() == IntegrationStatus.PENDING) {
+            node.put("quickCreateUrl", quickCreateUrl(i, config.consoleRegion()));
+        }
+        return node;
+    }
+
+    /** The answer to a create: what the provider hands to its customer, the external ID in full. */
+    ObjectNode created(IntegrationRequests.Created created) {
+        Integration i = created.state();
+        ObjectNode node = JsonNodeFactory.instance.objectNode();
+        node.put("integrationId", i.getIntegrationId());
+        node.put("tenantId", i.getTenantId());
+        node.put("externalId", i.getExternalId());
+        node.put("name", i.getName());
+        node.put("roleName", i.getRoleName());
+        node.put("status", i.getStatus().name());
+        if (i.getStatus() == IntegrationStatus.PENDING) {
+            node.put("quickCreateUrl", quickCreateUrl(i, created.consoleRegion()));
+        }
+        node.put("templateUrl", config.templateUrl());
+        node.put("expectedAccountId", i.getExpectedAccountId());
+        ObjectNode tags = node.putObject("tags");
+        new TreeMap<String, String>(Map.copyOf(i.getTags())).forEach(tags::put);
+        node.put("requestedAt", time(i.getRequestedAt()));
+        node.put("expiresAt", time(i.getExpiresAt()));
+        node.put("version", i.getVersion());
+        return node;
+    }
+
+    private String quickCreateUrl(Integration i, String consoleRegion) {
+        return QuickCreateLink.forIntegration(config, consoleRegion, QuickCreateLink.stackNameFor(
+                i.getIntegrationId()), i.getExternalId(), i.getRoleName());
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.onboarding.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onboarding.api.ApiApp;
+import dev.onboarding.config.Settings;
+import dev.onboarding.embedded.DevTokenIssuer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The API in front of the real pipeline (the security suite's stack: bridge, processor, scheduler on the local
+ * environment): a Create through the API that the customer's stack connects shows CONNECTED on GET, as the
+ * processor's query endpoint shows it; concurrent creates with one Idempotency-Key on two instances yield one
+ * integration under the real processor's first-request-wins rule; a cancel through the API ends a PENDING
+ * integration CANCELLED.
+ */
+@ExtendWith(SecurityStackExtension.class)
+class ApiThroughTheStackTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static SecurityStack stack;
+    private static DevTokenIssuer issuer;
+    private static ApiApp first;
+    private static ApiApp second;
+    private static final List<Path> DIRS = new ArrayList<>();
+
+    @BeforeAll
+    static void startApis(SecurityStack shared) throws IOException {
+        stack = shared;
+        issuer = DevTokenIssuer.create(dir("api-issuer-"));
+        first = startApi();
+        second = startApi();
+    }
+
+    @AfterAll
+    static void stopApis() {
+        for (ApiApp app : List.of(first, second)) {
+            if (app != null) {
+                app.close();
+            }
+        }
+        if (issuer != null) {
+            issuer.close();
+        }
+        for (Path dir : DIRS) {
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+    }
+
+    @Test
+    void aCreateThroughTheApiThatTheStackConnectsShowsConnected() throws Exception {
+        String tenant = SecurityStack.newTenant("api-create");
+        String token = token(tenant);
+        String account = SecurityStack.newAccount();
+        HttpResponse<String> created = post(first, token, "{\"name\":\"Through the stack\"}", Map.of());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode integration = JSON.readTree(created.body());
+        String id = integration.get("integrationId").asText();
+
+        SimulatedCloudFormation.Launched launched = stack.cloudFormation().launch(StackLaunch.create(
+                integration.get("externalId").asText(), account, SecurityStack.REGION,
+                integration.get("roleName").asText()));
+        assertThat(stack.awaitAnswer(launched.requestId()).status()).isEqualTo("SUCCESS");
+
+        JsonNode connected = await("CONNECTED through the API").atMost(SecurityStack.PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> JSON.readTree(get(second, "/v1/integrations/" + id, token).body()),
+                        state -> "CONNECTED".equals(state.path("status").asText()));
+        assertThat(connected.get("accountId").asText()).isEqualTo(account);
+        assertThat(connected.get("roleArn").asText()).contains(account);
+        assertThat(connected.has("quickCreateUrl")).isFalse();
+        // The state as the processor's query endpoint shows it.
+        JsonNode processorView = stack.awaitStatus(id, "CONNECTED");
+        assertThat(connected).isEqualTo(processorView);
+
+        HttpResponse<String> cancel = send(first, HttpRequest.newBuilder(url(first, "/v1/integrations/" + id))
+                .header("Authorization", "Bearer " + token).DELETE());
+        assertThat(cancel.statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void concurrentCreatesWithOneKeyOnTwoInstancesYieldOneIntegration() throws Exception {
+        String tenant = SecurityStack.newTenant("api-race");
+        String token = token(tenant);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int n = 0; n < 6; n++) {
+            ApiApp target = n % 2 == 0 ? first : second;
+            answers.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return post(target, token, "{\"name\":\"Raced\"}", Map.of("Idempotency-Key", "checkout-42"));
+            }));
+        }
+        go.countDown();
+        List<HttpResponse<String>> responses = answers.stream().map(CompletableFuture::join).toList();
+
+        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(201));
+        Set<String> pairs = responses.stream().map(r -> {
+            try {
+                JsonNode body = JSON.readTree(r.body());
+                return body.get("integrationId").asText() + "/" + body.get("externalId").asText();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).collect(Collectors.toSet());
+        assertThat(pairs).hasSize(1);
+        assertThat(stack.tenantIntegrations(tenant)).hasSize(1);
+    }
+
+    @Test
+    void aCancelThroughTheApiEndsAPendingIntegrationCancelled() throws Exception {
+        String token = token(SecurityStack.newTenant("api-cancel"));
+        JsonNode created = JSON.readTree(post(first, token, "{\"name\":\"Never launched\"}", Map.of()).body());
+        String id = created.get("integrationId").asText();
+
+        HttpResponse<String> cancel = send(second, HttpRequest.newBuilder(url(second, "/v1/integrations/" + id))
+                .header("Authorization", "Bearer " + token).DELETE());
+        assertThat(cancel.statusCode()).isEqualTo(202);
+
+        HttpResponse<String> after = get(first, "/v1/integrations/" + id + "?version=2", token);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(after.body()).get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(stack.awaitStatus(id, "CANCELLED").get("version").asLong()).isEqualTo(2);
+    }
+
+    private static ApiApp startApi() throws IOException {
+        Map<String, String> settings = new HashMap<>(issuer.apiSettings());
+        settings.put("kafka.bootstrap.servers", stack.environment().kafka().bootstrapServers());
+        settings.put("schema.registry.url", stack.environment().registryUrl());
+        settings.put("api.http.bind-address", "127.0.0.1");
+        settings.put("api.http.port", "0");
+        settings.put("api.state-dir", dir("api-state-").toString());
+        settings.put("request.template-url", SimulateRequestCommand.LOCAL_TEMPLATE_URL);
+        settings.put("request.provider-account-id", LocalEnvironment.PROVIDER_ACCOUNT);
+        ApiApp app = ApiApp.from(Settings.of(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        app.start();
+        await("API ready").atMost(Duration.ofSeconds(60)).until(app::isReady);
+        return app;
+    }
+
+    private static String token(String tenant) {
+        return issuer.mint(tenant, DevTokenIssuer.ALL_SCOPES, Duration.ofMinutes(10));
+    }
+
+    private static HttpResponse<String> post(ApiApp app, String token, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(app, "/v1/integrations"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(app, request);
+    }
+
+    private static HttpResponse<String> get(ApiApp app, String path, String token) {
+        return send(app, HttpRequest.newBuilder(url(app, path)).header("Authorization", "Bearer " + token).GET());
+    }
+
+    private static HttpResponse<String> send(ApiApp app, HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static URI url(ApiApp app, String path) {
+        return app.url().orElseThrow().resolve(path);
+    }
+
+    private static Path dir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        DIRS.add(dir);
+        return dir;
+    }
+}
