@@ -64,7 +64,7 @@ public final class ResponseUrlPolicy {
             throw new IllegalArgumentException("local response origin is not a URL: " + e.getMessage());
         }
         String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+        boolean loopback = host.equals("localhost") || isLoopbackIpv4Literal(host) || host.equals("[::1]")
                 || host.equals("::1");
         if (!loopback || uri.getPort() < 1 || uri.getUserInfo() != null
                 || !(("http".equals(uri.getScheme())) || "https".equals(uri.getScheme()))
@@ -73,6 +73,24 @@ public final class ResponseUrlPolicy {
                     + origin);
         }
         return new ResponseUrlPolicy(Optional.of(uri));
+    }
+
+    /**
+     * Whether {@code host} is a dotted-quad IPv4 literal in 127.0.0.0/8. A literal, not a name: a host such as
+     * {@code 127.attacker.example} starts like one and resolves anywhere.
+     */
+    static boolean isLoopbackIpv4Literal(String host) {
+        String[] octets = host.split("\\.", -1);
+        if (octets.length != 4 || !octets[0].equals("127")) {
+            return false;
+        }
+        for (String octet : octets) {
+            if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The policy with an optional local origin. */

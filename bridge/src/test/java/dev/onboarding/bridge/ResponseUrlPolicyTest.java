@@ -3,6 +3,7 @@ package dev.onboarding.bridge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,6 +119,16 @@ class ResponseUrlPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ResponseUrlPolicy.withLocalOrigin("file://127.0.0.1:80"))
                 .isInstanceOf(IllegalArgumentException.class);
+        // only a loopback IP literal or localhost: a name that merely starts like 127. resolves anywhere
+        for (String notLoopback : List.of("http://127.attacker.example:8080", "http://127.0.0.1.nip.io:8080",
+                "http://127.0.0.256:8080", "http://127.1:8080", "http://localhost.attacker.example:8080")) {
+            assertThatThrownBy(() -> ResponseUrlPolicy.withLocalOrigin(notLoopback)).as(notLoopback)
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+        for (String loopback : List.of("http://127.0.0.1:8080", "http://127.10.20.30:8080", "http://localhost:8080",
+                "http://[::1]:8080")) {
+            assertThat(ResponseUrlPolicy.withLocalOrigin(loopback)).as(loopback).isNotNull();
+        }
     }
 
     @Test
