@@ -52,7 +52,7 @@ final class RequestValidator {
 
     /** Validates {@code request}, which arrived in {@code message} inside {@code envelope}. */
     ParseResult validate(JsonNode request, QueueMessage message, SnsEnvelope envelope) {
-        Instant sentAt = envelope.timestamp().or(message::sentAt).orElse(message.receivedAt());
+        Instant sentAt = sentAt(message, envelope);
         JsonNode properties = request.get("ResourceProperties");
         int serviceTimeout = serviceTimeout(request, properties);
         Optional<AnswerableRequest> answerable = answerable(request, sentAt, serviceTimeout);
@@ -176,6 +176,16 @@ final class RequestValidator {
     }
 
     /** Whether the request can still be answered: ids present and a ResponseURL the policy allows. */
+    /**
+     * When CloudFormation sent the request, which sets the answer's deadline: SQS's SentTimestamp (the queue's
+     * own clock), or the envelope's Timestamp when that is earlier. The envelope is message body, which anyone
+     * can write (a raw-delivery body shaped like an envelope too), so it may only bring the deadline forward.
+     */
+    static Instant sentAt(QueueMessage message, SnsEnvelope envelope) {
+        Instant queued = message.sentAt().orElse(message.receivedAt());
+        return envelope.timestamp().filter(published -> published.isBefore(queued)).orElse(queued);
+    }
+
     private Optional<AnswerableRequest> answerable(JsonNode request, Instant sentAt, int serviceTimeout) {
         Optional<String> requestId = textOf(request, "RequestId").filter(v -> isAscii(v, MAX_REQUEST_ID));
         Optional<String> stackId = textOf(request, "StackId").filter(v -> isAscii(v, MAX_STACK_ID));

@@ -61,15 +61,31 @@ class CallbackParserTest {
     @Test
     void parsesAnSnsEnvelopeAndKeepsItsMetadata() {
         ObjectNode request = create(REGION, ACCOUNT, EXTERNAL_ID, "ProviderReadOnly");
-        String envelope = CfnRequests.snsEnvelope(request, REGION);
+        // SNS published it half a second before SQS stored it (the test message's SentTimestamp)
+        ObjectNode sns = (ObjectNode) read(CfnRequests.snsEnvelope(request, REGION));
+        sns.put("Timestamp", "2025-12-31T23:59:59.500Z");
+        String envelope = sns.toString();
 
         ParsedCallback parsed = (ParsedCallback) parser.parse(message(REGION, envelope));
 
-        ObjectNode sns = (ObjectNode) read(envelope);
         assertThat(parsed.callback().getRequestId()).isEqualTo(request.get("RequestId").asText());
         assertThat(parsed.callback().getSnsTopicArn()).isEqualTo(sns.get("TopicArn").asText());
         assertThat(parsed.callback().getSnsMessageId()).isEqualTo(sns.get("MessageId").asText());
         assertThat(parsed.callback().getSentAt()).isEqualTo(Instant.parse(sns.get("Timestamp").asText()));
+    }
+
+    @Test
+    void anEnvelopeTimestampMayOnlyBringTheDeadlineForwardNeverPushItBack() {
+        ObjectNode request = create(REGION, ACCOUNT, "x", "ProviderReadOnly");
+        ((ObjectNode) request.get("ResourceProperties")).put("ServiceTimeout", "600");
+        ObjectNode sns = (ObjectNode) read(CfnRequests.snsEnvelope(request, REGION));
+        sns.put("Timestamp", "2099-01-01T00:00:00Z");
+        QueueMessage message = message(REGION, sns.toString());
+
+        CfnResponse answer = ((Rejection) parser.parse(message)).answer(DECIDED).orElseThrow();
+
+        // the queue's SentTimestamp holds: a body cannot set its own deadline in 2099
+        assertThat(answer.getDeadline()).isEqualTo(message.sentAt().orElseThrow().plusSeconds(600));
     }
 
     @Test
