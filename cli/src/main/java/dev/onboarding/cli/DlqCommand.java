@@ -189,6 +189,12 @@ final class DlqCommand implements Runnable {
                         out.println("skip " + letter.position() + ": no original bytes to send");
                         continue;
                     }
+                    if (d.getOriginalValueSize() != null) {
+                        out.println("skip " + letter.position() + ": only the first " + d.getOriginalValue().remaining()
+                                + " of its " + d.getOriginalValueSize() + " bytes were kept (SHA-256 "
+                                + d.getOriginalValueSha256() + "); sending a part would be a different message");
+                        continue;
+                    }
                     out.println((dryRun ? "would send " : "send ") + letter.position() + " -> " + target);
                     if (dryRun) {
                         continue;
@@ -267,7 +273,9 @@ final class DlqCommand implements Runnable {
         node.put("position", letter.position()).put("key", letter.key()).put("reasonCode", d.getReasonCode())
                 .put("reason", d.getReason()).put("deadLetteredAt", String.valueOf(d.getDeadLetteredAt()))
                 .put("source", describeSource(d))
-                .put("originalValueBytes", d.getOriginalValue() == null ? 0 : d.getOriginalValue().remaining());
+                .put("originalValueBytes", d.getOriginalValue() == null ? 0 : d.getOriginalValue().remaining())
+                .put("originalValueSize", d.getOriginalValueSize())
+                .put("originalValueSha256", d.getOriginalValueSha256());
         return node;
     }
 

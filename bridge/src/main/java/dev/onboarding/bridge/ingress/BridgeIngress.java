@@ -95,7 +95,7 @@ public final class BridgeIngress implements Service {
         sts = AwsClients.sts(config.verification(), credentials);
         verifier = new RoleVerifier(sts, config.verification(), clock, metrics);
         publisher = CallbackPublisher.create(kafka, topics, metrics);
-        DeadLetters deadLetters = new DeadLetters(clock);
+        DeadLetters deadLetters = new DeadLetters(clock, config.deadLetterMaxOriginalBytes());
         CallbackParser parser = new CallbackParser(ResponseUrlPolicy.of(config.responseUrlLocalOrigin()),
                 config.defaultServiceTimeout());
         CallbackIntake intake = new CallbackIntake(parser, verifier, publisher, deadLetters, metrics, clock);

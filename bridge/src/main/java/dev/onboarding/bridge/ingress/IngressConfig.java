@@ -2,6 +2,7 @@ package dev.onboarding.bridge.ingress;
 
 import dev.onboarding.bridge.ResponseUrlPolicy;
 import dev.onboarding.config.Settings;
+import dev.onboarding.schemas.deadletters.DeadLetterBuilder;
 import dev.onboarding.config.SettingsException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param responseUrlLocalOrigin the one extra ResponseURL origin admitted for a local stand-in
  * @param defaultServiceTimeout how long CloudFormation waits for an answer when the request does not say
  * @param shutdownTimeout how long close() waits for in-flight work
+ * @param deadLetterMaxOriginalBytes how much of a refused body its dead letter keeps (the rest: size and SHA-256)
  * @param staticCredentials access key and secret for local runs; empty means the default AWS chain
  * @param verification role verification settings
  */
@@ -39,6 +41,7 @@ public record IngressConfig(
         Optional<String> responseUrlLocalOrigin,
         Duration defaultServiceTimeout,
         Duration shutdownTimeout,
+        int deadLetterMaxOriginalBytes,
         Optional<StaticCredentials> staticCredentials,
         Verification verification) {
 
@@ -135,6 +138,8 @@ public record IngressConfig(
                 localOrigin,
                 serviceTimeout,
                 settings.duration("bridge.shutdown-timeout", Duration.ofSeconds(30)),
+                settings.integer("bridge.dead-letter.max-original-bytes", DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES,
+                        1024, CallbackParser.MAX_BODY_BYTES),
                 keyId.map(k -> new StaticCredentials(k, secret.orElseThrow())),
                 verification(settings));
     }
@@ -209,7 +214,7 @@ public record IngressConfig(
                 + ", maxMessages=" + maxMessages + ", visibilityTimeout=" + visibilityTimeout
                 + ", maxInFlightPerPoller=" + maxInFlightPerPoller + ", responseUrlLocalOrigin="
                 + responseUrlLocalOrigin + ", defaultServiceTimeout=" + defaultServiceTimeout + ", shutdownTimeout="
-                + shutdownTimeout + ", staticCredentials=" + staticCredentials + ", verification=" + verification
+                + shutdownTimeout + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", staticCredentials=" + staticCredentials + ", verification=" + verification
                 + "]";
     }
 }

@@ -286,6 +286,26 @@ class BridgeIngressTest {
     }
 
     @Test
+    void aJunkBodyOfSqsMaximumSizeCostsTheDeadLetterTopicItsBoundWithItsSizeAndHash() throws Exception {
+        IngressHarness h = harness().with("bridge.dead-letter.max-original-bytes", "65536");
+        // 256 KB of printable junk: SQS's largest message, over the bridge's body limit
+        String junk = "x".repeat(CallbackParser.MAX_BODY_BYTES);
+        h.start();
+        String messageId = h.send(EU, junk);
+
+        IngressHarness.TopicTail<DeadLetter> dlq = h.tail(h.topics.cfnCallbacksDlq());
+        await().atMost(WAIT).until(() -> dlq.records().stream().anyMatch(r -> r.key().equals(messageId)));
+        DeadLetter letter = dlq.records().stream().filter(r -> r.key().equals(messageId)).findFirst().orElseThrow()
+                .value();
+        assertThat(letter.getReasonCode()).isEqualTo("MALFORMED_JSON");
+        assertThat(letter.getOriginalValue().remaining()).isEqualTo(65536);
+        assertThat(letter.getOriginalValueSize()).isEqualTo(CallbackParser.MAX_BODY_BYTES);
+        assertThat(letter.getOriginalValueSha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(junk.getBytes(StandardCharsets.UTF_8))));
+        assertThat(letter.getReason()).contains("cut to its first 65536 of " + CallbackParser.MAX_BODY_BYTES);
+    }
+
+    @Test
     void closingStopsTheLongPollsAndDeletesWhatWasAcknowledged() throws Exception {
         IngressHarness h = harness().with("bridge.sqs.wait-time", "20s");
         BridgeIngress ingress = h.start();

@@ -10,6 +10,7 @@ import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.embedded.EmbeddedKafka;
 import dev.onboarding.embedded.EmbeddedSqs;
 import dev.onboarding.embedded.StsStandIn;
+import dev.onboarding.schemas.deadletters.DeadLetterBuilder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class RegionalQueuePollerTest {
                             Optional.of(new IngressConfig.StaticCredentials("test", "test")))), verification,
                             Clock.systemUTC(), metrics)) {
                 CallbackIntake intake = new CallbackIntake(new CallbackParser(ResponseUrlPolicy.awsOnly(),
-                        Duration.ofHours(1)), verifier, publisher, new DeadLetters(Clock.systemUTC()), metrics,
+                        Duration.ofHours(1)), verifier, publisher, new DeadLetters(Clock.systemUTC(), DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES), metrics,
                         Clock.systemUTC());
                 MessageHandler faulty = message -> {
                     String body = new String(message.body(), StandardCharsets.UTF_8);

@@ -5,8 +5,12 @@ import dev.onboarding.contract.KafkaHeader;
 import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.contract.SqsSource;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.common.header.Header;
@@ -24,7 +28,15 @@ import org.apache.kafka.common.header.Header;
  * }</pre>
  */
 public final class DeadLetterBuilder {
+    /**
+     * How much of an original value a dead letter keeps by default: 64 KiB, more than any real
+     * custom-resource request (a forged body may be SQS's 256 KB). Past it, the first bytes, the whole size
+     * and a SHA-256 of the whole value.
+     */
+    public static final int DEFAULT_MAX_ORIGINAL_BYTES = 64 * 1024;
+
     private final DeadLetter.Builder letter;
+    private int maxOriginalBytes = DEFAULT_MAX_ORIGINAL_BYTES;
 
     private DeadLetterBuilder(String application, String reasonCode, String reason) {
         this.letter = DeadLetter.newBuilder()
@@ -38,11 +50,38 @@ public final class DeadLetterBuilder {
         return new DeadLetterBuilder(application, reasonCode, reason);
     }
 
-    /** The original key and value bytes, as read; either may be null. */
-    public DeadLetterBuilder original(byte[] key, byte[] value) {
-        letter.setOriginalKey(key == null ? null : ByteBuffer.wrap(key))
-                .setOriginalValue(value == null ? null : ByteBuffer.wrap(value));
+    /** Keeps at most {@code bytes} of the original value (default {@link #DEFAULT_MAX_ORIGINAL_BYTES}); call first. */
+    public DeadLetterBuilder maxOriginalBytes(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("a dead letter keeps at least one byte of the original value");
+        }
+        this.maxOriginalBytes = bytes;
         return this;
+    }
+
+    /**
+     * The original key and value bytes, as read; either may be null. A value over the bound is kept as its
+     * first bytes, with its whole size and SHA-256 in {@code originalValueSize} and {@code originalValueSha256}.
+     */
+    public DeadLetterBuilder original(byte[] key, byte[] value) {
+        letter.setOriginalKey(key == null ? null : ByteBuffer.wrap(key));
+        if (value == null || value.length <= maxOriginalBytes) {
+            letter.setOriginalValue(value == null ? null : ByteBuffer.wrap(value))
+                    .setOriginalValueSize(null).setOriginalValueSha256(null);
+        } else {
+            letter.setOriginalValue(ByteBuffer.wrap(Arrays.copyOf(value, maxOriginalBytes)))
+                    .setOriginalValueSize((long) value.length)
+                    .setOriginalValueSha256(sha256(value));
+        }
+        return this;
+    }
+
+    private static String sha256(byte[] value) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /**

@@ -41,6 +41,31 @@ class DeadLetterBuilderTest {
     }
 
     @Test
+    void aValueOverTheBoundKeepsItsFirstBytesItsSizeAndItsHash() throws Exception {
+        byte[] junk = new byte[256 * 1024];
+        new java.util.Random(7).nextBytes(junk);
+
+        DeadLetter cut = DeadLetterBuilder.deadLetter("bridge", "BODY_TOO_LARGE", "too large")
+                .original(null, junk).fromSqs("eu-west-1", "q", "m", 1, null).at(T0);
+        DeadLetter whole = DeadLetterBuilder.deadLetter("bridge", "MALFORMED_JSON", "x")
+                .original(null, java.util.Arrays.copyOf(junk, DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES))
+                .fromSqs("eu-west-1", "q", "m", 1, null).at(T0);
+        DeadLetter smaller = DeadLetterBuilder.deadLetter("bridge", "BODY_TOO_LARGE", "too large")
+                .maxOriginalBytes(1024).original(null, junk).fromSqs("eu-west-1", "q", "m", 1, null).at(T0);
+
+        assertThat(cut.getOriginalValue()).isEqualTo(
+                ByteBuffer.wrap(junk, 0, DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES));
+        assertThat(cut.getOriginalValueSize()).isEqualTo(junk.length);
+        assertThat(cut.getOriginalValueSha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(junk)));
+        assertThat(whole.getOriginalValue().remaining()).isEqualTo(DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES);
+        assertThat(whole.getOriginalValueSize()).isNull();
+        assertThat(whole.getOriginalValueSha256()).isNull();
+        assertThat(smaller.getOriginalValue().remaining()).isEqualTo(1024);
+        assertThat(smaller.getOriginalValueSize()).isEqualTo(junk.length);
+    }
+
+    @Test
     void leavesOutAnAppsOwnHeadersAndAcceptsNoneAtAll() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("internal-offset", "42".getBytes(StandardCharsets.UTF_8));
