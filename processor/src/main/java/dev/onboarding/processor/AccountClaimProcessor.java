@@ -23,7 +23,7 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
     @Override
     public void init(ProcessorContext<String, Effect> context) {
         this.context = context;
-        this.claims = context.getStateStore(OnboardingTopology.ACCOUNT_CLAIMS_STORE);
+        this.claims = context.getStateStore(TopologyNames.ACCOUNT_CLAIMS_STORE);
     }
 
     @Override

@@ -95,21 +95,16 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         this.answersTopic = catalog.cfnResponses();
         this.waitingCreates = serdes.callbacks();
         // Registry subject of the Creates that travel with their claims: this application's own.
-        this.waitingCreatesSubjectTopic = waitingCreatesSubjectTopic(config.applicationId());
-    }
-
-    /** The "topic" whose subject ({@code <it>-value}) the travelling Creates are encoded under. */
-    static String waitingCreatesSubjectTopic(String applicationId) {
-        return applicationId + "-" + OnboardingTopology.CLAIMS_BY_ACCOUNT + "-waiting-create";
+        this.waitingCreatesSubjectTopic = TopologyNames.waitingCreatesSubjectTopic(config.applicationId());
     }
 
     @Override
     public void init(ProcessorContext<String, Effect> context) {
         this.context = context;
-        this.integrations = context.getStateStore(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE);
-        this.expiryIndex = context.getStateStore(OnboardingTopology.PENDING_EXPIRY_STORE);
-        this.requests = context.getStateStore(OnboardingTopology.REQUESTS_STORE);
-        this.held = context.getStateStore(OnboardingTopology.HELD_CALLBACKS_STORE);
+        this.integrations = context.getStateStore(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE);
+        this.expiryIndex = context.getStateStore(TopologyNames.PENDING_EXPIRY_STORE);
+        this.requests = context.getStateStore(TopologyNames.REQUESTS_STORE);
+        this.held = context.getStateStore(TopologyNames.HELD_CALLBACKS_STORE);
         try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.all()) {
             it.forEachRemaining(kv -> externalIdsHeld.add(kv.value.value().getExternalId()));
         }

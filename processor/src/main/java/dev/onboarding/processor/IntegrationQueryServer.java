@@ -157,12 +157,12 @@ public final class IntegrationQueryServer implements AutoCloseable {
         if (running == null) {
             return;
         }
-        KeyQueryMetadata where = running.queryMetadataForKey(OnboardingTopology.INTEGRATIONS_BY_ID_STORE,
+        KeyQueryMetadata where = running.queryMetadataForKey(TopologyNames.INTEGRATIONS_BY_ID_STORE,
                 integrationId, KEYS);
         if (!isLocal(exchange, where, forwarded)) {
             return;
         }
-        Integration integration = decode(store(running, OnboardingTopology.INTEGRATIONS_BY_ID_STORE,
+        Integration integration = decode(store(running, TopologyNames.INTEGRATIONS_BY_ID_STORE,
                 where.partition()).get(integrationId));
         if (integration == null) {
             reply(exchange, 404, IntegrationJson.error("no integration " + integrationId));
@@ -181,7 +181,7 @@ public final class IntegrationQueryServer implements AutoCloseable {
             return;
         }
         List<StreamsMetadata> holders = List.copyOf(
-                running.streamsMetadataForStore(OnboardingTopology.TENANT_INDEX_STORE));
+                running.streamsMetadataForStore(TopologyNames.TENANT_INDEX_STORE));
         List<String> parts = new ArrayList<>();
         if (holders.stream().anyMatch(holder -> holder.hostInfo().equals(self))) {
             parts.add(IntegrationJson.array(localIntegrationsOf(running, tenantId)));
@@ -204,9 +204,9 @@ public final class IntegrationQueryServer implements AutoCloseable {
 
     private List<Integration> localIntegrationsOf(KafkaStreams streams, String tenantId) {
         ReadOnlyKeyValueStore<String, String> index = streams.store(StoreQueryParameters.fromNameAndType(
-                OnboardingTopology.TENANT_INDEX_STORE, QueryableStoreTypes.<String, String>keyValueStore()));
+                TopologyNames.TENANT_INDEX_STORE, QueryableStoreTypes.<String, String>keyValueStore()));
         ReadOnlyKeyValueStore<String, byte[]> byId = streams.store(StoreQueryParameters.fromNameAndType(
-                OnboardingTopology.INTEGRATIONS_BY_ID_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+                TopologyNames.INTEGRATIONS_BY_ID_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
         List<Integration> found = new ArrayList<>();
         try (KeyValueIterator<String, String> it = index.prefixScan(TenantKeys.prefix(tenantId), KEYS)) {
             while (it.hasNext()) {

@@ -32,8 +32,8 @@ final class IntegrationReadBack implements Processor<String, byte[], Void, Void>
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-        this.byId = context.getStateStore(OnboardingTopology.INTEGRATIONS_BY_ID_STORE);
-        this.index = context.getStateStore(OnboardingTopology.TENANT_INDEX_STORE);
+        this.byId = context.getStateStore(TopologyNames.INTEGRATIONS_BY_ID_STORE);
+        this.index = context.getStateStore(TopologyNames.TENANT_INDEX_STORE);
     }
 
     @Override

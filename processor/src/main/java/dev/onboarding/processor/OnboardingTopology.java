@@ -1,5 +1,19 @@
 package dev.onboarding.processor;
 
+import static dev.onboarding.processor.TopologyNames.ACCOUNT_CLAIMS_STORE;
+import static dev.onboarding.processor.TopologyNames.CLAIMS_BY_ACCOUNT;
+import static dev.onboarding.processor.TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_ID_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATION_IDS_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATION_READ_BACK;
+import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
+import static dev.onboarding.processor.TopologyNames.RELEASES_BY_ACCOUNT;
+import static dev.onboarding.processor.TopologyNames.REQUESTS_BY_EXTERNAL_ID;
+import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
+import static dev.onboarding.processor.TopologyNames.TENANT_INDEX_STORE;
+
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.Integration;
@@ -31,35 +45,6 @@ import org.apache.kafka.streams.state.Stores;
  * the stores queried over HTTP.
  */
 public final class OnboardingTopology {
-    /** Integration id -> external ID it was requested with (task of the integration id). */
-    public static final String INTEGRATION_IDS_STORE = "integration-ids";
-    /** External ID -> {@link LedgerEntry}: integration state and its latest answer (task of the external ID). */
-    public static final String INTEGRATIONS_BY_EXTERNAL_ID_STORE = "integrations-by-external-id";
-    /** Expiry-ordered index of pending integrations. */
-    public static final String PENDING_EXPIRY_STORE = "pending-expiry";
-    /** RequestId -> the answer decided for it, in the responses topic's wire format. */
-    public static final String REQUESTS_STORE = "requests";
-    /** Callbacks waiting for their request, stamped with when they started waiting. */
-    public static final String HELD_CALLBACKS_STORE = "held-callbacks";
-    /** (tenant, account) -> the integration holding it. */
-    public static final String ACCOUNT_CLAIMS_STORE = "account-claims";
-    /** Integration id -> state as the integrations topic holds it (wire-format bytes; interactive queries). */
-    public static final String INTEGRATIONS_BY_ID_STORE = "integrations-by-id";
-    /** {@link TenantKeys} key -> integration id, beside {@link #INTEGRATIONS_BY_ID_STORE} (interactive queries). */
-    public static final String TENANT_INDEX_STORE = "tenant-index";
-
-    /** The node that reads the integrations topic back into {@link #INTEGRATIONS_BY_ID_STORE} and the tenant index. */
-    static final String INTEGRATION_READ_BACK = "integration-read-back";
-
-    /** Repartition of request events by external ID. */
-    public static final String REQUESTS_BY_EXTERNAL_ID = "requests-by-external-id";
-    /** Repartition of claims (each with its waiting Create) and releases by (tenant, account). */
-    public static final String CLAIMS_BY_ACCOUNT = "claims-by-account";
-    /** Repartition of claim outcomes (each with its waiting Create) back by external ID. */
-    public static final String CLAIM_OUTCOMES_BY_EXTERNAL_ID = "claim-outcomes-by-external-id";
-    /** Repartition of releases decided when finishing a Create. */
-    public static final String RELEASES_BY_ACCOUNT = "releases-by-account";
-
     private static final String[] EXTERNAL_ID_STORES = {INTEGRATIONS_BY_EXTERNAL_ID_STORE, PENDING_EXPIRY_STORE,
         REQUESTS_STORE, HELD_CALLBACKS_STORE};
 

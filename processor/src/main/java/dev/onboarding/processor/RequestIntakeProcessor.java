@@ -37,7 +37,7 @@ final class RequestIntakeProcessor implements Processor<String, IntegrationReque
     @Override
     public void init(ProcessorContext<String, Effect> context) {
         this.context = context;
-        this.externalIdByIntegration = context.getStateStore(OnboardingTopology.INTEGRATION_IDS_STORE);
+        this.externalIdByIntegration = context.getStateStore(TopologyNames.INTEGRATION_IDS_STORE);
     }
 
     @Override

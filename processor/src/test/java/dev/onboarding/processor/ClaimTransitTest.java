@@ -47,14 +47,14 @@ class ClaimTransitTest {
         fx.integrations.readValue();
 
         // A redelivery of req-b claimed while the first copy's claim travelled; its claim is granted now.
-        fx.internalTopic(OnboardingTopology.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer())
+        fx.internalTopic(TopologyNames.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer())
                 .pipeInput("tenant-a|" + ACCOUNT, new ClaimInTransit(ClaimCommand.claim("tenant-a", ACCOUNT, "int-b",
                         extB, "req-b"), fx.travelling(createB)));
 
         assertThat(fx.responses.isEmpty()).as("req-b was decided once").isTrue();
         assertThat(fx.integrations.isEmpty()).isTrue();
         assertThat(fx.integrationByExternalId(extB).getStatus()).isEqualTo(IntegrationStatus.PENDING);
-        assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
+        assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
                 .as("the granted claim nobody uses is given back").isNull();
         // So the tenant can connect the account again, and a redelivery of req-b still gets its first answer.
         String extC = TestData.externalId();
@@ -72,7 +72,7 @@ class ClaimTransitTest {
         CfnCallback connect = create(ext, "req-1", "one");
         byte[] received = fx.catalog.cfnCallbacks().valueSerde().serializer().serialize(fx.catalog.cfnCallbacks()
                 .name(), connect);
-        var claims = fx.internalOutput(OnboardingTopology.CLAIMS_BY_ACCOUNT,
+        var claims = fx.internalOutput(TopologyNames.CLAIMS_BY_ACCOUNT,
                 ClaimSerdes.claimsInTransit().deserializer());
 
         fx.rawCallbacks.pipeInput(ext.getBytes(StandardCharsets.UTF_8), received, fx.now());
@@ -90,7 +90,7 @@ class ClaimTransitTest {
         CfnCallback connect = create(ext, "req-1", "one");
         ClaimInTransit claim = new ClaimInTransit(ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext, "req-1"),
                 fx.travelling(connect));
-        var claims = fx.internalTopic(OnboardingTopology.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer());
+        var claims = fx.internalTopic(TopologyNames.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer());
         claims.pipeInput(claim.command().claimKey(), claim);
         claims.pipeInput(claim.command().claimKey(), claim);
 
@@ -98,7 +98,7 @@ class ClaimTransitTest {
         assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(fx.responses.isEmpty()).isTrue();
         assertThat(fx.allStates()).extracting(Integration::getStatus).containsExactly(IntegrationStatus.CONNECTED);
-        assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
+        assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
                 .integrationId()).isEqualTo("int-1");
         assertThat(fx.answer(connect)).isEqualTo(answer);
     }
@@ -109,10 +109,10 @@ class ClaimTransitTest {
         fx.pending("int-1", "tenant-a", ext);
         CfnCallback connect = create(ext, "req-1", "one");
         // Left by an earlier version: the Create waits in the requests store, its outcome carries nothing.
-        fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).put("req-1", new RequestState.Waiting(connect));
+        fx.<RequestState>store(TopologyNames.REQUESTS_STORE).put("req-1", new RequestState.Waiting(connect));
         fx.callback(connect);
         assertThat(fx.responses.isEmpty()).as("a redelivery while it waits is ignored").isTrue();
-        fx.internalTopic(OnboardingTopology.CLAIM_OUTCOMES_BY_EXTERNAL_ID, new ByteArraySerializer()).pipeInput(ext,
+        fx.internalTopic(TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID, new ByteArraySerializer()).pipeInput(ext,
                 ClaimSerdes.formatOne(new ClaimOutcome(true, ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext,
                         "req-1"), "int-1")));
 
@@ -120,9 +120,9 @@ class ClaimTransitTest {
         assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(answer.getRequestId()).isEqualTo("req-1");
         assertThat(fx.integrations.readValue().getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-1"))
                 .as("the waiting Create left the requests store: its answer is kept with the state").isNull();
-        assertThat(fx.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext)
+        assertThat(fx.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext)
                 .answerFor("req-1")).isNotNull();
         fx.advance(Duration.ofSeconds(1));
         assertThat(fx.answer(connect)).isEqualTo(answer);

@@ -149,7 +149,7 @@ final class TopologyFixture implements AutoCloseable {
     /** A Create encoded as it travels with its claim. */
     byte[] travelling(CfnCallback create) {
         return serdes.callbacks().serializer().serialize(
-                ExternalIdProcessor.waitingCreatesSubjectTopic(config.applicationId()), create);
+                TopologyNames.waitingCreatesSubjectTopic(config.applicationId()), create);
     }
 
     <V> KeyValueStore<String, V> store(String name) {
@@ -158,7 +158,7 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The state the ledger holds for an external ID (stored in the integrations topic's format), or null. */
     Integration integrationByExternalId(String externalId) {
-        LedgerEntry entry = this.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE)
+        LedgerEntry entry = this.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE)
                 .get(externalId);
         return entry == null ? null : catalog.integrations().valueSerde().deserializer()
                 .deserialize(catalog.integrations().name(), entry.state());
