@@ -10,8 +10,7 @@ import java.util.Objects;
  * processor's callback serde) because the claims task never reads it.
  *
  * @param command the claim or release
- * @param waitingCreate the encoded Create waiting for the claim; null for releases (and for claims written
- *     before Creates travelled with them, whose Create waits in the requests store)
+ * @param waitingCreate the encoded Create waiting for the claim; null for releases
  */
 record ClaimInTransit(ClaimCommand command, byte[] waitingCreate) {
     /** Requires the command. */

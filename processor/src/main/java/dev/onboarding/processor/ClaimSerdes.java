@@ -14,12 +14,11 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Serdes of the processor's own claim records, which only ever travel on its internal topics and
- * stores. A compact binary form led by a format version byte, so a later version can still read
- * what an earlier one left in a topic or changelog; no registry is involved. Format 1: the claim
- * records alone; format 2 (claims and outcomes in transit): the same, then the waiting Create's bytes.
+ * stores. A compact binary form led by a format version byte; no registry is involved. Format 1: account
+ * claims; format 2: claims and outcomes in transit, each with the waiting Create's bytes.
  */
 public final class ClaimSerdes {
-    /** Claim holders, and claims and outcomes written before Creates travelled with their claims. */
+    /** Claim holders. */
     private static final byte V1 = 1;
     /** Claims and outcomes with the Create that waits for them. */
     private static final byte V2 = 2;
@@ -27,18 +26,19 @@ public final class ClaimSerdes {
     private ClaimSerdes() {
     }
 
-    /** Serde of {@link ClaimInTransit}: reads both formats, writes format 2. */
+    /** Serde of {@link ClaimInTransit} (format 2). */
     static Serde<ClaimInTransit> claimsInTransit() {
         return Serdes.serdeFrom((topic, c) -> c == null ? null : encode(V2, sizeOf(c.waitingCreate()), out -> {
             writeCommand(out, c.command());
             writeBytes(out, c.waitingCreate());
         }), (topic, bytes) -> bytes == null ? null : decode(bytes, (version, in) -> {
+            requireVersion(V2, version);
             ClaimCommand command = readCommand(in);
-            return new ClaimInTransit(command, version == V2 ? readBytes(in) : null);
+            return new ClaimInTransit(command, readBytes(in));
         }));
     }
 
-    /** Serde of {@link OutcomeInTransit}: reads both formats, writes format 2. */
+    /** Serde of {@link OutcomeInTransit} (format 2). */
     static Serde<OutcomeInTransit> outcomesInTransit() {
         return Serdes.serdeFrom((topic, o) -> o == null ? null : encode(V2, sizeOf(o.waitingCreate()), out -> {
             out.writeBoolean(o.outcome().granted());
@@ -46,8 +46,9 @@ public final class ClaimSerdes {
             out.writeUTF(o.outcome().holderIntegrationId());
             writeBytes(out, o.waitingCreate());
         }), (topic, bytes) -> bytes == null ? null : decode(bytes, (version, in) -> {
+            requireVersion(V2, version);
             ClaimOutcome outcome = new ClaimOutcome(in.readBoolean(), readCommand(in), in.readUTF());
-            return new OutcomeInTransit(outcome, version == V2 ? readBytes(in) : null);
+            return new OutcomeInTransit(outcome, readBytes(in));
         }));
     }
 
@@ -58,25 +59,15 @@ public final class ClaimSerdes {
             out.writeUTF(c.externalId());
             out.writeLong(c.claimedAtMillis());
         }), (topic, bytes) -> bytes == null ? null : decode(bytes, (version, in) -> {
-            if (version != V1) {
-                throw new IOException("unknown account claim format version " + version);
-            }
+            requireVersion(V1, version);
             return new AccountClaim(in.readUTF(), in.readUTF(), in.readLong());
         }));
     }
 
-    /** Format 1 of a claim, as versions before format 2 wrote it (tests of upgrades read it back). */
-    static byte[] formatOne(ClaimCommand command) {
-        return encode(V1, 0, out -> writeCommand(out, command));
-    }
-
-    /** Format 1 of an outcome, as versions before format 2 wrote it. */
-    static byte[] formatOne(ClaimOutcome outcome) {
-        return encode(V1, 0, out -> {
-            out.writeBoolean(outcome.granted());
-            writeCommand(out, outcome.command());
-            out.writeUTF(outcome.holderIntegrationId());
-        });
+    private static void requireVersion(byte expected, int version) throws IOException {
+        if (version != expected) {
+            throw new IOException("unexpected format version " + version);
+        }
     }
 
     private static void writeCommand(Out out, ClaimCommand c) throws IOException {

@@ -143,9 +143,8 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             emit(new Effect.Respond(requestId, decided.answer()));
             return;
         }
-        if (prior != null || (externalIdsHeld.contains(callback.getExternalId())
-                && held.get(heldKey(callback)) != null)) {
-            // It waits for its request (or, stored by an earlier version, for its claim): one decision only.
+        if (externalIdsHeld.contains(callback.getExternalId()) && held.get(heldKey(callback)) != null) {
+            // It waits for its request: one decision only.
             LOG.debug("request {} is already waiting; redelivery ignored", requestId);
             return;
         }
@@ -191,25 +190,20 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         RequestState state = requests.get(claim.requestId());
         LedgerEntry ledger = entry(claim.externalId());
         Optional<Integration> current = stateOf(ledger);
-        if (state instanceof RequestState.Decided || (ledger != null && ledger.answerFor(claim.requestId()) != null)) {
+        if (state != null || (ledger != null && ledger.answerFor(claim.requestId()) != null)) {
             // A redelivered Create claimed again while the first claim travelled: the first outcome decided.
             LOG.debug("claim outcome for request {}, already decided; ignored", claim.requestId());
             releaseUnused(outcome, current);
             return;
         }
-        CfnCallback callback = returned.waitingCreate() != null
-                ? waitingCreates.deserializer().deserialize(waitingCreatesSubjectTopic, returned.waitingCreate())
-                : state instanceof RequestState.Waiting waiting ? waiting.callback() : null;
-        if (callback == null) {
-            // Nobody waits for it (cannot happen while stores are intact): only make sure no claim is orphaned.
+        if (returned.waitingCreate() == null) {
+            // Every claim carries its Create (only a bug sends one without): make sure no claim is orphaned.
             LOG.warn("claim outcome for request {} has no waiting callback", claim.requestId());
             releaseUnused(outcome, current);
             return;
         }
-        if (state instanceof RequestState.Waiting) {
-            // Left by an earlier version; the answer may now be kept with the state instead.
-            requests.delete(claim.requestId());
-        }
+        CfnCallback callback = waitingCreates.deserializer().deserialize(waitingCreatesSubjectTopic,
+                returned.waitingCreate());
         apply(callback, null, decider.finishClaim(callback, current, outcome, now), now);
     }
 

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param answered the answer decided with the state's latest change by a callback, or null
  */
 record LedgerEntry(byte[] state, AnsweredRequest answered) {
-    /** Tag of this format. Entries written before it hold the state's wire bytes alone (led by magic byte 0). */
+    /** Tag of this format. */
     static final byte TAG = 'L';
 
     /** Requires the state. */
@@ -70,7 +70,7 @@ record LedgerEntry(byte[] state, AnsweredRequest answered) {
     /**
      * The store's serde. Format: the tag; the state's length (4 bytes) and bytes; then, when an answer is
      * kept, the RequestId's length (2 bytes) and UTF-8 bytes, the decision time (8 bytes, epoch millis) and
-     * the answer's wire bytes to the end. Reads entries of the former format (the state alone) too.
+     * the answer's wire bytes to the end.
      */
     static Serde<LedgerEntry> serde() {
         return Serdes.serdeFrom((topic, entry) -> entry == null ? null : encode(entry), (topic, bytes) -> {
@@ -106,8 +106,7 @@ record LedgerEntry(byte[] state, AnsweredRequest answered) {
             throw new SerializationException("empty ledger entry");
         }
         if (bytes[0] != TAG) {
-            // The former format: the state alone, in the integrations topic's wire format.
-            return new LedgerEntry(bytes, null);
+            throw new SerializationException("unknown ledger entry tag " + bytes[0]);
         }
         ByteBuffer in = ByteBuffer.wrap(bytes, 1, bytes.length - 1);
         byte[] state = new byte[length(in, in.getInt(), "state")];

@@ -179,8 +179,7 @@ public final class OnboardingTopology {
         builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
         builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, LedgerEntry.serde()));
         builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
-        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde(serdes.callbacks(),
-                catalog.cfnResponses().valueSerde(), catalog.cfnResponses().name())));
+        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
         builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, ClaimSerdes.claims()));

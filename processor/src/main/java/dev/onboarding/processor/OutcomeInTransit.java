@@ -8,8 +8,7 @@ import java.util.Objects;
  * for it (see {@link ClaimInTransit}), still encoded.
  *
  * @param outcome the outcome
- * @param waitingCreate the encoded Create, as the claim carried it; null for claims written before Creates
- *     travelled with them
+ * @param waitingCreate the encoded Create, as the claim carried it
  */
 record OutcomeInTransit(ClaimOutcome outcome, byte[] waitingCreate) {
     /** Requires the outcome. */

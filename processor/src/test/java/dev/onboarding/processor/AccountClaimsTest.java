@@ -67,16 +67,6 @@ class AccountClaimsTest {
     }
 
     @Test
-    void claimRecordsOfTheFormerFormatStillRead() {
-        // Claims and outcomes written before Creates travelled with them carry no Create.
-        assertThat(ClaimSerdes.claimsInTransit().deserializer().deserialize("t", ClaimSerdes.formatOne(first)))
-                .isEqualTo(new ClaimInTransit(first, null));
-        ClaimOutcome outcome = new ClaimOutcome(true, second, "int-2");
-        assertThat(ClaimSerdes.outcomesInTransit().deserializer().deserialize("t", ClaimSerdes.formatOne(outcome)))
-                .isEqualTo(new OutcomeInTransit(outcome, null));
-    }
-
-    @Test
     void aDamagedClaimRecordIsASerializationError() {
         byte[] truncated = Arrays.copyOf(ClaimSerdes.claimsInTransit().serializer().serialize("t",
                 new ClaimInTransit(first, new byte[100])), 60);

@@ -9,14 +9,12 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.ResponseStatus;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A Create travels with its account claim instead of waiting in a store: what happens when two copies of
- * one Create claim at once, and with claims and stored Creates an earlier version left behind.
+ * one Create claim at once.
  */
 class ClaimTransitTest {
     private final TopologyFixture fx = new TopologyFixture();
@@ -100,31 +98,6 @@ class ClaimTransitTest {
         assertThat(fx.allStates()).extracting(Integration::getStatus).containsExactly(IntegrationStatus.CONNECTED);
         assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
                 .integrationId()).isEqualTo("int-1");
-        assertThat(fx.answer(connect)).isEqualTo(answer);
-    }
-
-    @Test
-    void anOutcomeOfTheFormerFormatFinishesTheCreateThatWaitsInTheStore() {
-        String ext = TestData.externalId();
-        fx.pending("int-1", "tenant-a", ext);
-        CfnCallback connect = create(ext, "req-1", "one");
-        // Left by an earlier version: the Create waits in the requests store, its outcome carries nothing.
-        fx.<RequestState>store(TopologyNames.REQUESTS_STORE).put("req-1", new RequestState.Waiting(connect));
-        fx.callback(connect);
-        assertThat(fx.responses.isEmpty()).as("a redelivery while it waits is ignored").isTrue();
-        fx.internalTopic(TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID, new ByteArraySerializer()).pipeInput(ext,
-                ClaimSerdes.formatOne(new ClaimOutcome(true, ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext,
-                        "req-1"), "int-1")));
-
-        CfnResponse answer = fx.responses.readValue();
-        assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
-        assertThat(answer.getRequestId()).isEqualTo("req-1");
-        assertThat(fx.integrations.readValue().getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-1"))
-                .as("the waiting Create left the requests store: its answer is kept with the state").isNull();
-        assertThat(fx.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext)
-                .answerFor("req-1")).isNotNull();
-        fx.advance(Duration.ofSeconds(1));
         assertThat(fx.answer(connect)).isEqualTo(answer);
     }
 }

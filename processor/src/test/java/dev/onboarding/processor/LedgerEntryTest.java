@@ -9,7 +9,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.Test;
 
-/** The ledger store's values: a state with the answer kept with it, and states as earlier versions stored them. */
+/** The ledger store's values: a state with the answer kept with it. */
 class LedgerEntryTest {
     private static final String CHANGELOG = "app-integrations-by-external-id-changelog";
     /** Stands for a state in the integrations topic's wire format: led by the Confluent magic byte. */
@@ -45,14 +45,6 @@ class LedgerEntryTest {
         assertThat(read.state()).isEqualTo(STATE);
         assertThat(read.answered()).isNull();
         assertThat(read.answerFor("req-1")).isNull();
-    }
-
-    @Test
-    void aStateAsEarlierVersionsStoredItReadsAsAnEntryWithoutAnAnswer() {
-        LedgerEntry read = read(STATE.clone());
-
-        assertThat(read.state()).isEqualTo(STATE);
-        assertThat(read.answered()).isNull();
     }
 
     @Test

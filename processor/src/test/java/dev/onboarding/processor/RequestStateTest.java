@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The requests store's values: decided answers in the responses topic's format, and what earlier versions stored. */
+/** The requests store's values: decided answers in the responses topic's format. */
 class RequestStateTest {
     private static final String TOPIC = "onboarding.cfn-responses";
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
@@ -24,8 +24,7 @@ class RequestStateTest {
     private final String scope = "request-state-" + UUID.randomUUID();
     private final SchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
     private final AvroSerde<CfnResponse> responses = AvroSerde.forValues(CfnResponse.class, registry, true);
-    private final AvroSerde<CfnCallback> callbacks = AvroSerde.forValues(CfnCallback.class, registry, true);
-    private final Serde<RequestState> serde = RequestState.serde(callbacks, responses, TOPIC);
+    private final Serde<RequestState> serde = RequestState.serde();
     private final CfnCallback create = TestData.create(TestData.externalId(), "req-1", TestData.ACCOUNT, "s", NOW)
             .build();
     private final CfnResponse answer = CallbackAnswers.failed(create, "no", null, NOW);
@@ -48,22 +47,6 @@ class RequestStateTest {
         assertThat(read.decidedAtMillis()).isEqualTo(NOW.toEpochMilli());
         assertThat(read.answer()).isEqualTo(bytes);
         assertThat(read).isEqualTo(new RequestState.Decided(NOW.toEpochMilli(), bytes.clone()));
-    }
-
-    @Test
-    void whatEarlierVersionsStoredStillReads() {
-        assertThat(roundTrip(new RequestState.Waiting(create))).isEqualTo(new RequestState.Waiting(create));
-
-        // An answer as earlier versions stored it: tag 'D' and the response in the store's own subject.
-        byte[] body = responses.serialize("app-requests-changelog-decided", answer);
-        byte[] old = new byte[body.length + 1];
-        old[0] = RequestState.DECIDED;
-        System.arraycopy(body, 0, old, 1, body.length);
-        RequestState.Decided read = (RequestState.Decided) serde.deserializer().deserialize("app-requests-changelog",
-                old);
-        assertThat(read.decidedAtMillis()).isEqualTo(NOW.toEpochMilli());
-        assertThat(responses.deserialize(TOPIC, read.answer())).isEqualTo(answer);
-        assertThat(read.answer()).isEqualTo(responses.serialize(TOPIC, answer));
     }
 
     @Test
