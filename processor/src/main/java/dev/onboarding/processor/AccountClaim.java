@@ -1,5 +1,7 @@
 package dev.onboarding.processor;
 
+import dev.onboarding.processor.claims.AccountHolder;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -14,6 +16,16 @@ public record AccountClaim(String integrationId, String externalId, long claimed
     public AccountClaim {
         Objects.requireNonNull(integrationId, "integrationId");
         Objects.requireNonNull(externalId, "externalId");
+    }
+
+    /** The claim an account-claims store record holds. */
+    public static AccountClaim of(AccountHolder holder) {
+        return new AccountClaim(holder.getIntegrationId(), holder.getExternalId(), holder.getClaimedAt().toEpochMilli());
+    }
+
+    /** This claim as the account-claims store keeps it. */
+    public AccountHolder toHolder() {
+        return new AccountHolder(integrationId, externalId, Instant.ofEpochMilli(claimedAtMillis));
     }
 
     @Override

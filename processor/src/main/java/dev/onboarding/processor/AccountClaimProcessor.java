@@ -1,5 +1,8 @@
 package dev.onboarding.processor;
 
+import dev.onboarding.processor.claims.AccountHolder;
+import dev.onboarding.processor.claims.ClaimInTransit;
+import dev.onboarding.processor.claims.OutcomeInTransit;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -18,7 +21,7 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
 
     private final AccountClaims rules = new AccountClaims();
     private ProcessorContext<String, Effect> context;
-    private KeyValueStore<String, AccountClaim> claims;
+    private KeyValueStore<String, AccountHolder> claims;
 
     @Override
     public void init(ProcessorContext<String, Effect> context) {
@@ -31,20 +34,20 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
         if (record.value() == null) {
             return;
         }
-        ClaimCommand command = record.value().command();
+        ClaimCommand command = ClaimCommand.of(record.value());
         String key = command.claimKey();
-        Optional<AccountClaim> current = Optional.ofNullable(claims.get(key));
+        Optional<AccountClaim> current = Optional.ofNullable(claims.get(key)).map(AccountClaim::of);
         long now = context.currentSystemTimeMs();
         if (command.kind() == ClaimCommand.Kind.CLAIM) {
             AccountClaims.ClaimResult result = rules.claim(command, current, now);
-            result.newHolder().ifPresent(holder -> claims.put(key, holder));
+            result.newHolder().ifPresent(holder -> claims.put(key, holder.toHolder()));
             if (!result.outcome().granted()) {
                 LOG.info("account {} of tenant {} denied to integration {}: held by {}", command.accountId(),
                         command.tenantId(), command.integrationId(), result.outcome().holderIntegrationId());
             }
-            // The waiting Create goes back with the outcome, untouched.
-            Effect.Outcome outcome = new Effect.Outcome(new OutcomeInTransit(result.outcome(),
-                    record.value().waitingCreate()));
+            // The claim goes back with the outcome, its waiting Create untouched.
+            Effect.Outcome outcome = new Effect.Outcome(new OutcomeInTransit(result.outcome().granted(),
+                    result.outcome().holderIntegrationId(), record.value()));
             context.forward(new Record<>(outcome.key(), outcome, now));
         } else if (rules.releases(command, current)) {
             LOG.info("account {} of tenant {} released by integration {}", command.accountId(), command.tenantId(),

@@ -1,6 +1,9 @@
 package dev.onboarding.processor;
 
+import dev.onboarding.processor.claims.ClaimInTransit;
+import dev.onboarding.processor.claims.ClaimKind;
 import dev.onboarding.schemas.ExternalIds;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
@@ -47,8 +50,29 @@ public record ClaimCommand(Kind kind, String tenantId, String accountId, String 
         return new ClaimCommand(Kind.RELEASE, tenantId, accountId, integrationId, externalId, null);
     }
 
-    /** The key the claim is decided under: tenant and account. Account ids are 12 digits, so the join is unambiguous. */
+    /** The command a claim record carries. */
+    public static ClaimCommand of(ClaimInTransit claim) {
+        return new ClaimCommand(Kind.valueOf(claim.getKind().name()), claim.getTenantId(), claim.getAccountId(),
+                claim.getIntegrationId(), claim.getExternalId(), claim.getRequestId());
+    }
+
+    /**
+     * This command as it travels to the task of its (tenant, account).
+     *
+     * @param waitingCreate the encoded Create waiting for a claim; null for a release
+     */
+    public ClaimInTransit inTransit(ByteBuffer waitingCreate) {
+        return new ClaimInTransit(ClaimKind.valueOf(kind.name()), tenantId, accountId, integrationId, externalId,
+                requestId, waitingCreate);
+    }
+
+    /** The key the claim is decided under: tenant and account. */
     public String claimKey() {
+        return claimKey(tenantId, accountId);
+    }
+
+    /** The key claims of one tenant and account are decided under. Account ids are 12 digits: the join is unambiguous. */
+    public static String claimKey(String tenantId, String accountId) {
         return tenantId + "|" + accountId;
     }
 

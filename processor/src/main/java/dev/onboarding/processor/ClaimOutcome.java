@@ -1,5 +1,6 @@
 package dev.onboarding.processor;
 
+import dev.onboarding.processor.claims.OutcomeInTransit;
 import java.util.Objects;
 
 /**
@@ -15,5 +16,11 @@ public record ClaimOutcome(boolean granted, ClaimCommand command, String holderI
     public ClaimOutcome {
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(holderIntegrationId, "holderIntegrationId");
+    }
+
+    /** The outcome a returning record carries. */
+    public static ClaimOutcome of(OutcomeInTransit outcome) {
+        return new ClaimOutcome(outcome.getGranted(), ClaimCommand.of(outcome.getClaim()),
+                outcome.getHolderIntegrationId());
     }
 }

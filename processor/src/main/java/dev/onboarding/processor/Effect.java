@@ -2,6 +2,8 @@ package dev.onboarding.processor;
 
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.claims.ClaimInTransit;
+import dev.onboarding.processor.claims.OutcomeInTransit;
 
 /**
  * Something a processor wants written: the topology routes each kind to its topic. Effects only pass
@@ -33,7 +35,7 @@ sealed interface Effect {
     record Claim(ClaimInTransit claim) implements Effect {
         @Override
         public String key() {
-            return claim.command().claimKey();
+            return ClaimCommand.claimKey(claim.getTenantId(), claim.getAccountId());
         }
     }
 
@@ -45,7 +47,7 @@ sealed interface Effect {
     record Outcome(OutcomeInTransit outcome) implements Effect {
         @Override
         public String key() {
-            return outcome.outcome().command().externalId();
+            return outcome.getClaim().getExternalId();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.onboarding.processor;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.claims.OutcomeInTransit;
 
 /**
  * Everything that reaches the task owning an external ID: a request event re-keyed from the requests

@@ -8,9 +8,14 @@ import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.processor.claims.OutcomeInTransit;
+import dev.onboarding.processor.ledger.AnsweredRequest;
+import dev.onboarding.processor.ledger.DecidedAnswer;
+import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +78,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     /** Integration states (in the integrations topic's wire format) and their latest answers, by external ID. */
     private KeyValueStore<String, LedgerEntry> integrations;
     private KeyValueStore<String, String> expiryIndex;
-    private KeyValueStore<String, RequestState> requests;
+    private KeyValueStore<String, DecidedAnswer> requests;
     private TimestampedKeyValueStore<String, CfnCallback> held;
     /** External IDs with held callbacks: spares a store scan on every request when (as usual) none wait. */
     private final Set<String> externalIdsHeld = new HashSet<>();
@@ -137,10 +142,10 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         CfnCallback callback = input.callback();
         String requestId = callback.getRequestId();
         // Rule 1: SNS and SQS deliver at least once; a decided RequestId gets the identical answer again.
-        RequestState prior = requests.get(requestId);
-        if (prior instanceof RequestState.Decided decided) {
+        DecidedAnswer prior = requests.get(requestId);
+        if (prior != null) {
             LOG.debug("request {} already decided; answering the same again", requestId);
-            emit(new Effect.Respond(requestId, decided.answer()));
+            emit(new Effect.Respond(requestId, bytesOf(prior.getAnswer())));
             return;
         }
         if (externalIdsHeld.contains(callback.getExternalId()) && held.get(heldKey(callback)) != null) {
@@ -151,11 +156,11 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         // The topic is keyed by external ID; a callback in the wrong partition could never meet its request.
         boolean inItsPartition = callback.getExternalId().equals(record.key());
         LedgerEntry ledger = inItsPartition ? entry(callback.getExternalId()) : null;
-        RequestState.Decided kept = ledger == null ? null : ledger.answerFor(requestId);
+        DecidedAnswer kept = answerKeptWith(ledger, requestId);
         if (kept != null) {
             // Rule 1 again: the answer that changed this integration's state is kept with that state.
             LOG.debug("request {} already decided; answering the same again", requestId);
-            emit(new Effect.Respond(requestId, kept.answer()));
+            emit(new Effect.Respond(requestId, bytesOf(kept.getAnswer())));
             return;
         }
         apply(callback, input.received(), decider.decide(callback, stateOf(ledger), inItsPartition, now), now);
@@ -175,7 +180,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
                 expiryIndex.put(ExpiryIndex.key(changed.newState()), externalId);
             }
             save(changed.newState());
-            changed.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
+            changed.release().ifPresent(release -> emit(new Effect.Claim(release.inTransit(null))));
             if (event.getEvent() instanceof IntegrationRequested) {
                 decideHeldCallbacks(externalId, now);
             }
@@ -185,25 +190,25 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     }
 
     private void onOutcome(OutcomeInTransit returned, Instant now) {
-        ClaimOutcome outcome = returned.outcome();
+        ClaimOutcome outcome = ClaimOutcome.of(returned);
         ClaimCommand claim = outcome.command();
-        RequestState state = requests.get(claim.requestId());
         LedgerEntry ledger = entry(claim.externalId());
         Optional<Integration> current = stateOf(ledger);
-        if (state != null || (ledger != null && ledger.answerFor(claim.requestId()) != null)) {
+        if (requests.get(claim.requestId()) != null || answerKeptWith(ledger, claim.requestId()) != null) {
             // A redelivered Create claimed again while the first claim travelled: the first outcome decided.
             LOG.debug("claim outcome for request {}, already decided; ignored", claim.requestId());
             releaseUnused(outcome, current);
             return;
         }
-        if (returned.waitingCreate() == null) {
+        ByteBuffer waitingCreate = returned.getClaim().getWaitingCreate();
+        if (waitingCreate == null) {
             // Every claim carries its Create (only a bug sends one without): make sure no claim is orphaned.
             LOG.warn("claim outcome for request {} has no waiting callback", claim.requestId());
             releaseUnused(outcome, current);
             return;
         }
         CfnCallback callback = waitingCreates.deserializer().deserialize(waitingCreatesSubjectTopic,
-                returned.waitingCreate());
+                bytesOf(waitingCreate));
         apply(callback, null, decider.finishClaim(callback, current, outcome, now), now);
     }
 
@@ -213,8 +218,8 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         boolean inUse = current.map(i -> i.getStatus() == IntegrationStatus.CONNECTED
                 && claim.accountId().equals(i.getAccountId())).orElse(false);
         if (outcome.granted() && !inUse) {
-            emit(new Effect.Claim(ClaimInTransit.release(ClaimCommand.release(claim.tenantId(), claim.accountId(),
-                    claim.integrationId(), claim.externalId()))));
+            emit(new Effect.Claim(ClaimCommand.release(claim.tenantId(), claim.accountId(), claim.integrationId(),
+                    claim.externalId()).inTransit(null)));
         }
     }
 
@@ -234,17 +239,17 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             // The Create travels with its claim and comes back with the outcome.
             byte[] travelling = received != null ? received
                     : waitingCreates.serializer().serialize(waitingCreatesSubjectTopic, callback);
-            emit(new Effect.Claim(new ClaimInTransit(claim.command(), travelling)));
+            emit(new Effect.Claim(claim.command().inTransit(ByteBuffer.wrap(travelling))));
         } else if (decision instanceof CallbackDecision.Answer answer) {
             CfnResponse response = answer.response();
             byte[] encoded = answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response);
-            RequestState.Decided decided = new RequestState.Decided(response.getDecidedAt().toEpochMilli(), encoded);
+            DecidedAnswer decided = new DecidedAnswer(response.getDecidedAt(), ByteBuffer.wrap(encoded));
             // An answer that changes its own external ID's state is kept with the state: one write, not two.
             boolean keptWithState = answer.newState()
                     .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
             answer.newState().ifPresent(next -> save(next,
-                    keptWithState ? new LedgerEntry.AnsweredRequest(response.getRequestId(), decided) : null));
-            answer.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
+                    keptWithState ? new AnsweredRequest(response.getRequestId(), decided) : null));
+            answer.release().ifPresent(release -> emit(new Effect.Claim(release.inTransit(null))));
             if (!keptWithState) {
                 requests.put(response.getRequestId(), decided);
             }
@@ -329,10 +334,9 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     private void forgetOldDecisions(long timestamp) {
         long cutoff = timestamp - config.decidedRetention().toMillis();
         List<String> old = new ArrayList<>();
-        // The decision time leads each stored answer: nothing is decoded here.
-        try (KeyValueIterator<String, RequestState> it = requests.all()) {
+        try (KeyValueIterator<String, DecidedAnswer> it = requests.all()) {
             it.forEachRemaining(kv -> {
-                if (kv.value instanceof RequestState.Decided decided && decided.decidedAtMillis() < cutoff) {
+                if (kv.value.getDecidedAt().toEpochMilli() < cutoff) {
                     old.add(kv.key);
                 }
             });
@@ -351,7 +355,25 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
 
     private Optional<Integration> stateOf(LedgerEntry ledger) {
         return ledger == null ? Optional.empty()
-                : Optional.of(statesTopic.valueSerde().deserializer().deserialize(statesTopic.name(), ledger.state()));
+                : Optional.of(statesTopic.valueSerde().deserializer().deserialize(statesTopic.name(),
+                        bytesOf(ledger.getState())));
+    }
+
+    /** The answer kept with a ledger entry for {@code requestId}, if it is the one the entry holds. */
+    private static DecidedAnswer answerKeptWith(LedgerEntry ledger, String requestId) {
+        AnsweredRequest answered = ledger == null ? null : ledger.getAnswered();
+        return answered != null && answered.getRequestId().equals(requestId) ? answered.getDecided() : null;
+    }
+
+    /** The bytes of an Avro {@code bytes} field: its array when it is exactly that (as decoded), else a copy. */
+    private static byte[] bytesOf(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     /** The ledger entry of an external ID, read once per record or punctuation. */
@@ -378,21 +400,19 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
      *
      * @param answered the answer decided with this change, kept with the state; null keeps the one kept before
      */
-    private void save(Integration next, LedgerEntry.AnsweredRequest answered) {
+    private void save(Integration next, AnsweredRequest answered) {
         byte[] encoded = statesTopic.valueSerde().serializer().serialize(statesTopic.name(), next);
         String externalId = next.getExternalId();
         LedgerEntry prior = entry(externalId);
-        LedgerEntry updated;
-        if (answered == null) {
-            updated = prior == null ? new LedgerEntry(encoded, null) : prior.withState(encoded);
-        } else {
-            LedgerEntry.AnsweredRequest leaving = prior == null ? null : prior.answered();
-            if (leaving != null && !leaving.requestId().equals(answered.requestId())) {
+        AnsweredRequest kept = prior == null ? null : prior.getAnswered();
+        if (answered != null) {
+            if (kept != null && !kept.getRequestId().equals(answered.getRequestId())) {
                 // Still answerable after it leaves the entry, for as long as any decided RequestId.
-                requests.put(leaving.requestId(), leaving.decided());
+                requests.put(kept.getRequestId(), kept.getDecided());
             }
-            updated = new LedgerEntry(encoded, answered);
+            kept = answered;
         }
+        LedgerEntry updated = new LedgerEntry(ByteBuffer.wrap(encoded), kept);
         integrations.put(externalId, updated);
         readKey = externalId;
         readEntry = updated;

@@ -17,6 +17,7 @@ import static dev.onboarding.processor.TopologyNames.TENANT_INDEX_STORE;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.processor.claims.OutcomeInTransit;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.util.Map;
@@ -101,14 +102,14 @@ public final class OnboardingTopology {
         // Claims and releases, decided in the task of (tenant, account): one AWS account per tenant.
         KStream<String, OutcomeInTransit> outcomes = decisions.get("ledger-claims")
                 .mapValues(e -> ((Effect.Claim) e).claim(), Named.as("ledger-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.claimsInTransit())
+                .repartition(Repartitioned.with(Serdes.String(), serdes.claims())
                         .withName(CLAIMS_BY_ACCOUNT).withNumberOfPartitions(partitions))
                 .process(AccountClaimProcessor::new, Named.as("account-claims"), ACCOUNT_CLAIMS_STORE)
                 .mapValues(e -> ((Effect.Outcome) e).outcome(), Named.as("claim-outcome"));
 
         // Outcomes go back to the task of the external ID, which finishes the waiting Create.
         Map<String, KStream<String, Effect>> finished = outcomes
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.outcomesInTransit())
+                .repartition(Repartitioned.with(Serdes.String(), serdes.outcomes())
                         .withName(CLAIM_OUTCOMES_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
                 .mapValues(outcome -> (ExternalIdInput) new ExternalIdInput.Outcome(outcome),
                         Named.as("outcome-input"))
@@ -121,7 +122,7 @@ public final class OnboardingTopology {
         // A granted claim the finished Create cannot use goes back to the claims task (its own topic: no cycle).
         finished.get("finisher-claims")
                 .mapValues(e -> ((Effect.Claim) e).claim(), Named.as("finisher-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.claimsInTransit())
+                .repartition(Repartitioned.with(Serdes.String(), serdes.claims())
                         .withName(RELEASES_BY_ACCOUNT).withNumberOfPartitions(partitions))
                 .process(AccountClaimProcessor::new, Named.as("account-releases"), ACCOUNT_CLAIMS_STORE);
 
@@ -177,12 +178,12 @@ public final class OnboardingTopology {
     private static void addStores(StreamsBuilder builder, TopicCatalog catalog, ProcessorSerdes serdes) {
         Serde<String> strings = Serdes.String();
         builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
-        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, LedgerEntry.serde()));
+        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, serdes.ledgerEntries()));
         builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
-        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde()));
+        builder.addStateStore(keyValue(REQUESTS_STORE, serdes.decidedAnswers()));
         builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
                 Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
-        builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, ClaimSerdes.claims()));
+        builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()));
         builder.addStateStore(keyValue(TENANT_INDEX_STORE, strings));
     }
 

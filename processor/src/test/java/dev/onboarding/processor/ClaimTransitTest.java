@@ -8,6 +8,9 @@ import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.processor.claims.AccountHolder;
+import dev.onboarding.processor.claims.ClaimInTransit;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,14 +48,14 @@ class ClaimTransitTest {
         fx.integrations.readValue();
 
         // A redelivery of req-b claimed while the first copy's claim travelled; its claim is granted now.
-        fx.internalTopic(TopologyNames.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer())
-                .pipeInput("tenant-a|" + ACCOUNT, new ClaimInTransit(ClaimCommand.claim("tenant-a", ACCOUNT, "int-b",
-                        extB, "req-b"), fx.travelling(createB)));
+        fx.internalTopic(TopologyNames.CLAIMS_BY_ACCOUNT, fx.serdes.claims().serializer())
+                .pipeInput("tenant-a|" + ACCOUNT, ClaimCommand.claim("tenant-a", ACCOUNT, "int-b", extB, "req-b")
+                        .inTransit(ByteBuffer.wrap(fx.travelling(createB))));
 
         assertThat(fx.responses.isEmpty()).as("req-b was decided once").isTrue();
         assertThat(fx.integrations.isEmpty()).isTrue();
         assertThat(fx.integrationByExternalId(extB).getStatus()).isEqualTo(IntegrationStatus.PENDING);
-        assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
+        assertThat(fx.<AccountHolder>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
                 .as("the granted claim nobody uses is given back").isNull();
         // So the tenant can connect the account again, and a redelivery of req-b still gets its first answer.
         String extC = TestData.externalId();
@@ -71,11 +74,11 @@ class ClaimTransitTest {
         byte[] received = fx.catalog.cfnCallbacks().valueSerde().serializer().serialize(fx.catalog.cfnCallbacks()
                 .name(), connect);
         var claims = fx.internalOutput(TopologyNames.CLAIMS_BY_ACCOUNT,
-                ClaimSerdes.claimsInTransit().deserializer());
+                fx.serdes.claims().deserializer());
 
         fx.rawCallbacks.pipeInput(ext.getBytes(StandardCharsets.UTF_8), received, fx.now());
 
-        assertThat(claims.readValue().waitingCreate()).as("not encoded again").isEqualTo(received);
+        assertThat(claims.readValue().getWaitingCreate()).as("not encoded again").isEqualTo(ByteBuffer.wrap(received));
         CfnResponse answer = fx.responses.readValue();
         assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(answer.getRequestId()).isEqualTo("req-1");
@@ -86,18 +89,18 @@ class ClaimTransitTest {
         String ext = TestData.externalId();
         fx.pending("int-1", "tenant-a", ext);
         CfnCallback connect = create(ext, "req-1", "one");
-        ClaimInTransit claim = new ClaimInTransit(ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext, "req-1"),
-                fx.travelling(connect));
-        var claims = fx.internalTopic(TopologyNames.CLAIMS_BY_ACCOUNT, ClaimSerdes.claimsInTransit().serializer());
-        claims.pipeInput(claim.command().claimKey(), claim);
-        claims.pipeInput(claim.command().claimKey(), claim);
+        ClaimCommand command = ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext, "req-1");
+        ClaimInTransit claim = command.inTransit(ByteBuffer.wrap(fx.travelling(connect)));
+        var claims = fx.internalTopic(TopologyNames.CLAIMS_BY_ACCOUNT, fx.serdes.claims().serializer());
+        claims.pipeInput(command.claimKey(), claim);
+        claims.pipeInput(command.claimKey(), claim);
 
         CfnResponse answer = fx.responses.readValue();
         assertThat(answer.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(fx.responses.isEmpty()).isTrue();
         assertThat(fx.allStates()).extracting(Integration::getStatus).containsExactly(IntegrationStatus.CONNECTED);
-        assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
-                .integrationId()).isEqualTo("int-1");
+        assertThat(fx.<AccountHolder>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
+                .getIntegrationId()).isEqualTo("int-1");
         assertThat(fx.answer(connect)).isEqualTo(answer);
     }
 }

@@ -11,6 +11,9 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.processor.claims.AccountHolder;
+import dev.onboarding.processor.ledger.DecidedAnswer;
+import dev.onboarding.processor.ledger.LedgerEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -311,7 +314,7 @@ class OnboardingTopologyTest {
         Integration disconnected = fx.integrations.readValue();
         assertThat(disconnected.getStatus()).isEqualTo(IntegrationStatus.DISCONNECTED);
         assertThat(disconnected.getVersion()).isEqualTo(connected.getVersion() + 1);
-        assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
+        assertThat(fx.<AccountHolder>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
                 .isNull();
 
         assertThat(connect("int-2", "tenant-a", TestData.externalId(), ACCOUNT, "second").getStatus())
@@ -334,8 +337,8 @@ class OnboardingTopologyTest {
         assertThat(fx.integrations.isEmpty()).isTrue();
         assertThat(fx.integrationByExternalId(ext).getStatus())
                 .isEqualTo(IntegrationStatus.CONNECTED);
-        assertThat(fx.<AccountClaim>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
-                .integrationId()).isEqualTo("int-1");
+        assertThat(fx.<AccountHolder>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
+                .getIntegrationId()).isEqualTo("int-1");
     }
 
     @Test
@@ -492,13 +495,13 @@ class OnboardingTopologyTest {
         connect("int-1", "tenant-a", ext, ACCOUNT, "s");
         // A Delete from another stack changes nothing: its answer is kept in the requests store.
         fx.answer(TestData.delete(ext, "req-forged", OTHER_ACCOUNT, "other", "int-1", fx.now()).build());
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-forged"))
-                .isInstanceOf(RequestState.Decided.class);
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged"))
+                .isInstanceOf(DecidedAnswer.class);
 
         fx.advance(Duration.ofDays(14));
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNotNull();
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNotNull();
         fx.advance(Duration.ofDays(1).plusHours(2));
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNull();
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNull();
     }
 
     @Test
@@ -507,17 +510,17 @@ class OnboardingTopologyTest {
         fx.pending("int-1", "tenant-a", ext);
         CfnCallback create = create(ext, "req-1", ACCOUNT, "s");
         CfnResponse connected = fx.answer(create);
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-1"))
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-1"))
                 .as("kept with the state, not written twice").isNull();
-        assertThat(fx.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).answered()
-                .requestId()).isEqualTo("req-1");
+        assertThat(fx.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).getAnswered()
+                .getRequestId()).isEqualTo("req-1");
 
         fx.advance(Duration.ofMinutes(1));
         CfnCallback delete = TestData.delete(ext, "req-del", ACCOUNT, "s", "int-1", fx.now()).build();
         CfnResponse deleted = fx.answer(delete);
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-1"))
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-1"))
                 .as("the Create's answer moved out when the Delete's took its place")
-                .isInstanceOf(RequestState.Decided.class);
+                .isInstanceOf(DecidedAnswer.class);
 
         fx.advance(Duration.ofMinutes(1));
         assertThat(fx.answer(create)).isEqualTo(connected);
@@ -526,7 +529,7 @@ class OnboardingTopologyTest {
 
         // Past the retention the moved answer is forgotten; the one kept with the state is not.
         fx.advance(Duration.ofDays(16));
-        assertThat(fx.<RequestState>store(TopologyNames.REQUESTS_STORE).get("req-1")).isNull();
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-1")).isNull();
         assertThat(fx.answer(delete)).isEqualTo(deleted);
     }
 

@@ -6,6 +6,7 @@ import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
@@ -160,8 +161,12 @@ final class TopologyFixture implements AutoCloseable {
     Integration integrationByExternalId(String externalId) {
         LedgerEntry entry = this.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE)
                 .get(externalId);
-        return entry == null ? null : catalog.integrations().valueSerde().deserializer()
-                .deserialize(catalog.integrations().name(), entry.state());
+        if (entry == null) {
+            return null;
+        }
+        byte[] state = new byte[entry.getState().remaining()];
+        entry.getState().duplicate().get(state);
+        return catalog.integrations().valueSerde().deserializer().deserialize(catalog.integrations().name(), state);
     }
 
     @Override
