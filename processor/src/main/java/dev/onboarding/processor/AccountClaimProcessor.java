@@ -1,5 +1,7 @@
 package dev.onboarding.processor;
 
+import static dev.onboarding.processor.TopologyNames.OUTCOMES;
+
 import dev.onboarding.processor.claims.AccountHolder;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
@@ -14,17 +16,23 @@ import org.slf4j.LoggerFactory;
 /**
  * The task that owns a set of (tenant, AWS account) pairs: grants or denies claims and applies releases
  * against the account-claims store, atomically with the outcome it sends back (exactly-once). A claim's
- * waiting Create is passed back with the outcome without being decoded.
+ * waiting Create is passed back with the outcome without being decoded. Forwards outcomes to
+ * {@link TopologyNames#OUTCOMES}; a release has no outcome (the node that applies the finisher's releases has no
+ * child).
  */
-final class AccountClaimProcessor implements Processor<String, ClaimInTransit, String, Effect> {
+public final class AccountClaimProcessor implements Processor<String, ClaimInTransit, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(AccountClaimProcessor.class);
 
     private final AccountClaims rules = new AccountClaims();
-    private ProcessorContext<String, Effect> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AccountHolder> claims;
 
+    /** A claims processor. */
+    public AccountClaimProcessor() {
+    }
+
     @Override
-    public void init(ProcessorContext<String, Effect> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.claims = context.getStateStore(TopologyNames.ACCOUNT_CLAIMS_STORE);
     }
@@ -46,9 +54,9 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
                         command.tenantId(), command.integrationId(), result.outcome().holderIntegrationId());
             }
             // The claim goes back with the outcome, its waiting Create untouched.
-            Effect.Outcome outcome = new Effect.Outcome(new OutcomeInTransit(result.outcome().granted(),
-                    result.outcome().holderIntegrationId(), record.value()));
-            context.forward(new Record<>(outcome.key(), outcome, now));
+            OutcomeInTransit outcome = new OutcomeInTransit(result.outcome().granted(),
+                    result.outcome().holderIntegrationId(), record.value());
+            context.forward(new Record<>(command.externalId(), outcome, now), OUTCOMES);
         } else if (rules.releases(command, current)) {
             LOG.info("account {} of tenant {} released by integration {}", command.accountId(), command.tenantId(),
                     command.integrationId());

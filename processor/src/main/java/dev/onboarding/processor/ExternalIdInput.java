@@ -2,12 +2,11 @@ package dev.onboarding.processor;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.IntegrationRequestEvent;
-import dev.onboarding.processor.claims.OutcomeInTransit;
 
 /**
- * Everything that reaches the task owning an external ID: a request event re-keyed from the requests
- * topic, a callback, or the outcome of an account claim. Lives only between nodes of one task, so it
- * needs no serde of its own; callbacks are read straight into it ({@link ProcessorSerdes#receivedCallbacks}).
+ * What reaches the {@link ExternalIdLedger}: a request event re-keyed from the requests topic, or a callback.
+ * Lives only between nodes of one task, so it needs no serde of its own; callbacks are read straight into it
+ * ({@link ProcessorSerdes#receivedCallbacks}).
  */
 sealed interface ExternalIdInput {
     /** A request event, re-keyed by external ID. */
@@ -37,9 +36,5 @@ sealed interface ExternalIdInput {
         public String toString() {
             return "Callback[" + (callback == null ? "none" : callback.getRequestId()) + "]";
         }
-    }
-
-    /** The answer to an account claim made for a waiting Create, with the Create. */
-    record Outcome(OutcomeInTransit outcome) implements ExternalIdInput {
     }
 }

@@ -1,5 +1,8 @@
 package dev.onboarding.processor;
 
+import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.REKEYED_REQUESTS;
+
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -19,23 +22,30 @@ import org.slf4j.LoggerFactory;
 /**
  * First stop of a request event, in the task of its integration id: refuses malformed events and an
  * integration id re-requested with another external ID (so the compacted integration topic cannot get two
- * owners for one key), then sends the event on to the task of its external ID.
+ * owners for one key), then sends the event on to the task of its external ID. Forwards to
+ * {@link TopologyNames#REKEYED_REQUESTS} and {@link TopologyNames#REFUSED_REQUESTS}.
  */
-final class RequestIntakeProcessor implements Processor<String, IntegrationRequestEvent, String, Effect> {
+public final class RequestIntakeProcessor implements Processor<String, IntegrationRequestEvent, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RequestIntakeProcessor.class);
 
     private final String sourceTopic;
     private final Serializer<IntegrationRequestEvent> serializer;
-    private ProcessorContext<String, Effect> context;
+    private ProcessorContext<String, Object> context;
     private KeyValueStore<String, String> externalIdByIntegration;
 
-    RequestIntakeProcessor(String sourceTopic, Serializer<IntegrationRequestEvent> serializer) {
+    /**
+     * An intake.
+     *
+     * @param sourceTopic the requests topic (named in dead letters)
+     * @param serializer its serializer (a dead letter carries the event in the topic's wire format)
+     */
+    public RequestIntakeProcessor(String sourceTopic, Serializer<IntegrationRequestEvent> serializer) {
         this.sourceTopic = sourceTopic;
         this.serializer = serializer;
     }
 
     @Override
-    public void init(ProcessorContext<String, Effect> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.externalIdByIntegration = context.getStateStore(TopologyNames.INTEGRATION_IDS_STORE);
     }
@@ -72,10 +82,9 @@ final class RequestIntakeProcessor implements Processor<String, IntegrationReque
                 return;
             }
         }
-        Record<String, Effect> routed = new Record<>(externalId, new Effect.Route(externalId, event),
-                record.timestamp(), record.headers());
+        Record<String, Object> routed = new Record<>(externalId, event, record.timestamp(), record.headers());
         context.recordMetadata().ifPresent(m -> DeadLetters.stampSource(routed.headers(), m.partition(), m.offset()));
-        context.forward(routed);
+        context.forward(routed, REKEYED_REQUESTS);
     }
 
     private void refuse(Record<String, IntegrationRequestEvent> record, String code, String reason) {
@@ -87,8 +96,7 @@ final class RequestIntakeProcessor implements Processor<String, IntegrationReque
                 originalBytes(sourceTopic, serializer, record.value()), sourceTopic,
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
                 record.headers(), record.timestamp(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
-        context.forward(new Record<>(record.key(), new Effect.RefuseRequest(record.key(), letter),
-                record.timestamp()));
+        context.forward(new Record<>(record.key(), letter, record.timestamp()), REFUSED_REQUESTS);
     }
 
     static byte[] keyBytes(String key) {

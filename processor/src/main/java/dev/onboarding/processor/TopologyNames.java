@@ -1,7 +1,8 @@
 package dev.onboarding.processor;
 
 /**
- * The names in the processor's topology: state stores, repartitions and nodes. Store and repartition names
+ * The names in the processor's topology: state stores, repartitions, processors and the children they forward
+ * to. Store and repartition names
  * are part of every deployment (they name the changelog and repartition topics {@code <application.id>-<name>-changelog}
  * and {@code <application.id>-<name>-repartition}, and the stores the query server reads): never rename one. The
  * topology and the processors it builds both read them here, so no processor needs the class that builds it.
@@ -33,8 +34,39 @@ public final class TopologyNames {
     /** Repartition of releases decided when finishing a Create. */
     public static final String RELEASES_BY_ACCOUNT = "releases-by-account";
 
-    /** The node that reads the integrations topic back into {@link #INTEGRATIONS_BY_ID_STORE} and the tenant index. */
+    /** Processor: requests in the task of their integration id ({@code RequestIntakeProcessor}). */
+    public static final String REQUEST_INTAKE = "request-intake";
+    /** Processor: requests and callbacks in the task of their external ID ({@code ExternalIdLedger}). */
+    public static final String EXTERNAL_ID_LEDGER = "external-id-ledger";
+    /** Processor: claims in the task of their (tenant, account) ({@code AccountClaimProcessor}). */
+    public static final String ACCOUNT_CLAIMS = "account-claims";
+    /** Processor: claim outcomes back in the task of their external ID ({@code ClaimFinisher}). */
+    public static final String CLAIM_FINISHER = "claim-finisher";
+    /** Processor: releases of unused claims in the task of their (tenant, account) ({@code AccountClaimProcessor}). */
+    public static final String ACCOUNT_RELEASES = "account-releases";
+    /** Processor: reads the integrations topic back into {@link #INTEGRATIONS_BY_ID_STORE} and the tenant index. */
     public static final String INTEGRATION_READ_BACK = "integration-read-back";
+
+    // The children processors forward each record to by name (ProcessorContext.forward(record, child)). Kafka Streams
+    // names the first node of a repartition named x "x-repartition-filter" (it drops null keys): forwarding to it
+    // writes to that repartition topic.
+
+    /** Child of {@link #REQUEST_INTAKE}: request events, to {@link #REQUESTS_BY_EXTERNAL_ID}. */
+    public static final String REKEYED_REQUESTS = REQUESTS_BY_EXTERNAL_ID + "-repartition-filter";
+    /** Child of {@link #EXTERNAL_ID_LEDGER}: claims and releases ({@code ClaimInTransit}), to {@link #CLAIMS_BY_ACCOUNT}. */
+    public static final String CLAIMS = CLAIMS_BY_ACCOUNT + "-repartition-filter";
+    /** Child of {@link #ACCOUNT_CLAIMS}: outcomes ({@code OutcomeInTransit}), to {@link #CLAIM_OUTCOMES_BY_EXTERNAL_ID}. */
+    public static final String OUTCOMES = CLAIM_OUTCOMES_BY_EXTERNAL_ID + "-repartition-filter";
+    /** Child of {@link #CLAIM_FINISHER}: releases ({@code ClaimInTransit}), to {@link #RELEASES_BY_ACCOUNT}. */
+    public static final String RELEASES = RELEASES_BY_ACCOUNT + "-repartition-filter";
+    /** Child of the ledger and the finisher: answers, in the responses topic's wire format, to that topic. */
+    public static final String ANSWERS = "answers";
+    /** Child of the ledger and the finisher: full integration states, in the integrations topic's wire format. */
+    public static final String STATES = "states";
+    /** Child of the intake and the ledger: dead letters of refused request events. */
+    public static final String REFUSED_REQUESTS = "refused-requests";
+    /** Child of the ledger: dead letters of callbacks that cannot be decided at all. */
+    public static final String REJECTED_CALLBACKS = "rejected-callbacks";
 
     private TopologyNames() {
     }
