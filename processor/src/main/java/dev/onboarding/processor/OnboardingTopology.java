@@ -27,8 +27,14 @@ import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.claims.AccountClaimProcessor;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
+import dev.onboarding.processor.ledger.ClaimFinisher;
+import dev.onboarding.processor.ledger.ExternalIdInput;
+import dev.onboarding.processor.ledger.ExternalIdLedger;
+import dev.onboarding.processor.ledger.RequestIntakeProcessor;
+import dev.onboarding.processor.queries.IntegrationReadBack;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -83,7 +89,8 @@ public final class OnboardingTopology {
                 .stream(requests.name(), requests.consumed().withName("integration-requests"))
                 .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer()),
                         Named.as(REQUEST_INTAKE), INTEGRATION_IDS_STORE);
-        KStream<String, ExternalIdInput> requestsByExternalId = OnboardingTopology.<IntegrationRequestEvent>child(intake)
+        KStream<String, ExternalIdInput> requestsByExternalId = OnboardingTopology
+                .<IntegrationRequestEvent>child(intake)
                 .repartition(repartition(REQUESTS_BY_EXTERNAL_ID, serdes.requestEvents(), partitions))
                 .mapValues(ExternalIdInput.Request::new, Named.as("request-input"));
 
@@ -123,7 +130,8 @@ public final class OnboardingTopology {
                 .to(catalog.integrationRequestsDlq().name(),
                         catalog.integrationRequestsDlq().produced().withName("integration-requests-dlq-sink"));
         OnboardingTopology.<DeadLetter>child(ledger)
-                .to(catalog.cfnCallbacksDlq().name(), catalog.cfnCallbacksDlq().produced().withName(REJECTED_CALLBACKS));
+                .to(catalog.cfnCallbacksDlq().name(),
+                        catalog.cfnCallbacksDlq().produced().withName(REJECTED_CALLBACKS));
 
         // Read the committed states back by integration id, indexed by tenant. The topic is the store's changelog;
         // the store keeps the topic's bytes: they are decoded when queried, not on every state change.

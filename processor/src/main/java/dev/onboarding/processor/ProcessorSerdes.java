@@ -6,6 +6,7 @@ import dev.onboarding.processor.claims.AccountHolder;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
 import dev.onboarding.processor.ledger.DecidedAnswer;
+import dev.onboarding.processor.ledger.ExternalIdInput;
 import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;

@@ -9,6 +9,7 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.ResponseStatus;
 import dev.onboarding.processor.claims.AccountHolder;
+import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -14,6 +14,8 @@ import dev.onboarding.contract.ResponseStatus;
 import dev.onboarding.processor.claims.AccountHolder;
 import dev.onboarding.processor.ledger.DecidedAnswer;
 import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.ledger.PendingIntegrations;
+import dev.onboarding.processor.queries.TenantKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -3,8 +3,11 @@ package dev.onboarding.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onboarding.processor.claims.AccountClaim;
 import dev.onboarding.processor.claims.AccountHolder;
+import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.processor.claims.ClaimInTransit;
+import dev.onboarding.processor.claims.ClaimOutcome;
 import dev.onboarding.processor.claims.OutcomeInTransit;
 import dev.onboarding.processor.ledger.AnsweredRequest;
 import dev.onboarding.processor.ledger.DecidedAnswer;
@@ -28,7 +31,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The processor's own records on its internal topics and stores: what is written reads back, now and after an upgrade. */
+/** The processor's own records on its internal topics and stores: what is written reads back, also after an upgrade. */
 class ProcessorSerdesTest {
     private static final String CLAIMS_TOPIC = "app-claims-by-account-repartition";
     /** Stands for a state in the integrations topic's wire format: led by the Confluent magic byte. */
@@ -53,7 +56,8 @@ class ProcessorSerdesTest {
     @Test
     void everyInternalRecordReadsBackWhole() {
         String changelog = "app-integrations-by-external-id-changelog";
-        for (LedgerEntry entry : List.of(new LedgerEntry(ByteBuffer.wrap(STATE), new AnsweredRequest("req-ü-1", ANSWER)),
+        for (LedgerEntry entry : List.of(
+                new LedgerEntry(ByteBuffer.wrap(STATE), new AnsweredRequest("req-ü-1", ANSWER)),
                 new LedgerEntry(ByteBuffer.wrap(STATE), null))) {
             assertThat(roundTrip(serdes.ledgerEntries(), changelog, entry)).isEqualTo(entry);
         }
@@ -95,8 +99,9 @@ class ProcessorSerdesTest {
     void aRecordANewerVersionWroteReadsWithThisOne() throws IOException {
         // A later version adds a field (with a default) to a claim in transit: during a rolling upgrade this
         // version still reads what the newer one writes, resolving it by the writer's schema id.
+        String added = "{\"name\":\"roleCheck\",\"type\":[\"null\",\"string\"],\"default\":null},";
         Schema newer = new Schema.Parser().parse(ClaimInTransit.getClassSchema().toString().replaceFirst(
-                "\"fields\":\\[", "\"fields\":[{\"name\":\"roleCheck\",\"type\":[\"null\",\"string\"],\"default\":null},"));
+                "\"fields\":\\[", "\"fields\":[" + added));
         int id = registry.register(CLAIMS_TOPIC + "-value", newer);
         GenericRecord written = new GenericData.Record(newer);
         written.put("roleCheck", "pending");

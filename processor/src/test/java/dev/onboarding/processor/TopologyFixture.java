@@ -7,6 +7,7 @@ import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.ledger.PendingIntegrations;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;

@@ -1,10 +1,8 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.claims;
 
 import static dev.onboarding.processor.TopologyNames.OUTCOMES;
 
-import dev.onboarding.processor.claims.AccountHolder;
-import dev.onboarding.processor.claims.ClaimInTransit;
-import dev.onboarding.processor.claims.OutcomeInTransit;
+import dev.onboarding.processor.TopologyNames;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;

@@ -1,10 +1,11 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Instant;
 import java.util.HashMap;

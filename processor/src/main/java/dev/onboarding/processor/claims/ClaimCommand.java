@@ -1,7 +1,5 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.claims;
 
-import dev.onboarding.processor.claims.ClaimInTransit;
-import dev.onboarding.processor.claims.ClaimKind;
 import dev.onboarding.schemas.ExternalIds;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -71,7 +69,7 @@ public record ClaimCommand(Kind kind, String tenantId, String accountId, String 
         return claimKey(tenantId, accountId);
     }
 
-    /** The key claims of one tenant and account are decided under. Account ids are 12 digits: the join is unambiguous. */
+    /** The key claims of a tenant and account are decided under. Account ids are 12 digits: the join is unambiguous. */
     public static String claimKey(String tenantId, String accountId) {
         return tenantId + "|" + accountId;
     }

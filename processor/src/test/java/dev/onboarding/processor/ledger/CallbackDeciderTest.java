@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TestData.ACCOUNT;
 import static dev.onboarding.processor.TestData.OTHER_ACCOUNT;
@@ -11,6 +11,9 @@ import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.ResponseStatus;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.processor.TestData;
+import dev.onboarding.processor.claims.ClaimCommand;
+import dev.onboarding.processor.claims.ClaimOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnCallback;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
@@ -6,6 +6,8 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.processor.claims.ClaimCommand;
+import dev.onboarding.processor.claims.ClaimOutcome;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Instant;
 import java.util.Map;

@@ -1,12 +1,15 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TopologyNames.RELEASES;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.processor.claims.ClaimCommand;
+import dev.onboarding.processor.claims.ClaimOutcome;
 import dev.onboarding.processor.claims.OutcomeInTransit;
-import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
 import java.time.Instant;

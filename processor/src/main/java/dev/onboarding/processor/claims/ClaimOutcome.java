@@ -1,6 +1,5 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.claims;
 
-import dev.onboarding.processor.claims.OutcomeInTransit;
 import java.util.Objects;
 
 /**

@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.queries;
 
 import dev.onboarding.contract.Integration;
 import dev.onboarding.schemas.ExternalIds;

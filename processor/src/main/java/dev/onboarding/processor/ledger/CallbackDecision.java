@@ -1,7 +1,8 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.processor.claims.ClaimCommand;
 import java.util.Optional;
 
 /** What {@link CallbackDecider} decided for one callback. */

@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TopologyNames.ANSWERS;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
@@ -8,9 +8,7 @@ import static dev.onboarding.processor.TopologyNames.STATES;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.Integration;
-import dev.onboarding.processor.ledger.AnsweredRequest;
-import dev.onboarding.processor.ledger.DecidedAnswer;
-import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;

@@ -1,8 +1,9 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.queries;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.processor.TopologyNames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.REKEYED_REQUESTS;
@@ -7,6 +7,8 @@ import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.processor.DeadLetters;
+import dev.onboarding.processor.TopologyNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;

@@ -1,9 +1,10 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.processor.TestData;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

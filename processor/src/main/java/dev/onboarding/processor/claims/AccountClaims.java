@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.claims;
 
 import java.util.Optional;
 

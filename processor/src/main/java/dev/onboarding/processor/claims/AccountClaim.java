@@ -1,6 +1,5 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.claims;
 
-import dev.onboarding.processor.claims.AccountHolder;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -20,7 +19,8 @@ public record AccountClaim(String integrationId, String externalId, long claimed
 
     /** The claim an account-claims store record holds. */
     public static AccountClaim of(AccountHolder holder) {
-        return new AccountClaim(holder.getIntegrationId(), holder.getExternalId(), holder.getClaimedAt().toEpochMilli());
+        return new AccountClaim(holder.getIntegrationId(), holder.getExternalId(),
+                holder.getClaimedAt().toEpochMilli());
     }
 
     /** This claim as the account-claims store keeps it. */

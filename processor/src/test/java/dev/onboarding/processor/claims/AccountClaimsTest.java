@@ -1,8 +1,9 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.claims;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.onboarding.processor.TestData;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.queries;
 
 /**
  * Keys of the tenant index: {@code <length>:<tenant>|<integration id>}. The length prefix makes the

@@ -1,14 +1,15 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.ProcessorSerdes;
 
 /**
  * What reaches the {@link ExternalIdLedger}: a request event re-keyed from the requests topic, or a callback.
  * Lives only between nodes of one task, so it needs no serde of its own; callbacks are read straight into it
  * ({@link ProcessorSerdes#receivedCallbacks}).
  */
-sealed interface ExternalIdInput {
+public sealed interface ExternalIdInput {
     /** A request event, re-keyed by external ID. */
     record Request(IntegrationRequestEvent event) implements ExternalIdInput {
     }

@@ -1,6 +1,7 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.queries;
 
 import dev.onboarding.contract.Integration;
+import dev.onboarding.processor.TopologyNames;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * integration id), in the same task and partition. An integration never changes tenant, so it is decoded and
  * indexed once, when its id is first seen; a later state change costs one lookup and one write.
  */
-final class IntegrationReadBack implements Processor<String, byte[], Void, Void> {
+public final class IntegrationReadBack implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(IntegrationReadBack.class);
 
     private final String topic;
@@ -25,7 +26,13 @@ final class IntegrationReadBack implements Processor<String, byte[], Void, Void>
     private TimestampedKeyValueStore<String, byte[]> byId;
     private KeyValueStore<String, String> index;
 
-    IntegrationReadBack(String topic, Deserializer<Integration> deserializer) {
+    /**
+     * A read-back.
+     *
+     * @param topic the integrations topic
+     * @param deserializer its value deserializer (an integration is decoded when first seen, to index it)
+     */
+    public IntegrationReadBack(String topic, Deserializer<Integration> deserializer) {
         this.topic = topic;
         this.deserializer = deserializer;
     }

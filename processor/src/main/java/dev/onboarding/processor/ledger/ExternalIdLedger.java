@@ -1,4 +1,4 @@
-package dev.onboarding.processor;
+package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TopologyNames.CLAIMS;
 import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
@@ -12,8 +12,9 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
-import dev.onboarding.processor.ledger.DecidedAnswer;
-import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.DeadLetters;
+import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.TopologyNames;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
