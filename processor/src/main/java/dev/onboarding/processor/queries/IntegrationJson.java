@@ -1,10 +1,14 @@
 package dev.onboarding.processor.queries;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -13,44 +17,14 @@ import java.util.TreeMap;
  * from the service that minted it, not from an operational API.
  */
 public final class IntegrationJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private IntegrationJson() {
     }
 
     /** One integration as a JSON object. */
     public static String of(Integration i) {
-        StringBuilder out = new StringBuilder(512).append('{');
-        field(out, "integrationId", i.getIntegrationId());
-        field(out, "tenantId", i.getTenantId());
-        field(out, "externalId", ExternalIds.redact(i.getExternalId()));
-        field(out, "name", i.getName());
-        field(out, "status", i.getStatus().name());
-        field(out, "roleName", i.getRoleName());
-        field(out, "expectedAccountId", i.getExpectedAccountId());
-        field(out, "accountId", i.getAccountId());
-        field(out, "roleArn", i.getRoleArn());
-        field(out, "region", i.getRegion());
-        field(out, "stackId", i.getStackId());
-        field(out, "logicalResourceId", i.getLogicalResourceId());
-        field(out, "physicalResourceId", i.getPhysicalResourceId());
-        field(out, "lastRequestId", i.getLastRequestId());
-        field(out, "lastFailureReason", i.getLastFailureReason());
-        out.append("\"tags\":{");
-        boolean first = true;
-        for (Map.Entry<String, String> tag : new TreeMap<>(i.getTags()).entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            string(out, tag.getKey()).append(':');
-            string(out, tag.getValue());
-        }
-        out.append("},");
-        field(out, "requestedAt", time(i.getRequestedAt()));
-        field(out, "expiresAt", time(i.getExpiresAt()));
-        field(out, "connectedAt", time(i.getConnectedAt()));
-        field(out, "updatedAt", time(i.getUpdatedAt()));
-        out.append("\"version\":").append(i.getVersion());
-        return out.append('}').toString();
+        return write(node(i));
     }
 
     /** A tenant's integrations: {@code {"tenantId":..., "integrations":[...]}}. */
@@ -60,84 +34,83 @@ public final class IntegrationJson {
 
     /** A tenant's integrations from several JSON arrays of them (one per instance), merged into one answer. */
     public static String ofTenantParts(String tenantId, List<String> arrays) {
-        StringBuilder out = new StringBuilder().append('{');
-        field(out, "tenantId", tenantId);
-        out.append("\"integrations\":[");
-        boolean first = true;
+        ObjectNode answer = JSON.createObjectNode().put("tenantId", tenantId);
+        ArrayNode all = answer.putArray("integrations");
         for (String array : arrays) {
-            String inner = array.strip();
-            inner = inner.substring(1, inner.length() - 1).strip();
-            if (!inner.isEmpty()) {
-                if (!first) {
-                    out.append(',');
-                }
-                out.append(inner);
-                first = false;
+            JsonNode part = read(array);
+            if (!part.isArray()) {
+                throw new IllegalArgumentException("not a JSON array of integrations");
             }
+            all.addAll((ArrayNode) part);
         }
-        return out.append("]}").toString();
+        return write(answer);
     }
 
     /** Integrations as a JSON array. */
     public static String array(List<Integration> integrations) {
-        StringBuilder out = new StringBuilder().append('[');
-        for (int n = 0; n < integrations.size(); n++) {
-            if (n > 0) {
-                out.append(',');
-            }
-            out.append(of(integrations.get(n)));
-        }
-        return out.append(']').toString();
+        ArrayNode array = JSON.createArrayNode();
+        integrations.forEach(i -> array.add(node(i)));
+        return write(array);
     }
 
     /** The array of integrations in an answer of {@link #ofTenant} (as another instance sent it). */
     public static String integrationsOf(String tenantAnswer) {
-        int start = tenantAnswer.indexOf("\"integrations\":[");
-        if (start < 0 || !tenantAnswer.endsWith("]}")) {
+        JsonNode integrations = read(tenantAnswer).path("integrations");
+        if (!integrations.isArray()) {
             throw new IllegalArgumentException("not a tenant answer");
         }
-        return tenantAnswer.substring(start + "\"integrations\":".length(), tenantAnswer.length() - 1);
+        return write(integrations);
     }
 
     /** An error object: {@code {"error":...}}. */
     public static String error(String message) {
-        StringBuilder out = new StringBuilder().append("{\"error\":");
-        return string(out, message).append('}').toString();
+        return write(JSON.createObjectNode().put("error", message));
+    }
+
+    private static ObjectNode node(Integration i) {
+        ObjectNode out = JSON.createObjectNode()
+                .put("integrationId", i.getIntegrationId())
+                .put("tenantId", i.getTenantId())
+                .put("externalId", ExternalIds.redact(i.getExternalId()))
+                .put("name", i.getName())
+                .put("status", i.getStatus().name())
+                .put("roleName", i.getRoleName())
+                .put("expectedAccountId", i.getExpectedAccountId())
+                .put("accountId", i.getAccountId())
+                .put("roleArn", i.getRoleArn())
+                .put("region", i.getRegion())
+                .put("stackId", i.getStackId())
+                .put("logicalResourceId", i.getLogicalResourceId())
+                .put("physicalResourceId", i.getPhysicalResourceId())
+                .put("lastRequestId", i.getLastRequestId())
+                .put("lastFailureReason", i.getLastFailureReason());
+        ObjectNode tags = out.putObject("tags");
+        new TreeMap<>(i.getTags()).forEach(tags::put);
+        return out.put("requestedAt", time(i.getRequestedAt()))
+                .put("expiresAt", time(i.getExpiresAt()))
+                .put("connectedAt", time(i.getConnectedAt()))
+                .put("updatedAt", time(i.getUpdatedAt()))
+                .put("version", i.getVersion());
     }
 
     private static String time(Instant instant) {
         return instant == null ? null : instant.toString();
     }
 
-    private static void field(StringBuilder out, String name, String value) {
-        string(out, name).append(':');
-        if (value == null) {
-            out.append("null");
-        } else {
-            string(out, value);
+    private static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
         }
-        out.append(',');
     }
 
-    private static StringBuilder string(StringBuilder out, String value) {
-        out.append('"');
-        for (int n = 0; n < value.length(); n++) {
-            char c = value.charAt(n);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
+    private static String write(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            // A tree of strings and numbers always writes.
+            throw new IllegalStateException(e);
         }
-        return out.append('"');
     }
 }
