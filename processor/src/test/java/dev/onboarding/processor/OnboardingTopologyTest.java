@@ -465,7 +465,7 @@ class OnboardingTopologyTest {
     @Test
     void malformedAndUnreadableInputIsDeadLetteredAndProcessingGoesOn() {
         fx.close();
-        fx = new TopologyFixture(ProcessorConfig.defaults(), false);
+        fx = new TopologyFixture(false);
         String ext = TestData.externalId();
         fx.request(TestData.requested("int-1", "tenant-a", "bad id with spaces", fx.now(), Duration.ofHours(1)));
         DeadLetter malformed = fx.requestsDlq.readValue();

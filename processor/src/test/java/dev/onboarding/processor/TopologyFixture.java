@@ -1,6 +1,7 @@
 package dev.onboarding.processor;
 
 import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.config.Settings;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -54,21 +56,22 @@ final class TopologyFixture implements AutoCloseable {
     private Instant now = START;
 
     TopologyFixture() {
-        this(ProcessorConfig.defaults(), true);
+        this(true);
     }
 
     /**
-     * A driver for {@code base}. The driver's exactly-once producer mock drops records the deserialization
-     * handler sends to a dead-letter queue (it clears uncommitted sends before the task commits); tests of
-     * that path use at-least-once here and the broker test covers it under exactly-once.
+     * A driver for the default configuration. The driver's exactly-once producer mock drops records the
+     * deserialization handler sends to a dead-letter queue (it clears uncommitted sends before the task commits);
+     * tests of that path use at-least-once here and the broker test covers it under exactly-once.
      */
-    TopologyFixture(ProcessorConfig base, boolean exactlyOnce) {
+    TopologyFixture(boolean exactlyOnce) {
         try {
             stateDir = Files.createTempDirectory("processor-ttd-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.config = base.withApplication("ttd-processor", stateDir);
+        this.config = ProcessorConfig.from(Settings.of(Map.of("processor.application-id", "ttd-processor",
+                "processor.state-dir", stateDir.toString())));
         SchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         this.catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
         this.serdes = ProcessorSerdes.using(registry);

@@ -60,11 +60,6 @@ public final class CallbackDecider {
         };
     }
 
-    /** The answer to a held Create whose request never arrived within the grace period. */
-    public CallbackDecision.Answer unknownAfterGrace(CfnCallback callback, Instant now) {
-        return CallbackDecision.Answer.only(CallbackAnswers.failed(callback, UNKNOWN_EXTERNAL_ID, null, now));
-    }
-
     /**
      * Finishes a Create whose account claim came back: CONNECTED and SUCCESS when the claim was granted and
      * the integration is still pending, FAILED otherwise (giving back a granted claim the integration cannot
