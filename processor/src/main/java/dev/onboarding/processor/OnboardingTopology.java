@@ -37,6 +37,7 @@ import dev.onboarding.processor.ledger.RequestIntakeProcessor;
 import dev.onboarding.processor.queries.IntegrationReadBack;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -50,6 +51,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -79,7 +81,7 @@ public final class OnboardingTopology {
     public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
             int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, serdes);
+        stores(serdes).forEach(builder::addStateStore);
         Topic<String, IntegrationRequestEvent> requests = catalog.integrationRequests();
         Topic<String, CfnCallback> callbacksTopic = catalog.cfnCallbacks();
 
@@ -137,11 +139,7 @@ public final class OnboardingTopology {
         // the store keeps the topic's bytes: they are decoded when queried, not on every state change.
         Topic<String, Integration> integrations = catalog.integrations();
         Topology topology = builder.build();
-        topology.addReadOnlyStateStore(
-                Stores.timestampedKeyValueStoreBuilder(
-                        Stores.persistentTimestampedKeyValueStore(INTEGRATIONS_BY_ID_STORE), Serdes.String(),
-                        Serdes.ByteArray()),
-                "integrations-read-back", new StringDeserializer(), new ByteArrayDeserializer(),
+        topology.addReadOnlyStateStore(integrationsById(), "integrations-read-back", new StringDeserializer(), new ByteArrayDeserializer(),
                 integrations.name(), INTEGRATION_READ_BACK,
                 () -> new IntegrationReadBack(integrations.name(), integrations.valueSerde().deserializer()));
         topology.connectProcessorAndStateStores(INTEGRATION_READ_BACK, TENANT_INDEX_STORE);
@@ -167,16 +165,24 @@ public final class OnboardingTopology {
         return Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name);
     }
 
-    private static void addStores(StreamsBuilder builder, ProcessorSerdes serdes) {
+    /** The stores the processors write (changelogged, so a lost instance's state is restored elsewhere). */
+    static List<StoreBuilder<?>> stores(ProcessorSerdes serdes) {
         Serde<String> strings = Serdes.String();
-        builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
-        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, serdes.ledgerEntries()));
-        builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
-        builder.addStateStore(keyValue(REQUESTS_STORE, serdes.decidedAnswers()));
-        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
-        builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()));
-        builder.addStateStore(keyValue(TENANT_INDEX_STORE, strings));
+        return List.of(
+                keyValue(INTEGRATION_IDS_STORE, strings),
+                keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, serdes.ledgerEntries()),
+                keyValue(PENDING_EXPIRY_STORE, strings),
+                keyValue(REQUESTS_STORE, serdes.decidedAnswers()),
+                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE),
+                        strings, serdes.callbacks()),
+                keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()),
+                keyValue(TENANT_INDEX_STORE, strings));
+    }
+
+    /** The store the integrations topic is read back into: that topic is its changelog. */
+    static StoreBuilder<TimestampedKeyValueStore<String, byte[]>> integrationsById() {
+        return Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(
+                INTEGRATIONS_BY_ID_STORE), Serdes.String(), Serdes.ByteArray());
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> keyValue(String name, Serde<V> values) {
