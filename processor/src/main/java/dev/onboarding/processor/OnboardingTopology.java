@@ -91,47 +91,47 @@ public final class OnboardingTopology {
                 .stream(requests.name(), requests.consumed().withName("integration-requests"))
                 .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer()),
                         Named.as(REQUEST_INTAKE), INTEGRATION_IDS_STORE);
-        KStream<String, ExternalIdInput> requestsByExternalId = OnboardingTopology
-                .<IntegrationRequestEvent>child(intake)
+        KStream<String, ExternalIdInput> requestsByExternalId = child(intake, IntegrationRequestEvent.class)
                 .repartition(repartition(REQUESTS_BY_EXTERNAL_ID, serdes.requestEvents(), partitions))
                 .mapValues(ExternalIdInput.Request::new, Named.as("request-input"));
 
         // Callbacks, keyed by external ID by the bridge; each keeps the bytes it was read from.
-        KStream<String, ExternalIdInput> callbacks = builder.stream(callbacksTopic.name(),
-                Consumed.with(callbacksTopic.keySerde(), ProcessorSerdes.receivedCallbacks(callbacksTopic.valueSerde()))
-                        .withName("cfn-callbacks"));
+        KStream<String, ExternalIdInput> callbacks = builder.stream(callbacksTopic.name(), Consumed.with(
+                callbacksTopic.keySerde(), ProcessorSerdes.receivedCallbacks(callbacksTopic.valueSerde()))
+                .withName("cfn-callbacks"));
 
         // Requests and callbacks meet the ledger of their external ID: answers, new states, account claims.
         KStream<String, Object> ledger = requestsByExternalId
                 .merge(callbacks, Named.as("external-id-inputs"))
-                .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks()), Named.as(EXTERNAL_ID_LEDGER),
-                        INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE);
+                .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks()),
+                        Named.as(EXTERNAL_ID_LEDGER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
+                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE);
 
         // Claims and releases, decided in the task of (tenant, account): one AWS account per tenant.
-        KStream<String, Object> accountClaims = OnboardingTopology.<ClaimInTransit>child(ledger)
+        KStream<String, Object> accountClaims = child(ledger, ClaimInTransit.class)
                 .repartition(repartition(CLAIMS_BY_ACCOUNT, serdes.claims(), partitions))
                 .process(AccountClaimProcessor::new, Named.as(ACCOUNT_CLAIMS), ACCOUNT_CLAIMS_STORE);
 
         // Outcomes go back to the task of the external ID, whose ledger finishes the waiting Create.
-        KStream<String, Object> finisher = OnboardingTopology.<OutcomeInTransit>child(accountClaims)
+        KStream<String, Object> finisher = child(accountClaims, OutcomeInTransit.class)
                 .repartition(repartition(CLAIM_OUTCOMES_BY_EXTERNAL_ID, serdes.outcomes(), partitions))
                 .process(() -> new ClaimFinisher(config, catalog, serdes.callbacks().deserializer()),
                         Named.as(CLAIM_FINISHER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE);
 
         // A granted claim the finished Create cannot use goes back to the claims task (its own topic: no cycle).
-        OnboardingTopology.<ClaimInTransit>child(finisher)
+        child(finisher, ClaimInTransit.class)
                 .repartition(repartition(RELEASES_BY_ACCOUNT, serdes.claims(), partitions))
                 .process(AccountClaimProcessor::new, Named.as(ACCOUNT_RELEASES), ACCOUNT_CLAIMS_STORE);
 
         // Answers, full states and dead letters to their topics (answers and states are encoded already).
-        OnboardingTopology.<byte[]>child(ledger).merge(child(finisher), Named.as(ANSWERS))
+        child(ledger, byte[].class).merge(child(finisher, byte[].class), Named.as(ANSWERS))
                 .to(catalog.cfnResponses().name(), encoded("cfn-responses-sink"));
-        OnboardingTopology.<byte[]>child(ledger).merge(child(finisher), Named.as(STATES))
+        child(ledger, byte[].class).merge(child(finisher, byte[].class), Named.as(STATES))
                 .to(catalog.integrations().name(), encoded("integrations-sink"));
-        OnboardingTopology.<DeadLetter>child(intake).merge(child(ledger), Named.as(REFUSED_REQUESTS))
+        child(intake, DeadLetter.class).merge(child(ledger, DeadLetter.class), Named.as(REFUSED_REQUESTS))
                 .to(catalog.integrationRequestsDlq().name(),
                         catalog.integrationRequestsDlq().produced().withName("integration-requests-dlq-sink"));
-        OnboardingTopology.<DeadLetter>child(ledger)
+        child(ledger, DeadLetter.class)
                 .to(catalog.cfnCallbacksDlq().name(),
                         catalog.cfnCallbacksDlq().produced().withName(REJECTED_CALLBACKS));
 
@@ -139,8 +139,8 @@ public final class OnboardingTopology {
         // the store keeps the topic's bytes: they are decoded when queried, not on every state change.
         Topic<String, Integration> integrations = catalog.integrations();
         Topology topology = builder.build();
-        topology.addReadOnlyStateStore(integrationsById(), "integrations-read-back", new StringDeserializer(), new ByteArrayDeserializer(),
-                integrations.name(), INTEGRATION_READ_BACK,
+        topology.addReadOnlyStateStore(integrationsById(), "integrations-read-back", new StringDeserializer(),
+                new ByteArrayDeserializer(), integrations.name(), INTEGRATION_READ_BACK,
                 () -> new IntegrationReadBack(integrations.name(), integrations.valueSerde().deserializer()));
         topology.connectProcessorAndStateStores(INTEGRATION_READ_BACK, TENANT_INDEX_STORE);
         return topology;
@@ -152,7 +152,7 @@ public final class OnboardingTopology {
      * a sink takes any serializer in the Processor API).
      */
     @SuppressWarnings("unchecked")
-    private static <V> KStream<String, V> child(KStream<String, Object> processor) {
+    private static <V> KStream<String, V> child(KStream<String, Object> processor, Class<V> forwarded) {
         return (KStream<String, V>) (KStream<String, ?>) processor;
     }
 

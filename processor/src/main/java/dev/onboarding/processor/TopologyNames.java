@@ -2,10 +2,10 @@ package dev.onboarding.processor;
 
 /**
  * The names in the processor's topology: state stores, repartitions, processors and the children they forward
- * to. Store and repartition names
- * are part of every deployment (they name the changelog and repartition topics {@code <application.id>-<name>-changelog}
- * and {@code <application.id>-<name>-repartition}, and the stores the query server reads): never rename one. The
- * topology and the processors it builds both read them here, so no processor needs the class that builds it.
+ * to. Store and repartition names are part of every deployment (they name the changelog and repartition topics
+ * {@code <application.id>-<name>-changelog} and {@code <application.id>-<name>-repartition}, and the stores the
+ * query server reads): never rename one. The topology and the processors it builds both read them here, so no
+ * processor needs the class that builds it.
  */
 public final class TopologyNames {
     /** Integration id -> external ID it was requested with (task of the integration id). */
@@ -53,11 +53,11 @@ public final class TopologyNames {
 
     /** Child of {@link #REQUEST_INTAKE}: request events, to {@link #REQUESTS_BY_EXTERNAL_ID}. */
     public static final String REKEYED_REQUESTS = REQUESTS_BY_EXTERNAL_ID + "-repartition-filter";
-    /** Child of {@link #EXTERNAL_ID_LEDGER}: claims and releases ({@code ClaimInTransit}), to {@link #CLAIMS_BY_ACCOUNT}. */
+    /** Child of {@link #EXTERNAL_ID_LEDGER}: claims and releases, to {@link #CLAIMS_BY_ACCOUNT}. */
     public static final String CLAIMS = CLAIMS_BY_ACCOUNT + "-repartition-filter";
-    /** Child of {@link #ACCOUNT_CLAIMS}: outcomes ({@code OutcomeInTransit}), to {@link #CLAIM_OUTCOMES_BY_EXTERNAL_ID}. */
+    /** Child of {@link #ACCOUNT_CLAIMS}: claim outcomes, to {@link #CLAIM_OUTCOMES_BY_EXTERNAL_ID}. */
     public static final String OUTCOMES = CLAIM_OUTCOMES_BY_EXTERNAL_ID + "-repartition-filter";
-    /** Child of {@link #CLAIM_FINISHER}: releases ({@code ClaimInTransit}), to {@link #RELEASES_BY_ACCOUNT}. */
+    /** Child of {@link #CLAIM_FINISHER}: releases, to {@link #RELEASES_BY_ACCOUNT}. */
     public static final String RELEASES = RELEASES_BY_ACCOUNT + "-repartition-filter";
     /** Child of the ledger and the finisher: answers, in the responses topic's wire format, to that topic. */
     public static final String ANSWERS = "answers";
