@@ -44,7 +44,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
@@ -95,10 +94,10 @@ public final class OnboardingTopology {
                 .repartition(repartition(REQUESTS_BY_EXTERNAL_ID, serdes.requestEvents(), partitions))
                 .mapValues(ExternalIdInput.Request::new, Named.as("request-input"));
 
-        // Callbacks, keyed by external ID by the bridge; each keeps the bytes it was read from.
-        KStream<String, ExternalIdInput> callbacks = builder.stream(callbacksTopic.name(), Consumed.with(
-                callbacksTopic.keySerde(), ProcessorSerdes.receivedCallbacks(callbacksTopic.valueSerde()))
-                .withName("cfn-callbacks"));
+        // Callbacks, keyed by external ID by the bridge.
+        KStream<String, ExternalIdInput> callbacks = builder
+                .stream(callbacksTopic.name(), callbacksTopic.consumed().withName("cfn-callbacks"))
+                .mapValues(ExternalIdInput::ofCallback, Named.as("callback-input"));
 
         // Requests and callbacks meet the ledger of their external ID: answers, new states, account claims.
         KStream<String, Object> ledger = requestsByExternalId

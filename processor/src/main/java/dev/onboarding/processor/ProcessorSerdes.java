@@ -6,14 +6,12 @@ import dev.onboarding.processor.claims.AccountHolder;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
 import dev.onboarding.processor.ledger.DecidedAnswer;
-import dev.onboarding.processor.ledger.ExternalIdInput;
 import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import java.util.Set;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Serdes of the processor's internal topics and stores: contract records of their own (request events
@@ -45,17 +43,6 @@ public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serd
         Set<String> own = Set.of(LedgerEntry.class.getPackageName(), ClaimInTransit.class.getPackageName());
         ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
                 type -> own.contains(type.getPackageName())));
-    }
-
-    /**
-     * Reads the callbacks topic into {@link ExternalIdInput.Callback}s that keep the bytes they were read from,
-     * so a Create that claims its account travels in them instead of being encoded again. A record that cannot
-     * be read fails here, as with the topic's own serde (and is dead-lettered by {@link UnreadableRecordHandler}).
-     */
-    static Serde<ExternalIdInput> receivedCallbacks(Serde<CfnCallback> topicSerde) {
-        return Serdes.serdeFrom((topic, input) -> input == null ? null : ((ExternalIdInput.Callback) input).received(),
-                (topic, bytes) -> bytes == null ? null
-                        : new ExternalIdInput.Callback(topicSerde.deserializer().deserialize(topic, bytes), bytes));
     }
 
     /** Serdes backed by {@code registry}. */

@@ -71,10 +71,7 @@ public final class TopologyNames {
     private TopologyNames() {
     }
 
-    /**
-     * The "topic" whose registry subject ({@code <it>-value}) a Create is encoded under when it travels with its
-     * claim but was not read from the callbacks topic just now (a held callback): this application's own.
-     */
+    /** The "topic" whose registry subject ({@code <it>-value}) a Create travelling with its claim is encoded under. */
     public static String waitingCreatesSubjectTopic(String applicationId) {
         return applicationId + "-" + CLAIMS_BY_ACCOUNT + "-waiting-create";
     }

@@ -61,7 +61,6 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
 
     @Override
     public void process(Record<String, OutcomeInTransit> record) {
-        ledger.forgetReads();
         ClaimOutcome outcome = ClaimOutcome.of(record.value());
         ClaimCommand claim = outcome.command();
         LedgerEntry entry = ledger.entry(claim.externalId());

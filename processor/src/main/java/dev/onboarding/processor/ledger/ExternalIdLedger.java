@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>A Create that claims its account travels with its claim and comes back with the outcome to the
  * {@link ClaimFinisher}: nothing is stored for it meanwhile. A redelivery in that time is decided like the first
  * copy and claims again (the claim is idempotent for the same integration); whichever outcome comes back first
- * decides. It travels in the bytes it was read from.
+ * decides.
  *
  * <p>Forwards to {@link TopologyNames#ANSWERS}, {@link TopologyNames#STATES}, {@link TopologyNames#CLAIMS},
  * {@link TopologyNames#REFUSED_REQUESTS} and {@link TopologyNames#REJECTED_CALLBACKS}.
@@ -68,7 +68,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      *
      * @param config the processor's settings (grace, retention, punctuation intervals, application id)
      * @param catalog the shared topics with their serdes
-     * @param waitingCreates serde of a held Create that travels with its claim (the app's own subject)
+     * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
      */
     public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates) {
         this.config = config;
@@ -91,7 +91,6 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
 
     @Override
     public void process(Record<String, ExternalIdInput> record) {
-        ledger.forgetReads();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         ExternalIdInput input = record.value();
         if (input == null) {
@@ -130,8 +129,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, kept);
             return;
         }
-        carryOut(callback, input.received(),
-                decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), now);
+        carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -152,8 +150,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             if (event.getEvent() instanceof IntegrationRequested) {
                 // Callbacks that overtook their request: decide them now that it is here, oldest first.
                 for (CfnCallback callback : held.takeFor(externalId)) {
-                    carryOut(callback, null, decider.decide(callback, ledger.integrationOf(externalId), false, now),
-                            now);
+                    carryOut(callback, decider.decide(callback, ledger.integrationOf(externalId), false, now), now);
                 }
             }
         } else if (result instanceof PendingIntegrations.Refused refused) {
@@ -161,22 +158,16 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
     }
 
-    /**
-     * Carries out a decision.
-     *
-     * @param received the callback's bytes as read from the callbacks topic, if it was read just now: a Create
-     *     that claims its account travels in them
-     */
-    private void carryOut(CfnCallback callback, byte[] received, CallbackDecision decision, Instant now) {
+    /** Carries out a decision. */
+    private void carryOut(CfnCallback callback, CallbackDecision decision, Instant now) {
         if (decision instanceof CallbackDecision.Hold) {
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
             held.hold(callback, now.toEpochMilli());
         } else if (decision instanceof CallbackDecision.Claim claim) {
             // The Create travels with its claim and comes back with the outcome.
-            byte[] travelling = received != null ? received
-                    : waitingCreates.serializer().serialize(waitingCreatesSubjectTopic, callback);
-            ledger.claim(claim.command(), ByteBuffer.wrap(travelling));
+            ledger.claim(claim.command(), ByteBuffer.wrap(waitingCreates.serializer().serialize(
+                    waitingCreatesSubjectTopic, callback)));
         } else if (decision instanceof CallbackDecision.Answer answer) {
             ledger.answer(callback, answer);
         }
@@ -184,11 +175,10 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
 
     /** Wall-clock checks: held callbacks past their grace, pending integrations past their expiry. */
     private void checkClock(long timestamp) {
-        ledger.forgetReads();
         Instant now = Instant.ofEpochMilli(timestamp);
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
-            carryOut(callback, null, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false,
-                    now), now);
+            carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
+                    now);
         }
         for (String externalId : expiry.takeDue(timestamp)) {
             Optional<Integration> expired = ledger.integrationOf(externalId).flatMap(i -> pending.expire(i, now));

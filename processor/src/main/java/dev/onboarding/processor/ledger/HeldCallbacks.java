@@ -3,9 +3,7 @@ package dev.onboarding.processor.ledger;
 import dev.onboarding.contract.CfnCallback;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -21,32 +19,23 @@ final class HeldCallbacks {
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final TimestampedKeyValueStore<String, CfnCallback> store;
-    /** External IDs with held callbacks: spares a store lookup per callback and a scan per request when none wait. */
-    private final Set<String> externalIds = new HashSet<>();
 
     HeldCallbacks(TimestampedKeyValueStore<String, CfnCallback> store) {
         this.store = store;
-        try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = store.all()) {
-            it.forEachRemaining(kv -> externalIds.add(kv.value.value().getExternalId()));
-        }
     }
 
     /** Holds a callback from {@code nowMillis} on. */
     void hold(CfnCallback callback, long nowMillis) {
         store.put(key(callback), ValueAndTimestamp.make(callback, nowMillis));
-        externalIds.add(callback.getExternalId());
     }
 
     /** Whether this callback (its RequestId) is held already. */
     boolean isHeld(CfnCallback callback) {
-        return externalIds.contains(callback.getExternalId()) && store.get(key(callback)) != null;
+        return store.get(key(callback)) != null;
     }
 
     /** Takes the callbacks held for an external ID out of the store, oldest first: their request is here. */
     List<CfnCallback> takeFor(String externalId) {
-        if (!externalIds.remove(externalId)) {
-            return List.of();
-        }
         List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> waiting = new ArrayList<>();
         try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = store.prefixScan(externalId + "|", KEYS)) {
             it.forEachRemaining(waiting::add);
@@ -58,10 +47,6 @@ final class HeldCallbacks {
     /** Takes the callbacks held since {@code graceEndMillis} or earlier out of the store: their grace is over. */
     List<CfnCallback> takeOverdue(long graceEndMillis) {
         List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> overdue = new ArrayList<>();
-        // Usually nothing is held: then the store is not even opened.
-        if (externalIds.isEmpty()) {
-            return List.of();
-        }
         try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = store.all()) {
             it.forEachRemaining(kv -> {
                 if (kv.value.timestamp() <= graceEndMillis) {
@@ -69,18 +54,7 @@ final class HeldCallbacks {
                 }
             });
         }
-        List<CfnCallback> taken = take(overdue);
-        Set<String> touched = new HashSet<>();
-        taken.forEach(callback -> touched.add(callback.getExternalId()));
-        for (String externalId : touched) {
-            try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = store.prefixScan(externalId + "|",
-                    KEYS)) {
-                if (!it.hasNext()) {
-                    externalIds.remove(externalId);
-                }
-            }
-        }
-        return taken;
+        return take(overdue);
     }
 
     private List<CfnCallback> take(List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> entries) {

@@ -43,13 +43,6 @@ final class Ledger {
     private final Topic<String, Integration> statesTopic;
     private final Topic<String, CfnResponse> answersTopic;
     private final String claimsChild;
-    /**
-     * The entry last read or written while handling the current record or punctuation, and its key: a Create's
-     * state is read to decide it and again to save it. Forgotten before each record and punctuation, because the
-     * task's other processor writes the same store.
-     */
-    private String readKey;
-    private LedgerEntry readEntry;
 
     /**
      * The ledger of the task {@code context} belongs to.
@@ -65,19 +58,9 @@ final class Ledger {
         this.claimsChild = claimsChild;
     }
 
-    /** Forgets what was read: to be called before each record and punctuation. */
-    void forgetReads() {
-        readKey = null;
-        readEntry = null;
-    }
-
-    /** The ledger entry of an external ID, or null; read once per record or punctuation. */
+    /** The ledger entry of an external ID, or null. */
     LedgerEntry entry(String externalId) {
-        if (!externalId.equals(readKey)) {
-            readEntry = entries.get(externalId);
-            readKey = externalId;
-        }
-        return readEntry;
+        return entries.get(externalId);
     }
 
     /** The integration an external ID names, if any. */
@@ -153,10 +136,7 @@ final class Ledger {
             }
             kept = answered;
         }
-        LedgerEntry updated = new LedgerEntry(ByteBuffer.wrap(encoded), kept);
-        entries.put(externalId, updated);
-        readKey = externalId;
-        readEntry = updated;
+        entries.put(externalId, new LedgerEntry(ByteBuffer.wrap(encoded), kept));
         forward(next.getIntegrationId(), encoded, STATES);
     }
 

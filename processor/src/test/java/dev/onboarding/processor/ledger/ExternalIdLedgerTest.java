@@ -25,7 +25,6 @@ import dev.onboarding.processor.MockTask;
 import dev.onboarding.processor.TestData;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.ClaimKind;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -60,13 +59,12 @@ class ExternalIdLedgerTest {
         task.context.resetForwards();
     }
 
-    private void callback(CfnCallback callback, byte[] received) {
-        ledger.process(task.record(callback.getExternalId(), new ExternalIdInput.Callback(callback, received)));
+    private void callback(CfnCallback callback) {
+        ledger.process(task.record(callback.getExternalId(), new ExternalIdInput.Callback(callback)));
     }
 
-    private byte[] encoded(CfnCallback callback) {
-        return task.catalog.cfnCallbacks().valueSerde().serializer().serialize(task.catalog.cfnCallbacks().name(),
-                callback);
+    private CfnCallback travelling(ClaimInTransit claim) {
+        return task.serdes.callbacks().deserializer().deserialize("t", Ledger.bytesOf(claim.getWaitingCreate()));
     }
 
     private CfnResponse answer(byte[] bytes) {
@@ -91,19 +89,18 @@ class ExternalIdLedgerTest {
     }
 
     @Test
-    void aCreateForAPendingIntegrationClaimsItsAccountTravellingInTheBytesItWasReadFrom() {
+    void aCreateForAPendingIntegrationClaimsItsAccountAndTravelsWithTheClaim() {
         pending();
         CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
-        byte[] received = encoded(create);
 
-        callback(create, received);
+        callback(create);
 
         assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("tenant-a|" + ACCOUNT);
             assertThat(r.value().getKind()).isEqualTo(ClaimKind.CLAIM);
             assertThat(r.value().getIntegrationId()).isEqualTo("int-1");
             assertThat(r.value().getRequestId()).isEqualTo("req-1");
-            assertThat(r.value().getWaitingCreate()).isEqualTo(ByteBuffer.wrap(received));
+            assertThat(travelling(r.value())).isEqualTo(create);
         });
         assertThat(task.forwarded(ANSWERS)).isEmpty();
         assertThat(task.forwarded(STATES)).isEmpty();
@@ -112,24 +109,22 @@ class ExternalIdLedgerTest {
     @Test
     void aCallbackThatOvertookItsRequestIsHeldAndDecidedWhenItArrives() {
         CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
-        callback(create, null);
-        callback(create, null);
+        callback(create);
+        callback(create);
         assertThat(task.context.forwarded()).isEmpty();
 
         request(TestData.requested("int-1", "tenant-a", ext, task.now(), Duration.ofHours(24)));
 
         assertThat(task.<byte[]>forwarded(STATES)).hasSize(1);
-        // Not read from the topic just now: the Create is encoded under the application's own subject.
         assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> assertThat(
-                task.serdes.callbacks().deserializer().deserialize("t", Ledger.bytesOf(r.value().getWaitingCreate())))
-                .isEqualTo(create));
+                travelling(r.value())).isEqualTo(create));
         assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isZero();
     }
 
     @Test
     void aHeldCallbackIsAnsweredFailedWhenItsGraceIsOverAndItsAnswerIsKept() {
         CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
-        callback(create, null);
+        callback(create);
 
         task.advance(Duration.ofSeconds(29), task.config.punctuationInterval());
         assertThat(task.forwarded(ANSWERS)).isEmpty();
@@ -148,13 +143,13 @@ class ExternalIdLedgerTest {
     @Test
     void aDecidedRequestIsAnsweredAgainByteForByte() {
         CfnCallback delete = TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build();
-        callback(delete, null);
+        callback(delete);
         byte[] first = task.<byte[]>forwarded(ANSWERS).get(0).value();
         assertThat(answer(first).getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         task.context.resetForwards();
 
         task.advance(Duration.ofMinutes(5), Duration.ofDays(365));
-        callback(delete, null);
+        callback(delete);
 
         assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
                 .isEqualTo(first));
@@ -162,7 +157,7 @@ class ExternalIdLedgerTest {
 
     @Test
     void decidedRequestsAreForgottenAfterTheRetention() {
-        callback(TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build(), null);
+        callback(TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build());
         Duration sweep = task.config.decidedCleanupInterval();
 
         task.advance(Duration.ofDays(14), sweep);
