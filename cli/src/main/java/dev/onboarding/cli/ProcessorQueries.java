@@ -2,7 +2,7 @@ package dev.onboarding.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.onboarding.processor.IntegrationQueryServer;
+import dev.onboarding.processor.queries.IntegrationQueryServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

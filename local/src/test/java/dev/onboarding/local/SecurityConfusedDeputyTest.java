@@ -9,7 +9,7 @@ import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.embedded.StsStandIn;
-import dev.onboarding.processor.PendingIntegrations;
+import dev.onboarding.processor.ledger.PendingIntegrations;
 import dev.onboarding.schemas.ExternalIds;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

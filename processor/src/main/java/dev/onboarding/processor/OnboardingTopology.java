@@ -1,18 +1,49 @@
 package dev.onboarding.processor;
 
+import static dev.onboarding.processor.TopologyNames.ACCOUNT_CLAIMS;
+import static dev.onboarding.processor.TopologyNames.ACCOUNT_CLAIMS_STORE;
+import static dev.onboarding.processor.TopologyNames.ACCOUNT_RELEASES;
+import static dev.onboarding.processor.TopologyNames.ANSWERS;
+import static dev.onboarding.processor.TopologyNames.CLAIMS_BY_ACCOUNT;
+import static dev.onboarding.processor.TopologyNames.CLAIM_FINISHER;
+import static dev.onboarding.processor.TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID;
+import static dev.onboarding.processor.TopologyNames.EXTERNAL_ID_LEDGER;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_ID_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATION_IDS_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATION_READ_BACK;
+import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
+import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+import static dev.onboarding.processor.TopologyNames.RELEASES_BY_ACCOUNT;
+import static dev.onboarding.processor.TopologyNames.REQUESTS_BY_EXTERNAL_ID;
+import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
+import static dev.onboarding.processor.TopologyNames.REQUEST_INTAKE;
+import static dev.onboarding.processor.TopologyNames.STATES;
+import static dev.onboarding.processor.TopologyNames.TENANT_INDEX_STORE;
+
 import dev.onboarding.contract.CfnCallback;
-import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.claims.AccountClaimProcessor;
+import dev.onboarding.processor.claims.ClaimInTransit;
+import dev.onboarding.processor.claims.OutcomeInTransit;
+import dev.onboarding.processor.ledger.ClaimFinisher;
+import dev.onboarding.processor.ledger.ExternalIdInput;
+import dev.onboarding.processor.ledger.ExternalIdLedger;
+import dev.onboarding.processor.ledger.RequestIntakeProcessor;
+import dev.onboarding.processor.queries.IntegrationReadBack;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
-import java.util.Map;
+import java.util.List;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -20,49 +51,21 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds the processor's topology. Reading top to bottom follows the data:
- * requests are checked and re-keyed by external ID; they meet the callbacks (keyed by external ID, same
- * partition count) in the task that owns the external ID; a Create that passes claims its AWS account in
- * the task that owns (tenant, account), travelling with its claim; the outcome brings it back to be
- * finished; answers, states and dead letters go to their topics; the integration topic is read back into
- * the stores queried over HTTP.
+ * Builds the processor's topology. Reading top to bottom follows the data: requests are checked and re-keyed
+ * by external ID; they meet the callbacks (keyed by external ID, same partition count) in the task that owns the
+ * external ID; a Create that passes claims its AWS account in the task that owns (tenant, account), travelling
+ * with its claim; the outcome brings it back to be finished; answers, states and dead letters go to their
+ * topics; the integrations topic is read back into the stores queried over HTTP.
+ *
+ * <p>Each processor forwards every record to a named child ({@link TopologyNames}): a sink, a merge before a
+ * sink that two processors share, or the first node of a repartition. The DSL builds those children (and the
+ * repartition topics, which only it can declare as internal), typing each by what its processor forwards to it.
  */
 public final class OnboardingTopology {
-    /** Integration id -> external ID it was requested with (task of the integration id). */
-    public static final String INTEGRATION_IDS_STORE = "integration-ids";
-    /** External ID -> {@link LedgerEntry}: integration state and its latest answer (task of the external ID). */
-    public static final String INTEGRATIONS_BY_EXTERNAL_ID_STORE = "integrations-by-external-id";
-    /** Expiry-ordered index of pending integrations. */
-    public static final String PENDING_EXPIRY_STORE = "pending-expiry";
-    /** RequestId -> the answer decided for it, in the responses topic's wire format. */
-    public static final String REQUESTS_STORE = "requests";
-    /** Callbacks waiting for their request, stamped with when they started waiting. */
-    public static final String HELD_CALLBACKS_STORE = "held-callbacks";
-    /** (tenant, account) -> the integration holding it. */
-    public static final String ACCOUNT_CLAIMS_STORE = "account-claims";
-    /** Integration id -> state as the integrations topic holds it (wire-format bytes; interactive queries). */
-    public static final String INTEGRATIONS_BY_ID_STORE = "integrations-by-id";
-    /** {@link TenantKeys} key -> integration id, beside {@link #INTEGRATIONS_BY_ID_STORE} (interactive queries). */
-    public static final String TENANT_INDEX_STORE = "tenant-index";
-
-    /** The node that reads the integrations topic back into {@link #INTEGRATIONS_BY_ID_STORE} and the tenant index. */
-    static final String INTEGRATION_READ_BACK = "integration-read-back";
-
-    /** Repartition of request events by external ID. */
-    public static final String REQUESTS_BY_EXTERNAL_ID = "requests-by-external-id";
-    /** Repartition of claims (each with its waiting Create) and releases by (tenant, account). */
-    public static final String CLAIMS_BY_ACCOUNT = "claims-by-account";
-    /** Repartition of claim outcomes (each with its waiting Create) back by external ID. */
-    public static final String CLAIM_OUTCOMES_BY_EXTERNAL_ID = "claim-outcomes-by-external-id";
-    /** Repartition of releases decided when finishing a Create. */
-    public static final String RELEASES_BY_ACCOUNT = "releases-by-account";
-
-    private static final String[] EXTERNAL_ID_STORES = {INTEGRATIONS_BY_EXTERNAL_ID_STORE, PENDING_EXPIRY_STORE,
-        REQUESTS_STORE, HELD_CALLBACKS_STORE};
-
     private OnboardingTopology() {
     }
 
@@ -78,132 +81,120 @@ public final class OnboardingTopology {
     public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
             int partitions) {
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, catalog, serdes);
+        stores(serdes).forEach(builder::addStateStore);
         Topic<String, IntegrationRequestEvent> requests = catalog.integrationRequests();
         Topic<String, CfnCallback> callbacksTopic = catalog.cfnCallbacks();
 
-        // Requests, in the task of their integration id: refuse malformed ones and reused integration ids.
-        Map<String, KStream<String, Effect>> intake = builder
-                .stream(requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()).withName("integration-requests"))
+        // Requests, in the task of their integration id: refuse malformed ones and reused integration ids, re-key
+        // the others by external ID with the callbacks' partition count (co-partitioned).
+        KStream<String, Object> intake = builder
+                .stream(requests.name(), consumed(requests).withName("integration-requests"))
                 .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer()),
-                        Named.as("request-intake"), INTEGRATION_IDS_STORE)
-                .split(Named.as("intake-"))
-                .branch((k, e) -> e instanceof Effect.Route, Branched.as("routed"))
-                .defaultBranch(Branched.as("refused"));
-        deadLetterRequests(intake.get("intake-refused"), catalog, "intake");
+                        Named.as(REQUEST_INTAKE), INTEGRATION_IDS_STORE);
+        KStream<String, ExternalIdInput> requestsByExternalId = child(intake, IntegrationRequestEvent.class)
+                .repartition(repartition(REQUESTS_BY_EXTERNAL_ID, serdes.requestEvents(), partitions))
+                .mapValues(ExternalIdInput.Request::new, Named.as("request-input"));
 
-        // Re-key the valid ones by external ID, with the callbacks' partition count (co-partitioned).
-        KStream<String, ExternalIdInput> requestsByExternalId = intake.get("intake-routed")
-                .mapValues(e -> ((Effect.Route) e).event(), Named.as("intake-event"))
-                .repartition(Repartitioned.with(Serdes.String(), serdes.requestEvents())
-                        .withName(REQUESTS_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
-                .mapValues(event -> (ExternalIdInput) new ExternalIdInput.Request(event), Named.as("request-input"));
+        // Callbacks, keyed by external ID by the bridge.
+        KStream<String, ExternalIdInput> callbacks = builder
+                .stream(callbacksTopic.name(), consumed(callbacksTopic).withName("cfn-callbacks"))
+                .mapValues(ExternalIdInput::ofCallback, Named.as("callback-input"));
 
-        // Callbacks, keyed by external ID by the bridge; each keeps the bytes it was read from.
-        KStream<String, ExternalIdInput> callbacks = builder.stream(callbacksTopic.name(),
-                Consumed.with(callbacksTopic.keySerde(), ProcessorSerdes.receivedCallbacks(callbacksTopic.valueSerde()))
-                        .withName("cfn-callbacks"));
-
-        // Requests and callbacks meet the state of their external ID: answers, new states, account claims.
-        Map<String, KStream<String, Effect>> decisions = requestsByExternalId
+        // Requests and callbacks meet the ledger of their external ID: answers, new states, account claims.
+        KStream<String, Object> ledger = requestsByExternalId
                 .merge(callbacks, Named.as("external-id-inputs"))
-                .process(() -> new ExternalIdProcessor(config, true, catalog, serdes), Named.as("external-id-ledger"),
-                        EXTERNAL_ID_STORES)
-                .split(Named.as("ledger-"))
-                .branch((k, e) -> e instanceof Effect.Claim, Branched.as("claims"))
-                .defaultBranch(Branched.as("effects"));
+                .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks()),
+                        Named.as(EXTERNAL_ID_LEDGER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
+                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE);
 
         // Claims and releases, decided in the task of (tenant, account): one AWS account per tenant.
-        KStream<String, OutcomeInTransit> outcomes = decisions.get("ledger-claims")
-                .mapValues(e -> ((Effect.Claim) e).claim(), Named.as("ledger-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.claimsInTransit())
-                        .withName(CLAIMS_BY_ACCOUNT).withNumberOfPartitions(partitions))
-                .process(AccountClaimProcessor::new, Named.as("account-claims"), ACCOUNT_CLAIMS_STORE)
-                .mapValues(e -> ((Effect.Outcome) e).outcome(), Named.as("claim-outcome"));
+        KStream<String, Object> accountClaims = child(ledger, ClaimInTransit.class)
+                .repartition(repartition(CLAIMS_BY_ACCOUNT, serdes.claims(), partitions))
+                .process(AccountClaimProcessor::new, Named.as(ACCOUNT_CLAIMS), ACCOUNT_CLAIMS_STORE);
 
-        // Outcomes go back to the task of the external ID, which finishes the waiting Create.
-        Map<String, KStream<String, Effect>> finished = outcomes
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.outcomesInTransit())
-                        .withName(CLAIM_OUTCOMES_BY_EXTERNAL_ID).withNumberOfPartitions(partitions))
-                .mapValues(outcome -> (ExternalIdInput) new ExternalIdInput.Outcome(outcome),
-                        Named.as("outcome-input"))
-                .process(() -> new ExternalIdProcessor(config, false, catalog, serdes), Named.as("claim-finisher"),
-                        EXTERNAL_ID_STORES)
-                .split(Named.as("finisher-"))
-                .branch((k, e) -> e instanceof Effect.Claim, Branched.as("claims"))
-                .defaultBranch(Branched.as("effects"));
+        // Outcomes go back to the task of the external ID, whose ledger finishes the waiting Create.
+        KStream<String, Object> finisher = child(accountClaims, OutcomeInTransit.class)
+                .repartition(repartition(CLAIM_OUTCOMES_BY_EXTERNAL_ID, serdes.outcomes(), partitions))
+                .process(() -> new ClaimFinisher(config, catalog, serdes.callbacks().deserializer()),
+                        Named.as(CLAIM_FINISHER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE);
 
         // A granted claim the finished Create cannot use goes back to the claims task (its own topic: no cycle).
-        finished.get("finisher-claims")
-                .mapValues(e -> ((Effect.Claim) e).claim(), Named.as("finisher-claim"))
-                .repartition(Repartitioned.with(Serdes.String(), ClaimSerdes.claimsInTransit())
-                        .withName(RELEASES_BY_ACCOUNT).withNumberOfPartitions(partitions))
-                .process(AccountClaimProcessor::new, Named.as("account-releases"), ACCOUNT_CLAIMS_STORE);
+        child(finisher, ClaimInTransit.class)
+                .repartition(repartition(RELEASES_BY_ACCOUNT, serdes.claims(), partitions))
+                .process(AccountClaimProcessor::new, Named.as(ACCOUNT_RELEASES), ACCOUNT_CLAIMS_STORE);
 
         // Answers, full states and dead letters to their topics (answers and states are encoded already).
-        Map<String, KStream<String, Effect>> effects = decisions.get("ledger-effects")
-                .merge(finished.get("finisher-effects"), Named.as("external-id-effects"))
-                .split(Named.as("effect-"))
-                .branch((k, e) -> e instanceof Effect.Respond, Branched.as("answers"))
-                .branch((k, e) -> e instanceof Effect.Publish, Branched.as("states"))
-                .branch((k, e) -> e instanceof Effect.RejectCallback, Branched.as("rejected-callbacks"))
-                .defaultBranch(Branched.as("refused-requests"));
-        effects.get("effect-answers")
-                .mapValues(e -> ((Effect.Respond) e).answer(), Named.as("answer"))
-                .to(catalog.cfnResponses().name(), encoded("cfn-responses"));
-        effects.get("effect-states")
-                .mapValues(e -> ((Effect.Publish) e).state(), Named.as("state"))
-                .to(catalog.integrations().name(), encoded("integrations"));
-        effects.get("effect-rejected-callbacks")
-                .mapValues(e -> ((Effect.RejectCallback) e).deadLetter(), Named.as("rejected-callback"))
-                .to(catalog.cfnCallbacksDlq().name(), produced(catalog.cfnCallbacksDlq(), "cfn-callbacks-dlq"));
-        deadLetterRequests(effects.get("effect-refused-requests"), catalog, "ledger");
+        child(ledger, byte[].class).merge(child(finisher, byte[].class), Named.as(ANSWERS))
+                .to(catalog.cfnResponses().name(), encoded("cfn-responses-sink"));
+        child(ledger, byte[].class).merge(child(finisher, byte[].class), Named.as(STATES))
+                .to(catalog.integrations().name(), encoded("integrations-sink"));
+        child(intake, DeadLetter.class).merge(child(ledger, DeadLetter.class), Named.as(REFUSED_REQUESTS))
+                .to(catalog.integrationRequestsDlq().name(),
+                        produced(catalog.integrationRequestsDlq()).withName("integration-requests-dlq-sink"));
+        child(ledger, DeadLetter.class)
+                .to(catalog.cfnCallbacksDlq().name(),
+                        produced(catalog.cfnCallbacksDlq()).withName(REJECTED_CALLBACKS));
 
         // Read the committed states back by integration id, indexed by tenant. The topic is the store's changelog;
         // the store keeps the topic's bytes: they are decoded when queried, not on every state change.
         Topic<String, Integration> integrations = catalog.integrations();
         Topology topology = builder.build();
-        topology.addReadOnlyStateStore(
-                Stores.timestampedKeyValueStoreBuilder(
-                        Stores.persistentTimestampedKeyValueStore(INTEGRATIONS_BY_ID_STORE), Serdes.String(),
-                        Serdes.ByteArray()),
-                "integrations-read-back", new StringDeserializer(), new ByteArrayDeserializer(),
-                integrations.name(), INTEGRATION_READ_BACK,
+        topology.addReadOnlyStateStore(integrationsById(), "integrations-read-back", new StringDeserializer(),
+                new ByteArrayDeserializer(), integrations.name(), INTEGRATION_READ_BACK,
                 () -> new IntegrationReadBack(integrations.name(), integrations.valueSerde().deserializer()));
         topology.connectProcessorAndStateStores(INTEGRATION_READ_BACK, TENANT_INDEX_STORE);
         return topology;
     }
 
-    private static void deadLetterRequests(KStream<String, Effect> refused, TopicCatalog catalog, String from) {
-        refused.mapValues(e -> ((Effect.RefuseRequest) e).deadLetter(), Named.as(from + "-refused-request"))
-                .to(catalog.integrationRequestsDlq().name(),
-                        produced(catalog.integrationRequestsDlq(), from + "-integration-requests-dlq"));
+    /**
+     * What a processor forwards by name to the child built on this view. Kafka Streams types a processor's output
+     * once; one that forwards to several named children sends each its own type, which the child's serde reads (as
+     * a sink takes any serializer in the Processor API).
+     */
+    @SuppressWarnings("unchecked")
+    private static <V> KStream<String, V> child(KStream<String, Object> processor, Class<V> forwarded) {
+        return (KStream<String, V>) (KStream<String, ?>) processor;
     }
 
-    private static <V> Produced<String, V> produced(Topic<String, V> topic, String name) {
-        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name + "-sink");
+    private static <V> Repartitioned<String, V> repartition(String name, Serde<V> values, int partitions) {
+        return Repartitioned.with(Serdes.String(), values).withName(name).withNumberOfPartitions(partitions);
     }
 
     /** A sink of values the processor encoded with the topic's own serde. */
     private static Produced<String, byte[]> encoded(String name) {
-        return Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-sink");
+        return Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name);
     }
 
-    private static void addStores(StreamsBuilder builder, TopicCatalog catalog, ProcessorSerdes serdes) {
+    /** The stores the processors write (changelogged, so a lost instance's state is restored elsewhere). */
+    static List<StoreBuilder<?>> stores(ProcessorSerdes serdes) {
         Serde<String> strings = Serdes.String();
-        builder.addStateStore(keyValue(INTEGRATION_IDS_STORE, strings));
-        builder.addStateStore(keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, LedgerEntry.serde()));
-        builder.addStateStore(keyValue(PENDING_EXPIRY_STORE, strings));
-        builder.addStateStore(keyValue(REQUESTS_STORE, RequestState.serde(serdes.callbacks(),
-                catalog.cfnResponses().valueSerde(), catalog.cfnResponses().name())));
-        builder.addStateStore(Stores.timestampedKeyValueStoreBuilder(
-                Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE), strings, serdes.callbacks()));
-        builder.addStateStore(keyValue(ACCOUNT_CLAIMS_STORE, ClaimSerdes.claims()));
-        builder.addStateStore(keyValue(TENANT_INDEX_STORE, strings));
+        return List.of(
+                keyValue(INTEGRATION_IDS_STORE, strings),
+                keyValue(INTEGRATIONS_BY_EXTERNAL_ID_STORE, serdes.ledgerEntries()),
+                keyValue(PENDING_EXPIRY_STORE, strings),
+                keyValue(REQUESTS_STORE, serdes.decidedAnswers()),
+                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE),
+                        strings, serdes.callbacks()),
+                keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()),
+                keyValue(TENANT_INDEX_STORE, strings));
+    }
+
+    /** The store the integrations topic is read back into: that topic is its changelog. */
+    static StoreBuilder<TimestampedKeyValueStore<String, byte[]>> integrationsById() {
+        return Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(
+                INTEGRATIONS_BY_ID_STORE), Serdes.String(), Serdes.ByteArray());
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> keyValue(String name, Serde<V> values) {
         // Changelogged (the default), so a lost instance's state is restored elsewhere.
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    }
+
+    private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic) {
+        return Consumed.with(topic.keySerde(), topic.valueSerde());
+    }
+
+    private static <K, V> Produced<K, V> produced(Topic<K, V> topic) {
+        return Produced.with(topic.keySerde(), topic.valueSerde());
     }
 }

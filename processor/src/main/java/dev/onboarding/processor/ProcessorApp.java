@@ -2,6 +2,7 @@ package dev.onboarding.processor;
 
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
+import dev.onboarding.processor.queries.IntegrationQueryServer;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.RegistrySettings;

@@ -99,13 +99,6 @@ public record ProcessorConfig(
         return from(Settings.of(java.util.Map.of()));
     }
 
-    /** A copy with another application id and state dir (tests, benchmarks). */
-    public ProcessorConfig withApplication(String id, Path dir) {
-        return new ProcessorConfig(id, dir, standbyReplicas, streamThreads, commitInterval, callbackGrace,
-                decidedRetention, decidedCleanupInterval, punctuationInterval, httpBindAddress, httpPort,
-                httpAdvertisedHost, internalReplicationFactor, closeTimeout, producerBatchSize);
-    }
-
     /** One stream thread per processor available to the JVM (at most 64). */
     public static int defaultStreamThreads() {
         return Math.max(1, Math.min(64, Runtime.getRuntime().availableProcessors()));

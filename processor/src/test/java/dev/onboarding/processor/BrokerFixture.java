@@ -4,6 +4,7 @@ import dev.onboarding.config.Settings;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.embedded.EmbeddedKafka;
+import dev.onboarding.processor.ledger.PendingIntegrations;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.serde.SchemaRegistry;

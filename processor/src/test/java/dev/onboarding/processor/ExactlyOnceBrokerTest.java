@@ -8,6 +8,7 @@ import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.processor.queries.IntegrationQueryServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

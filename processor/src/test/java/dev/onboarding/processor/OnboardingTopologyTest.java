@@ -11,6 +11,11 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.processor.claims.AccountHolder;
+import dev.onboarding.processor.ledger.DecidedAnswer;
+import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.ledger.PendingIntegrations;
+import dev.onboarding.processor.queries.TenantKeys;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -233,7 +238,7 @@ class OnboardingTopologyTest {
         connect("int-1", "tenant-a", ext, ACCOUNT, "s");
         fx.advance(Duration.ofHours(25));
         assertThat(fx.integrations.isEmpty()).isTrue();
-        try (var index = fx.<String>store(OnboardingTopology.PENDING_EXPIRY_STORE).all()) {
+        try (var index = fx.<String>store(TopologyNames.PENDING_EXPIRY_STORE).all()) {
             assertThat(index.hasNext()).as("stale expiry index entries are dropped").isFalse();
         }
         assertThat(fx.integrationByExternalId(ext).getStatus())
@@ -311,7 +316,7 @@ class OnboardingTopologyTest {
         Integration disconnected = fx.integrations.readValue();
         assertThat(disconnected.getStatus()).isEqualTo(IntegrationStatus.DISCONNECTED);
         assertThat(disconnected.getVersion()).isEqualTo(connected.getVersion() + 1);
-        assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
+        assertThat(fx.<AccountHolder>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT))
                 .isNull();
 
         assertThat(connect("int-2", "tenant-a", TestData.externalId(), ACCOUNT, "second").getStatus())
@@ -334,8 +339,8 @@ class OnboardingTopologyTest {
         assertThat(fx.integrations.isEmpty()).isTrue();
         assertThat(fx.integrationByExternalId(ext).getStatus())
                 .isEqualTo(IntegrationStatus.CONNECTED);
-        assertThat(fx.<AccountClaim>store(OnboardingTopology.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
-                .integrationId()).isEqualTo("int-1");
+        assertThat(fx.<AccountHolder>store(TopologyNames.ACCOUNT_CLAIMS_STORE).get("tenant-a|" + ACCOUNT)
+                .getIntegrationId()).isEqualTo("int-1");
     }
 
     @Test
@@ -460,7 +465,7 @@ class OnboardingTopologyTest {
     @Test
     void malformedAndUnreadableInputIsDeadLetteredAndProcessingGoesOn() {
         fx.close();
-        fx = new TopologyFixture(ProcessorConfig.defaults(), false);
+        fx = new TopologyFixture(false);
         String ext = TestData.externalId();
         fx.request(TestData.requested("int-1", "tenant-a", "bad id with spaces", fx.now(), Duration.ofHours(1)));
         DeadLetter malformed = fx.requestsDlq.readValue();
@@ -492,13 +497,13 @@ class OnboardingTopologyTest {
         connect("int-1", "tenant-a", ext, ACCOUNT, "s");
         // A Delete from another stack changes nothing: its answer is kept in the requests store.
         fx.answer(TestData.delete(ext, "req-forged", OTHER_ACCOUNT, "other", "int-1", fx.now()).build());
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-forged"))
-                .isInstanceOf(RequestState.Decided.class);
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged"))
+                .isInstanceOf(DecidedAnswer.class);
 
         fx.advance(Duration.ofDays(14));
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-forged")).isNotNull();
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNotNull();
         fx.advance(Duration.ofDays(1).plusHours(2));
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-forged")).isNull();
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNull();
     }
 
     @Test
@@ -507,17 +512,17 @@ class OnboardingTopologyTest {
         fx.pending("int-1", "tenant-a", ext);
         CfnCallback create = create(ext, "req-1", ACCOUNT, "s");
         CfnResponse connected = fx.answer(create);
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-1"))
                 .as("kept with the state, not written twice").isNull();
-        assertThat(fx.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).answered()
-                .requestId()).isEqualTo("req-1");
+        assertThat(fx.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext).getAnswered()
+                .getRequestId()).isEqualTo("req-1");
 
         fx.advance(Duration.ofMinutes(1));
         CfnCallback delete = TestData.delete(ext, "req-del", ACCOUNT, "s", "int-1", fx.now()).build();
         CfnResponse deleted = fx.answer(delete);
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1"))
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-1"))
                 .as("the Create's answer moved out when the Delete's took its place")
-                .isInstanceOf(RequestState.Decided.class);
+                .isInstanceOf(DecidedAnswer.class);
 
         fx.advance(Duration.ofMinutes(1));
         assertThat(fx.answer(create)).isEqualTo(connected);
@@ -526,7 +531,7 @@ class OnboardingTopologyTest {
 
         // Past the retention the moved answer is forgotten; the one kept with the state is not.
         fx.advance(Duration.ofDays(16));
-        assertThat(fx.<RequestState>store(OnboardingTopology.REQUESTS_STORE).get("req-1")).isNull();
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-1")).isNull();
         assertThat(fx.answer(delete)).isEqualTo(deleted);
     }
 
@@ -537,11 +542,11 @@ class OnboardingTopologyTest {
         fx.pending("int-2", "tenant-a", TestData.externalId());
         fx.pending("int-3", "tenant-b", TestData.externalId());
 
-        var byId = fx.driver.<String, byte[]>getTimestampedKeyValueStore(OnboardingTopology.INTEGRATIONS_BY_ID_STORE);
+        var byId = fx.driver.<String, byte[]>getTimestampedKeyValueStore(TopologyNames.INTEGRATIONS_BY_ID_STORE);
         Integration readBack = fx.catalog.integrations().valueSerde().deserializer()
                 .deserialize(fx.catalog.integrations().name(), byId.get("int-1").value());
         assertThat(readBack.getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
-        KeyValueStore<String, String> byTenant = fx.store(OnboardingTopology.TENANT_INDEX_STORE);
+        KeyValueStore<String, String> byTenant = fx.store(TopologyNames.TENANT_INDEX_STORE);
         try (var it = byTenant.prefixScan(TenantKeys.prefix("tenant-a"),
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             List<String> ids = new java.util.ArrayList<>();

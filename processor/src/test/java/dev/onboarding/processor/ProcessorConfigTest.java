@@ -69,11 +69,11 @@ class ProcessorConfigTest {
     @Test
     void theTopologyDescriptionNamesEveryStoreAndRepartition() {
         String description = ProcessorApp.describeTopology(Settings.of(Map.of()));
-        assertThat(description).contains(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE,
-                OnboardingTopology.REQUESTS_STORE, OnboardingTopology.HELD_CALLBACKS_STORE,
-                OnboardingTopology.ACCOUNT_CLAIMS_STORE, OnboardingTopology.INTEGRATIONS_BY_ID_STORE,
-                OnboardingTopology.REQUESTS_BY_EXTERNAL_ID, OnboardingTopology.CLAIMS_BY_ACCOUNT,
-                OnboardingTopology.CLAIM_OUTCOMES_BY_EXTERNAL_ID, "onboarding.cfn-callbacks",
+        assertThat(description).contains(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE,
+                TopologyNames.REQUESTS_STORE, TopologyNames.HELD_CALLBACKS_STORE,
+                TopologyNames.ACCOUNT_CLAIMS_STORE, TopologyNames.INTEGRATIONS_BY_ID_STORE,
+                TopologyNames.REQUESTS_BY_EXTERNAL_ID, TopologyNames.CLAIMS_BY_ACCOUNT,
+                TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID, "onboarding.cfn-callbacks",
                 "onboarding.cfn-responses");
     }
 }

@@ -13,28 +13,28 @@ import java.time.Instant;
 import java.util.Map;
 
 /** Requests and callbacks as upstream services and the bridge produce them. */
-final class TestData {
-    static final String ACCOUNT = "111122223333";
-    static final String OTHER_ACCOUNT = "444455556666";
-    static final String REGION = "eu-west-1";
-    static final String LOGICAL_ID = "ProviderIntegration";
-    static final String ROLE = "ProviderReadOnly";
+public final class TestData {
+    public static final String ACCOUNT = "111122223333";
+    public static final String OTHER_ACCOUNT = "444455556666";
+    public static final String REGION = "eu-west-1";
+    public static final String LOGICAL_ID = "ProviderIntegration";
+    public static final String ROLE = "ProviderReadOnly";
 
     private static final ExternalIds MINTER = new ExternalIds();
 
     private TestData() {
     }
 
-    static String externalId() {
+    public static String externalId() {
         return MINTER.mint();
     }
 
-    static IntegrationRequestEvent requested(String integrationId, String tenant, String externalId, Instant now,
+    public static IntegrationRequestEvent requested(String integrationId, String tenant, String externalId, Instant now,
             Duration ttl) {
         return requested(integrationId, tenant, externalId, now, ttl, null);
     }
 
-    static IntegrationRequestEvent requested(String integrationId, String tenant, String externalId, Instant now,
+    public static IntegrationRequestEvent requested(String integrationId, String tenant, String externalId, Instant now,
             Duration ttl, String expectedAccount) {
         return new IntegrationRequestEvent(IntegrationRequested.newBuilder()
                 .setIntegrationId(integrationId)
@@ -49,7 +49,8 @@ final class TestData {
                 .build());
     }
 
-    static IntegrationRequestEvent cancelled(String integrationId, String tenant, String externalId, Instant now) {
+    public static IntegrationRequestEvent cancelled(String integrationId, String tenant, String externalId,
+            Instant now) {
         return new IntegrationRequestEvent(IntegrationCancelled.newBuilder()
                 .setIntegrationId(integrationId)
                 .setTenantId(tenant)
@@ -59,26 +60,26 @@ final class TestData {
                 .build());
     }
 
-    static String stackId(String account, String name) {
+    public static String stackId(String account, String name) {
         return "arn:aws:cloudformation:" + REGION + ":" + account + ":stack/" + name
                 + "/0f6e7a80-1111-2222-3333-444455556666";
     }
 
-    static String roleArn(String account, String role) {
+    public static String roleArn(String account, String role) {
         return "arn:aws:iam::" + account + ":role/" + role;
     }
 
-    static RoleVerification verified() {
+    public static RoleVerification verified() {
         return RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.VERIFIED).setAttempts(1).build();
     }
 
-    static RoleVerification denied() {
+    public static RoleVerification denied() {
         return RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.DENIED).setErrorCode("AccessDenied")
                 .setErrorMessage("not authorized to perform sts:AssumeRole").setAttempts(5).build();
     }
 
     /** A Create from a stack named {@code stack} in {@code account}, with a verified role. */
-    static CfnCallback.Builder create(String externalId, String requestId, String account, String stack,
+    public static CfnCallback.Builder create(String externalId, String requestId, String account, String stack,
             Instant sentAt) {
         return CfnCallback.newBuilder()
                 .setRequestType(RequestType.CREATE)
@@ -103,7 +104,7 @@ final class TestData {
     }
 
     /** A Delete of the resource {@code physicalId} of stack {@code stack}. */
-    static CfnCallback.Builder delete(String externalId, String requestId, String account, String stack,
+    public static CfnCallback.Builder delete(String externalId, String requestId, String account, String stack,
             String physicalId, Instant sentAt) {
         return create(externalId, requestId, account, stack, sentAt)
                 .setRequestType(RequestType.DELETE)
@@ -113,7 +114,7 @@ final class TestData {
     }
 
     /** An Update of the resource {@code physicalId} keeping the external ID and role. */
-    static CfnCallback.Builder update(String externalId, String requestId, String account, String stack,
+    public static CfnCallback.Builder update(String externalId, String requestId, String account, String stack,
             String physicalId, Instant sentAt) {
         return create(externalId, requestId, account, stack, sentAt)
                 .setRequestType(RequestType.UPDATE)

@@ -1,11 +1,14 @@
 package dev.onboarding.processor;
 
 import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.config.Settings;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.ledger.PendingIntegrations;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
@@ -17,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
@@ -52,21 +56,22 @@ final class TopologyFixture implements AutoCloseable {
     private Instant now = START;
 
     TopologyFixture() {
-        this(ProcessorConfig.defaults(), true);
+        this(true);
     }
 
     /**
-     * A driver for {@code base}. The driver's exactly-once producer mock drops records the deserialization
-     * handler sends to a dead-letter queue (it clears uncommitted sends before the task commits); tests of
-     * that path use at-least-once here and the broker test covers it under exactly-once.
+     * A driver for the default configuration. The driver's exactly-once producer mock drops records the
+     * deserialization handler sends to a dead-letter queue (it clears uncommitted sends before the task commits);
+     * tests of that path use at-least-once here and the broker test covers it under exactly-once.
      */
-    TopologyFixture(ProcessorConfig base, boolean exactlyOnce) {
+    TopologyFixture(boolean exactlyOnce) {
         try {
             stateDir = Files.createTempDirectory("processor-ttd-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.config = base.withApplication("ttd-processor", stateDir);
+        this.config = ProcessorConfig.from(Settings.of(Map.of("processor.application-id", "ttd-processor",
+                "processor.state-dir", stateDir.toString())));
         SchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         this.catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
         this.serdes = ProcessorSerdes.using(registry);
@@ -149,7 +154,7 @@ final class TopologyFixture implements AutoCloseable {
     /** A Create encoded as it travels with its claim. */
     byte[] travelling(CfnCallback create) {
         return serdes.callbacks().serializer().serialize(
-                ExternalIdProcessor.waitingCreatesSubjectTopic(config.applicationId()), create);
+                TopologyNames.waitingCreatesSubjectTopic(config.applicationId()), create);
     }
 
     <V> KeyValueStore<String, V> store(String name) {
@@ -158,10 +163,14 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The state the ledger holds for an external ID (stored in the integrations topic's format), or null. */
     Integration integrationByExternalId(String externalId) {
-        LedgerEntry entry = this.<LedgerEntry>store(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE)
+        LedgerEntry entry = this.<LedgerEntry>store(TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE)
                 .get(externalId);
-        return entry == null ? null : catalog.integrations().valueSerde().deserializer()
-                .deserialize(catalog.integrations().name(), entry.state());
+        if (entry == null) {
+            return null;
+        }
+        byte[] state = new byte[entry.getState().remaining()];
+        entry.getState().duplicate().get(state);
+        return catalog.integrations().valueSerde().deserializer().deserialize(catalog.integrations().name(), state);
     }
 
     @Override

@@ -4,7 +4,7 @@ import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
-import dev.onboarding.processor.CallbackAnswers;
+import dev.onboarding.processor.ledger.CallbackAnswers;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;

@@ -1,0 +1,223 @@
+package dev.onboarding.processor.ledger;
+
+import static dev.onboarding.processor.TopologyNames.CLAIMS;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
+import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
+import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationCancelled;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.processor.DeadLetters;
+import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task that owns a set of external IDs, fed by request events and callbacks: applies the events to the
+ * pending integrations, decides callbacks (answered at once, held while their request has not arrived, or a
+ * Create sent to claim its account), and runs the wall-clock checks (held callbacks past their grace, pending
+ * integrations past their expiry, decided RequestIds past their retention). It keeps the {@link Ledger} with
+ * the task's {@link ClaimFinisher}, the held callbacks and the expiry index on its own. Everything about one
+ * external ID happens in one task, so decisions commit atomically with the state they change (exactly-once).
+ *
+ * <p>A Create that claims its account travels with its claim and comes back with the outcome to the
+ * {@link ClaimFinisher}: nothing is stored for it meanwhile. A redelivery in that time is decided like the first
+ * copy and claims again (the claim is idempotent for the same integration); whichever outcome comes back first
+ * decides.
+ *
+ * <p>Forwards to {@link TopologyNames#ANSWERS}, {@link TopologyNames#STATES}, {@link TopologyNames#CLAIMS},
+ * {@link TopologyNames#REFUSED_REQUESTS} and {@link TopologyNames#REJECTED_CALLBACKS}.
+ */
+public final class ExternalIdLedger implements Processor<String, ExternalIdInput, String, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(ExternalIdLedger.class);
+
+    private final ProcessorConfig config;
+    private final TopicCatalog catalog;
+    private final String requestsTopic;
+    private final Serializer<IntegrationRequestEvent> requestSerializer;
+    private final Serde<CfnCallback> waitingCreates;
+    private final String waitingCreatesSubjectTopic;
+    private final CallbackDecider decider = new CallbackDecider();
+    private final PendingIntegrations pending = new PendingIntegrations();
+
+    private ProcessorContext<String, Object> context;
+    private Ledger ledger;
+    private HeldCallbacks held;
+    private PendingExpiry expiry;
+
+    /**
+     * A ledger processor.
+     *
+     * @param config the processor's settings (grace, retention, punctuation intervals, application id)
+     * @param catalog the shared topics with their serdes
+     * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
+     */
+    public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates) {
+        this.config = config;
+        this.catalog = catalog;
+        this.requestsTopic = catalog.integrationRequests().name();
+        this.requestSerializer = catalog.integrationRequests().valueSerde().serializer();
+        this.waitingCreates = waitingCreates;
+        this.waitingCreatesSubjectTopic = TopologyNames.waitingCreatesSubjectTopic(config.applicationId());
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.ledger = new Ledger(context, catalog, CLAIMS);
+        this.held = new HeldCallbacks(context.getStateStore(HELD_CALLBACKS_STORE));
+        this.expiry = new PendingExpiry(context.getStateStore(PENDING_EXPIRY_STORE));
+        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
+        context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
+    }
+
+    @Override
+    public void process(Record<String, ExternalIdInput> record) {
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        ExternalIdInput input = record.value();
+        if (input == null) {
+            // Only the callbacks topic can carry a record without a value.
+            rejectEmptyCallback(record, now);
+        } else if (input instanceof ExternalIdInput.Callback c) {
+            onCallback(record, c, now);
+        } else if (input instanceof ExternalIdInput.Request r) {
+            onRequest(record, r.event(), now);
+        }
+    }
+
+    private void onCallback(Record<String, ExternalIdInput> record, ExternalIdInput.Callback input, Instant now) {
+        // Never null: a record without a value arrives as a null input (rejected in process()).
+        CfnCallback callback = input.callback();
+        String requestId = callback.getRequestId();
+        // Rule 1: SNS and SQS deliver at least once; a decided RequestId gets the identical answer again.
+        DecidedAnswer prior = ledger.decided(requestId);
+        if (prior != null) {
+            LOG.debug("request {} already decided; answering the same again", requestId);
+            ledger.answerAgain(requestId, prior);
+            return;
+        }
+        if (held.isHeld(callback)) {
+            // It waits for its request: one decision only.
+            LOG.debug("request {} is already waiting; redelivery ignored", requestId);
+            return;
+        }
+        // The topic is keyed by external ID; a callback in the wrong partition could never meet its request.
+        boolean inItsPartition = callback.getExternalId().equals(record.key());
+        LedgerEntry entry = inItsPartition ? ledger.entry(callback.getExternalId()) : null;
+        DecidedAnswer kept = Ledger.keptWith(entry, requestId);
+        if (kept != null) {
+            // Rule 1 again: the answer that changed this integration's state is kept with that state.
+            LOG.debug("request {} already decided; answering the same again", requestId);
+            ledger.answerAgain(requestId, kept);
+            return;
+        }
+        carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), now);
+    }
+
+    private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
+        String externalId = PendingIntegrations.externalIdOf(event);
+        Optional<Integration> current = ledger.integrationOf(externalId);
+        PendingIntegrations.Result result;
+        if (event.getEvent() instanceof IntegrationRequested requested) {
+            result = pending.request(requested, current, now);
+        } else {
+            result = pending.cancel((IntegrationCancelled) event.getEvent(), current, now);
+        }
+        if (result instanceof PendingIntegrations.Changed changed) {
+            if (current.isEmpty()) {
+                expiry.add(changed.newState());
+            }
+            ledger.save(changed.newState());
+            changed.release().ifPresent(ledger::release);
+            if (event.getEvent() instanceof IntegrationRequested) {
+                // Callbacks that overtook their request: decide them now that it is here, oldest first.
+                for (CfnCallback callback : held.takeFor(externalId)) {
+                    carryOut(callback, decider.decide(callback, ledger.integrationOf(externalId), false, now), now);
+                }
+            }
+        } else if (result instanceof PendingIntegrations.Refused refused) {
+            refuseRequest(record, event, refused, now);
+        }
+    }
+
+    /** Carries out a decision. */
+    private void carryOut(CfnCallback callback, CallbackDecision decision, Instant now) {
+        if (decision instanceof CallbackDecision.Hold) {
+            LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
+                    callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
+            held.hold(callback, now.toEpochMilli());
+        } else if (decision instanceof CallbackDecision.Claim claim) {
+            // The Create travels with its claim and comes back with the outcome.
+            ledger.claim(claim.command(), ByteBuffer.wrap(waitingCreates.serializer().serialize(
+                    waitingCreatesSubjectTopic, callback)));
+        } else if (decision instanceof CallbackDecision.Answer answer) {
+            ledger.answer(callback, answer);
+        }
+    }
+
+    /** Wall-clock checks: held callbacks past their grace, pending integrations past their expiry. */
+    private void checkClock(long timestamp) {
+        Instant now = Instant.ofEpochMilli(timestamp);
+        for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
+            carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
+                    now);
+        }
+        for (String externalId : expiry.takeDue(timestamp)) {
+            Optional<Integration> expired = ledger.integrationOf(externalId).flatMap(i -> pending.expire(i, now));
+            if (expired.isPresent()) {
+                LOG.info("integration {} expired", expired.get().getIntegrationId());
+                ledger.save(expired.get());
+            }
+        }
+    }
+
+    /** Forgets decided RequestIds older than the retention (longer than SQS can still redeliver them). */
+    private void forgetOldDecisions(long timestamp) {
+        int forgotten = ledger.forgetDecidedBefore(timestamp - config.decidedRetention().toMillis());
+        if (forgotten > 0) {
+            LOG.info("forgot {} decided requests older than {}", forgotten, Duration.ofMillis(
+                    config.decidedRetention().toMillis()));
+        }
+    }
+
+    private void refuseRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event,
+            PendingIntegrations.Refused refused, Instant now) {
+        String originalKey = PendingIntegrations.integrationIdOf(event);
+        LOG.warn("refused integration request {}: {} ({})", originalKey, refused.reasonCode(), refused.reason());
+        DeadLetter letter = DeadLetters.of(refused.reasonCode(), refused.reason(),
+                RequestIntakeProcessor.keyBytes(originalKey),
+                RequestIntakeProcessor.originalBytes(requestsTopic, requestSerializer, event), requestsTopic,
+                DeadLetters.sourcePartition(record.headers()), DeadLetters.sourceOffset(record.headers()),
+                record.headers(), record.timestamp(), now);
+        context.forward(new Record<>(originalKey, letter, context.currentSystemTimeMs()), REFUSED_REQUESTS);
+    }
+
+    private void rejectEmptyCallback(Record<String, ExternalIdInput> record, Instant now) {
+        LOG.warn("callback with key {} has no value; dead-lettered", ExternalIds.redact(record.key()));
+        int partition = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+        long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        DeadLetter letter = DeadLetters.of(DeadLetters.EMPTY_VALUE, "callback without a value",
+                RequestIntakeProcessor.keyBytes(record.key()), null, topic, partition, offset, record.headers(),
+                record.timestamp(), now);
+        context.forward(new Record<>(record.key(), letter, context.currentSystemTimeMs()), REJECTED_CALLBACKS);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.onboarding.processor.ledger;
+
+import static dev.onboarding.processor.TopologyNames.ANSWERS;
+import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
+import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
+import static dev.onboarding.processor.TopologyNames.STATES;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.processor.claims.ClaimCommand;
+import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.topics.Topic;
+import dev.onboarding.schemas.topics.TopicCatalog;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ledger of one external-ID task: each integration's state and the answers decided, in the
+ * integrations-by-external-id and requests stores, and what carrying out an answer writes and sends. The task's
+ * {@link ExternalIdLedger} and {@link ClaimFinisher} each open one over the same stores.
+ *
+ * <p>The answer to a callback that changes its integration's state is kept with that state ({@link LedgerEntry}),
+ * so a connecting Create costs one store write, not two; an earlier answer kept there moves to the requests store
+ * when a later one takes its place. Answers kept with a state are not swept by the retention: there is one per
+ * external ID at most. Answers and states are encoded once, in their topic's wire format, for the store and the
+ * topic alike.
+ */
+final class Ledger {
+    private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
+
+    private final ProcessorContext<String, Object> context;
+    private final KeyValueStore<String, LedgerEntry> entries;
+    private final KeyValueStore<String, DecidedAnswer> decided;
+    private final Topic<String, Integration> statesTopic;
+    private final Topic<String, CfnResponse> answersTopic;
+    private final String claimsChild;
+
+    /**
+     * The ledger of the task {@code context} belongs to.
+     *
+     * @param claimsChild the child that claims and releases are forwarded to
+     */
+    Ledger(ProcessorContext<String, Object> context, TopicCatalog catalog, String claimsChild) {
+        this.context = context;
+        this.entries = context.getStateStore(INTEGRATIONS_BY_EXTERNAL_ID_STORE);
+        this.decided = context.getStateStore(REQUESTS_STORE);
+        this.statesTopic = catalog.integrations();
+        this.answersTopic = catalog.cfnResponses();
+        this.claimsChild = claimsChild;
+    }
+
+    /** The ledger entry of an external ID, or null. */
+    LedgerEntry entry(String externalId) {
+        return entries.get(externalId);
+    }
+
+    /** The integration an external ID names, if any. */
+    Optional<Integration> integrationOf(String externalId) {
+        return stateOf(entry(externalId));
+    }
+
+    /** The integration an entry holds, if any. */
+    Optional<Integration> stateOf(LedgerEntry entry) {
+        return entry == null ? Optional.empty()
+                : Optional.of(statesTopic.valueSerde().deserializer().deserialize(statesTopic.name(),
+                        bytesOf(entry.getState())));
+    }
+
+    /** The answer decided for {@code requestId} and kept by RequestId, or null. */
+    DecidedAnswer decided(String requestId) {
+        return decided.get(requestId);
+    }
+
+    /** The answer kept with {@code entry} for {@code requestId}, if it is the one the entry holds, or null. */
+    static DecidedAnswer keptWith(LedgerEntry entry, String requestId) {
+        AnsweredRequest answered = entry == null ? null : entry.getAnswered();
+        return answered != null && answered.getRequestId().equals(requestId) ? answered.getDecided() : null;
+    }
+
+    /** Sends an answer decided before again, byte for byte (a redelivered callback). */
+    void answerAgain(String requestId, DecidedAnswer answer) {
+        forward(requestId, bytesOf(answer.getAnswer()), ANSWERS);
+    }
+
+    /**
+     * Carries out an answer to {@code callback}: stores it (with the state it changes, or by RequestId), publishes
+     * the new state, gives back a claim the integration no longer needs, and sends the answer.
+     */
+    void answer(CfnCallback callback, CallbackDecision.Answer answer) {
+        CfnResponse response = answer.response();
+        byte[] encoded = answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response);
+        DecidedAnswer decision = new DecidedAnswer(response.getDecidedAt(), ByteBuffer.wrap(encoded));
+        // An answer that changes its own external ID's state is kept with the state: one write, not two.
+        boolean keptWithState = answer.newState()
+                .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
+        answer.newState().ifPresent(next -> save(next,
+                keptWithState ? new AnsweredRequest(response.getRequestId(), decision) : null));
+        answer.release().ifPresent(this::release);
+        if (!keptWithState) {
+            decided.put(response.getRequestId(), decision);
+        }
+        LOG.info("decided {} {} for external ID {}: {}{}", callback.getRequestType(), callback.getRequestId(),
+                ExternalIds.redact(callback.getExternalId()), response.getStatus(),
+                response.getReason() == null ? "" : " (" + response.getReason() + ")");
+        forward(response.getRequestId(), encoded, ANSWERS);
+    }
+
+    /** Stores a new state, keeping the answer stored with the previous one, and publishes it in full. */
+    void save(Integration next) {
+        save(next, null);
+    }
+
+    /**
+     * Stores a new state and publishes it in full: encoded once, for the store and the topic.
+     *
+     * @param answered the answer decided with this change, kept with the state; null keeps the one kept before
+     */
+    private void save(Integration next, AnsweredRequest answered) {
+        byte[] encoded = statesTopic.valueSerde().serializer().serialize(statesTopic.name(), next);
+        String externalId = next.getExternalId();
+        LedgerEntry prior = entry(externalId);
+        AnsweredRequest kept = prior == null ? null : prior.getAnswered();
+        if (answered != null) {
+            if (kept != null && !kept.getRequestId().equals(answered.getRequestId())) {
+                // Still answerable after it leaves the entry, for as long as any decided RequestId.
+                decided.put(kept.getRequestId(), kept.getDecided());
+            }
+            kept = answered;
+        }
+        entries.put(externalId, new LedgerEntry(ByteBuffer.wrap(encoded), kept));
+        forward(next.getIntegrationId(), encoded, STATES);
+    }
+
+    /** Sends a claim for a Create to the task of its (tenant, account), the Create travelling with it. */
+    void claim(ClaimCommand claim, ByteBuffer waitingCreate) {
+        forward(claim.claimKey(), claim.inTransit(waitingCreate), claimsChild);
+    }
+
+    /** Gives a claim back. */
+    void release(ClaimCommand release) {
+        claim(release, null);
+    }
+
+    /**
+     * Forgets the answers kept by RequestId that were decided before {@code cutoffMillis}.
+     *
+     * @return how many were forgotten
+     */
+    int forgetDecidedBefore(long cutoffMillis) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, DecidedAnswer> it = decided.all()) {
+            it.forEachRemaining(kv -> {
+                if (kv.value.getDecidedAt().toEpochMilli() < cutoffMillis) {
+                    old.add(kv.key);
+                }
+            });
+        }
+        old.forEach(decided::delete);
+        return old.size();
+    }
+
+    private void forward(String key, Object value, String child) {
+        context.forward(new Record<>(key, value, context.currentSystemTimeMs()), child);
+    }
+
+    /** The bytes of an Avro {@code bytes} field: its array when it is exactly that (as decoded), else a copy. */
+    static byte[] bytesOf(ByteBuffer buffer) {
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+                && buffer.remaining() == buffer.array().length) {
+            return buffer.array();
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,204 @@
+package dev.onboarding.processor.ledger;
+
+import static dev.onboarding.processor.TestData.ACCOUNT;
+import static dev.onboarding.processor.TopologyNames.ANSWERS;
+import static dev.onboarding.processor.TopologyNames.CLAIMS;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
+import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
+import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
+import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
+import static dev.onboarding.processor.TopologyNames.STATES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.contract.KafkaSource;
+import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.processor.DeadLetters;
+import dev.onboarding.processor.MockTask;
+import dev.onboarding.processor.TestData;
+import dev.onboarding.processor.claims.ClaimInTransit;
+import dev.onboarding.processor.claims.ClaimKind;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Record;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The external-ID ledger alone: requests, callbacks and the wall clock in, named children out. */
+class ExternalIdLedgerTest {
+    private final MockTask task = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE,
+            PENDING_EXPIRY_STORE);
+    private final ExternalIdLedger ledger = new ExternalIdLedger(task.config, task.catalog, task.serdes.callbacks());
+    private final String ext = TestData.externalId();
+
+    @BeforeEach
+    void init() {
+        ledger.init(task.context);
+    }
+
+    @AfterEach
+    void close() {
+        task.close();
+    }
+
+    private void request(IntegrationRequestEvent event) {
+        ledger.process(task.record(PendingIntegrations.externalIdOf(event), new ExternalIdInput.Request(event)));
+    }
+
+    private void pending() {
+        request(TestData.requested("int-1", "tenant-a", ext, task.now(), Duration.ofHours(24)));
+        task.context.resetForwards();
+    }
+
+    private void callback(CfnCallback callback) {
+        ledger.process(task.record(callback.getExternalId(), new ExternalIdInput.Callback(callback)));
+    }
+
+    private CfnCallback travelling(ClaimInTransit claim) {
+        return task.serdes.callbacks().deserializer().deserialize("t", Ledger.bytesOf(claim.getWaitingCreate()));
+    }
+
+    private CfnResponse answer(byte[] bytes) {
+        return task.catalog.cfnResponses().valueSerde().deserializer().deserialize("t", bytes);
+    }
+
+    private Integration state(byte[] bytes) {
+        return task.catalog.integrations().valueSerde().deserializer().deserialize("t", bytes);
+    }
+
+    @Test
+    void aRequestRegistersAPendingIntegrationAndPublishesIt() {
+        request(TestData.requested("int-1", "tenant-a", ext, task.now(), Duration.ofHours(24)));
+
+        assertThat(task.<byte[]>forwarded(STATES)).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("int-1");
+            assertThat(state(r.value()).getStatus()).isEqualTo(IntegrationStatus.PENDING);
+        });
+        assertThat(task.store(INTEGRATIONS_BY_EXTERNAL_ID_STORE).get(ext)).isNotNull();
+        assertThat(task.<String>store(PENDING_EXPIRY_STORE).approximateNumEntries()).isEqualTo(1);
+        assertThat(task.forwarded(ANSWERS)).isEmpty();
+    }
+
+    @Test
+    void aCreateForAPendingIntegrationClaimsItsAccountAndTravelsWithTheClaim() {
+        pending();
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
+
+        callback(create);
+
+        assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("tenant-a|" + ACCOUNT);
+            assertThat(r.value().getKind()).isEqualTo(ClaimKind.CLAIM);
+            assertThat(r.value().getIntegrationId()).isEqualTo("int-1");
+            assertThat(r.value().getRequestId()).isEqualTo("req-1");
+            assertThat(travelling(r.value())).isEqualTo(create);
+        });
+        assertThat(task.forwarded(ANSWERS)).isEmpty();
+        assertThat(task.forwarded(STATES)).isEmpty();
+    }
+
+    @Test
+    void aCallbackThatOvertookItsRequestIsHeldAndDecidedWhenItArrives() {
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
+        callback(create);
+        callback(create);
+        assertThat(task.context.forwarded()).isEmpty();
+
+        request(TestData.requested("int-1", "tenant-a", ext, task.now(), Duration.ofHours(24)));
+
+        assertThat(task.<byte[]>forwarded(STATES)).hasSize(1);
+        assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> assertThat(
+                travelling(r.value())).isEqualTo(create));
+        assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aHeldCallbackIsAnsweredFailedWhenItsGraceIsOverAndItsAnswerIsKept() {
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
+        callback(create);
+
+        task.advance(Duration.ofSeconds(29), task.config.punctuationInterval());
+        assertThat(task.forwarded(ANSWERS)).isEmpty();
+        task.advance(Duration.ofSeconds(2), task.config.punctuationInterval());
+
+        List<Record<String, byte[]>> answers = task.forwarded(ANSWERS);
+        assertThat(answers).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("req-1");
+            assertThat(answer(r.value()).getStatus()).isEqualTo(ResponseStatus.FAILED);
+            assertThat(answer(r.value()).getReason()).isEqualTo(CallbackDecider.UNKNOWN_EXTERNAL_ID);
+        });
+        assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isZero();
+        assertThat(task.store(REQUESTS_STORE).get("req-1")).isNotNull();
+    }
+
+    @Test
+    void aDecidedRequestIsAnsweredAgainByteForByte() {
+        CfnCallback delete = TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build();
+        callback(delete);
+        byte[] first = task.<byte[]>forwarded(ANSWERS).get(0).value();
+        assertThat(answer(first).getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        task.context.resetForwards();
+
+        task.advance(Duration.ofMinutes(5), Duration.ofDays(365));
+        callback(delete);
+
+        assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
+                .isEqualTo(first));
+    }
+
+    @Test
+    void decidedRequestsAreForgottenAfterTheRetention() {
+        callback(TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build());
+        Duration sweep = task.config.decidedCleanupInterval();
+
+        task.advance(Duration.ofDays(14), sweep);
+        assertThat(task.store(REQUESTS_STORE).get("req-d")).isNotNull();
+        task.advance(Duration.ofDays(1).plusHours(2), sweep);
+        assertThat(task.store(REQUESTS_STORE).get("req-d")).isNull();
+    }
+
+    @Test
+    void aCallbackWithoutAValueIsDeadLettered() {
+        task.context.setRecordMetadata(task.catalog.cfnCallbacks().name(), 3, 77);
+
+        ledger.process(task.record(ext, null));
+
+        assertThat(task.<DeadLetter>forwarded(REJECTED_CALLBACKS)).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(ext);
+            assertThat(r.value().getReasonCode()).isEqualTo(DeadLetters.EMPTY_VALUE);
+            KafkaSource source = (KafkaSource) r.value().getSource();
+            assertThat(source.getTopic()).isEqualTo(task.catalog.cfnCallbacks().name());
+            assertThat(source.getOffset()).isEqualTo(77);
+        });
+    }
+
+    @Test
+    void aRequestForAnExternalIdOfAnotherIntegrationIsRefusedWithItsSource() {
+        pending();
+        IntegrationRequestEvent thief = TestData.requested("int-thief", "tenant-b", ext, task.now(),
+                Duration.ofHours(24));
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetters.stampSource(headers, 4, 12);
+
+        ledger.process(new Record<>(ext, new ExternalIdInput.Request(thief), task.now().toEpochMilli(), headers));
+
+        assertThat(task.<DeadLetter>forwarded(REFUSED_REQUESTS)).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("int-thief");
+            assertThat(r.value().getReasonCode()).isEqualTo(PendingIntegrations.EXTERNAL_ID_IN_USE);
+            KafkaSource source = (KafkaSource) r.value().getSource();
+            assertThat(source.getTopic()).isEqualTo(task.catalog.integrationRequests().name());
+            assertThat(source.getPartition()).isEqualTo(4);
+            assertThat(source.getOffset()).isEqualTo(12);
+        });
+        assertThat(task.forwarded(STATES)).isEmpty();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.onboarding.processor.queries;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.processor.TestData;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Keys and JSON of the query API. */
+class QueryPartsTest {
+    @Test
+    void tenantKeysAreUnambiguous() {
+        String key = TenantKeys.key("a|b", "int-1");
+        assertThat(key).startsWith(TenantKeys.prefix("a|b"));
+        assertThat(key).doesNotStartWith(TenantKeys.prefix("a"));
+        assertThat(TenantKeys.key("a", "|b")).doesNotStartWith(TenantKeys.prefix("a|b"));
+        assertThat(TenantKeys.tenantOf(key)).isEqualTo("a|b");
+    }
+
+    @Test
+    void theJsonRedactsTheExternalIdAndEscapesText() {
+        String ext = TestData.externalId();
+        Instant at = Instant.parse("2030-01-01T00:00:00Z");
+        Integration integration = Integration.newBuilder().setIntegrationId("int-1").setTenantId("t")
+                .setExternalId(ext).setName("say \"hi\"\n").setStatus(IntegrationStatus.PENDING).setRoleName("R")
+                .setTags(Map.of("k", "v")).setRequestedAt(at).setExpiresAt(at).setUpdatedAt(at).setVersion(3)
+                .build();
+        String json = IntegrationJson.of(integration);
+        assertThat(json).doesNotContain(ext).contains("\"externalId\":\"onb-…" + ext.substring(ext.length() - 4))
+                .contains("\"name\":\"say \\\"hi\\\"\\n\"").contains("\"accountId\":null")
+                .contains("\"tags\":{\"k\":\"v\"}").contains("\"version\":3")
+                .contains("\"requestedAt\":\"2030-01-01T00:00:00Z\"").contains("\"templateVersion\":null");
+        assertThat(IntegrationJson.of(Integration.newBuilder(integration).setTemplateVersion("1.1.0").build()))
+                .contains("\"templateVersion\":\"1.1.0\"");
+        String two = IntegrationJson.ofTenant("t", List.of(integration, integration));
+        assertThat(two).startsWith("{\"tenantId\":\"t\",\"integrations\":[{").endsWith("}]}");
+        // Answers of several instances merge into one.
+        String merged = IntegrationJson.ofTenantParts("t", List.of(IntegrationJson.integrationsOf(two), "[]",
+                IntegrationJson.array(List.of(integration))));
+        assertThat(merged.split("\"integrationId\"", -1)).hasSize(4);
+        assertThat(IntegrationJson.ofTenantParts("t", List.of("[]", "[ ]"))).isEqualTo(
+                "{\"tenantId\":\"t\",\"integrations\":[]}");
+    }
+}
