@@ -4,6 +4,9 @@ import static dev.onboarding.processor.TestData.ACCOUNT;
 import static dev.onboarding.processor.TestData.OTHER_ACCOUNT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
@@ -16,6 +19,7 @@ import dev.onboarding.processor.ledger.DecidedAnswer;
 import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.processor.ledger.PendingIntegrations;
 import dev.onboarding.processor.queries.TenantKeys;
+import dev.onboarding.schemas.ExternalIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +28,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** Every rule of the processor, end to end through the topology in a {@code TopologyTestDriver}. */
 class OnboardingTopologyTest {
@@ -90,6 +95,31 @@ class OnboardingTopologyTest {
         assertThat(connected.getConnectedAt()).isEqualTo(fx.now());
         assertThat(connected.getVersion()).isEqualTo(2);
         assertThat(fx.responses.isEmpty()).isTrue();
+    }
+
+    @Test
+    void everyLogLineAboutACallbackNamesItsRequestAndIntegrationAndNeverTheWholeExternalId() {
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        String ext = TestData.externalId();
+        try {
+            fx.pending("int-1", "tenant-a", ext);
+            fx.answer(create(ext, "req-1", ACCOUNT, "onboarding"));
+        } finally {
+            root.detachAppender(lines);
+        }
+
+        List<ILoggingEvent> aboutTheCallback = lines.list.stream()
+                .filter(e -> e.getLoggerName().startsWith("dev.onboarding.processor")
+                        && e.getFormattedMessage().contains("req-1"))
+                .toList();
+        assertThat(aboutTheCallback).as("the decision is logged").isNotEmpty().allSatisfy(e -> assertThat(
+                e.getMDCPropertyMap()).containsEntry("requestId", "req-1").containsEntry("integrationId", "int-1")
+                .containsEntry("externalId", ExternalIds.redact(ext)));
+        assertThat(lines.list).allSatisfy(e -> assertThat(e.getFormattedMessage() + e.getMDCPropertyMap())
+                .doesNotContain(ext));
     }
 
     @Test

@@ -4,8 +4,9 @@ import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.JobCause;
-import dev.onboarding.scheduler.CollectionPlan.IntervalClass;
+import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.scheduler.CollectionJobEncoder.EncodedTarget;
+import dev.onboarding.scheduler.CollectionPlan.IntervalClass;
 import dev.onboarding.scheduler.ConnectionDecider.Connect;
 import dev.onboarding.scheduler.ConnectionDecider.Decision;
 import dev.onboarding.scheduler.ConnectionDecider.Disconnect;
@@ -34,7 +35,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The scheduler of one partition: keeps the CONNECTED integrations and their due index, emits the INITIAL burst
@@ -107,7 +107,7 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
             return;
         }
         // every log line about this record names its integration
-        try (MDC.MDCCloseable ignored = MDC.putCloseable("integrationId", record.key())) {
+        try (RequestLogContext ignored = RequestLogContext.of(null, record.key(), null)) {
             schedule(record);
         }
     }

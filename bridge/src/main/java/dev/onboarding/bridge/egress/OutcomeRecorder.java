@@ -1,8 +1,8 @@
 package dev.onboarding.bridge.egress;
 
-import dev.onboarding.bridge.RequestLogContext;
 import dev.onboarding.bridge.ResponseUrlPolicy;
 import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.topics.Topic;
 import java.time.Clock;
 import java.time.Duration;

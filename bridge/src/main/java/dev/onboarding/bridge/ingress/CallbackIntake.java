@@ -1,9 +1,9 @@
 package dev.onboarding.bridge.ingress;
 
-import dev.onboarding.bridge.RequestLogContext;
 import dev.onboarding.bridge.ResponseUrlPolicy;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
+import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Clock;
 import java.util.Optional;
@@ -52,7 +52,7 @@ public final class CallbackIntake implements MessageHandler {
         if (result instanceof ParsedCallback parsed) {
             CfnCallback callback = parsed.callback();
             try (RequestLogContext ignored = RequestLogContext.of(callback.getRequestId(), null,
-                    callback.getExternalId())) {
+                    ExternalIds.redact(callback.getExternalId()))) {
                 return accept(parsed);
             }
         }

@@ -3,6 +3,7 @@ package dev.onboarding.processor.claims;
 import static dev.onboarding.processor.TopologyNames.OUTCOMES;
 
 import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.runtime.RequestLogContext;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,6 +42,12 @@ public final class AccountClaimProcessor implements Processor<String, ClaimInTra
             return;
         }
         ClaimCommand command = ClaimCommand.of(record.value());
+        try (RequestLogContext ignored = RequestLogContext.of(command.requestId(), command.integrationId(), null)) {
+            decide(record, command);
+        }
+    }
+
+    private void decide(Record<String, ClaimInTransit> record, ClaimCommand command) {
         String key = command.claimKey();
         Optional<AccountClaim> current = Optional.ofNullable(claims.get(key)).map(AccountClaim::of);
         long now = context.currentSystemTimeMs();

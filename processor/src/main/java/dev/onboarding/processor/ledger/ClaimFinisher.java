@@ -10,6 +10,8 @@ import dev.onboarding.processor.TopologyNames;
 import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.processor.claims.ClaimOutcome;
 import dev.onboarding.processor.claims.OutcomeInTransit;
+import dev.onboarding.runtime.RequestLogContext;
+import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -63,6 +65,13 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
     public void process(Record<String, OutcomeInTransit> record) {
         ClaimOutcome outcome = ClaimOutcome.of(record.value());
         ClaimCommand claim = outcome.command();
+        try (RequestLogContext ignored = RequestLogContext.of(claim.requestId(), claim.integrationId(),
+                ExternalIds.redact(claim.externalId()))) {
+            finish(record, outcome, claim);
+        }
+    }
+
+    private void finish(Record<String, OutcomeInTransit> record, ClaimOutcome outcome, ClaimCommand claim) {
         LedgerEntry entry = ledger.entry(claim.externalId());
         Optional<Integration> current = ledger.stateOf(entry);
         if (ledger.decided(claim.requestId()) != null || Ledger.keptWith(entry, claim.requestId()) != null) {

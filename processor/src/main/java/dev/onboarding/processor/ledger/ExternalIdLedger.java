@@ -15,6 +15,7 @@ import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
@@ -97,13 +98,21 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             // Only the callbacks topic can carry a record without a value.
             rejectEmptyCallback(record, now);
         } else if (input instanceof ExternalIdInput.Callback c) {
-            onCallback(record, c, now);
+            // every log line about this callback names its request (and its integration once known)
+            try (RequestLogContext log = RequestLogContext.of(c.callback().getRequestId(), null,
+                    ExternalIds.redact(c.callback().getExternalId()))) {
+                onCallback(record, c, now, log);
+            }
         } else if (input instanceof ExternalIdInput.Request r) {
-            onRequest(record, r.event(), now);
+            try (RequestLogContext log = RequestLogContext.of(null, PendingIntegrations.integrationIdOf(r.event()),
+                    ExternalIds.redact(PendingIntegrations.externalIdOf(r.event())))) {
+                onRequest(record, r.event(), now);
+            }
         }
     }
 
-    private void onCallback(Record<String, ExternalIdInput> record, ExternalIdInput.Callback input, Instant now) {
+    private void onCallback(Record<String, ExternalIdInput> record, ExternalIdInput.Callback input, Instant now,
+            RequestLogContext log) {
         // Never null: a record without a value arrives as a null input (rejected in process()).
         CfnCallback callback = input.callback();
         String requestId = callback.getRequestId();
@@ -122,6 +131,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         // The topic is keyed by external ID; a callback in the wrong partition could never meet its request.
         boolean inItsPartition = callback.getExternalId().equals(record.key());
         LedgerEntry entry = inItsPartition ? ledger.entry(callback.getExternalId()) : null;
+        ledger.stateOf(entry).ifPresent(state -> log.integration(state.getIntegrationId()));
         DecidedAnswer kept = Ledger.keptWith(entry, requestId);
         if (kept != null) {
             // Rule 1 again: the answer that changed this integration's state is kept with that state.

@@ -9,6 +9,7 @@ import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.runtime.RequestLogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -54,6 +55,12 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
 
     @Override
     public void process(Record<String, IntegrationRequestEvent> record) {
+        try (RequestLogContext ignored = RequestLogContext.of(null, record.key(), null)) {
+            intake(record);
+        }
+    }
+
+    private void intake(Record<String, IntegrationRequestEvent> record) {
         IntegrationRequestEvent event = record.value();
         Optional<String> malformed = PendingIntegrations.malformed(record.key(), event);
         if (malformed.isPresent()) {
