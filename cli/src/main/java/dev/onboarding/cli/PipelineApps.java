@@ -5,6 +5,7 @@ import dev.onboarding.api.auth.AuthConfig;
 import dev.onboarding.bridge.egress.CloudFormationResponder;
 import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.BridgeIngress;
+import dev.onboarding.bridge.verification.RoleVerificationService;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
@@ -28,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress and
- * responder), the processor, the scheduler and the API. Starting binds the Streams apps' metrics to the
+ * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress, role
+ * verifier and responder), the processor, the scheduler and the API. Starting binds the Streams apps' metrics to the
  * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
  * enters while the rest drains). The one way an app runs: the {@code bridge}, {@code processor},
  * {@code scheduler}, {@code api} and {@code all} commands and the local run all build their apps here.
@@ -54,6 +55,7 @@ public final class PipelineApps implements AutoCloseable {
     private final MeterRegistry metrics;
     private BridgeIngress ingress;
     private CloudFormationResponder responder;
+    private RoleVerificationService verifier;
     private ProcessorApp processor;
     private SchedulerApp scheduler;
     private ApiApp api;
@@ -94,8 +96,10 @@ public final class PipelineApps implements AutoCloseable {
                     SchemaRegistries.connect(registry), registry.autoRegister());
             built.responder = new CloudFormationResponder(EgressConfig.from(settings), KafkaSettings.from(settings),
                     catalog, metrics);
+            built.verifier = RoleVerificationService.from(settings, metrics);
             built.ingress = BridgeIngress.from(settings, metrics);
             built.services.add(built.responder);
+            built.services.add(built.verifier);
             built.services.add(built.ingress);
         }
         return built;
@@ -126,10 +130,11 @@ public final class PipelineApps implements AutoCloseable {
         return List.copyOf(services);
     }
 
-    /** The bridge's services (ingress and responder), if built. */
+    /** The bridge's services (ingress, role verifier and responder), if built. */
     public List<Service> bridgeServices() {
         List<Service> bridge = new ArrayList<>();
         Optional.ofNullable(responder).ifPresent(bridge::add);
+        Optional.ofNullable(verifier).ifPresent(bridge::add);
         Optional.ofNullable(ingress).ifPresent(bridge::add);
         return bridge;
     }

@@ -28,6 +28,10 @@ import java.time.Duration;
  * @param producerBatchSize the producers' {@code batch.size} in bytes: a Create writes seven records, most of
  *     them near a kilobyte, and every commit flushes, so batches larger than the client default (16 KB) save
  *     produce requests and their handling
+ * @param verificationTimeout how long a callback waits for the verifier's result on its role before it is answered
+ *     FAILED (longer than the verifier's own bound, {@code bridge.verification.max-duration})
+ * @param maxVerificationsPerIntegration role verifications in flight at once for one integration (its external ID):
+ *     a further Create is answered FAILED at once, so a leaked external ID cannot keep the verifier busy
  */
 public record ProcessorConfig(
         String applicationId,
@@ -44,7 +48,9 @@ public record ProcessorConfig(
         String httpAdvertisedHost,
         int internalReplicationFactor,
         Duration closeTimeout,
-        int producerBatchSize) {
+        int producerBatchSize,
+        Duration verificationTimeout,
+        int maxVerificationsPerIntegration) {
 
     /** Default application id. */
     public static final String DEFAULT_APPLICATION_ID = "onboarding-processor";
@@ -52,6 +58,8 @@ public record ProcessorConfig(
     public static final Duration DEFAULT_DECIDED_RETENTION = Duration.ofDays(15);
     /** Default wait for a request that a callback overtook. */
     public static final Duration DEFAULT_CALLBACK_GRACE = Duration.ofSeconds(30);
+    /** Default wait for a role verification's result: the verifier's bound (60 s) with room for a backlog. */
+    public static final Duration DEFAULT_VERIFICATION_TIMEOUT = Duration.ofMinutes(5);
     /** Default {@code batch.size} of the processor's producers (128 KiB). */
     public static final int DEFAULT_PRODUCER_BATCH_SIZE = 128 * 1024;
 
@@ -61,6 +69,7 @@ public record ProcessorConfig(
         requirePositive("processor.punctuation-interval", punctuationInterval);
         requirePositive("processor.decided-requests.cleanup-interval", decidedCleanupInterval);
         requirePositive("processor.close-timeout", closeTimeout);
+        requirePositive("processor.verification.timeout", verificationTimeout);
         if (decidedRetention.compareTo(Duration.ofDays(14)) <= 0) {
             throw new SettingsException("processor.decided-requests.retention",
                     "must be longer than the SQS retention maximum (14d), got " + decidedRetention);
@@ -91,7 +100,9 @@ public record ProcessorConfig(
                 settings.integer("processor.internal-replication-factor", -1, -1, 32),
                 settings.duration("processor.close-timeout", Duration.ofSeconds(30)),
                 settings.integer("processor.producer.batch-size", DEFAULT_PRODUCER_BATCH_SIZE, 1024,
-                        16 * 1024 * 1024));
+                        16 * 1024 * 1024),
+                settings.duration("processor.verification.timeout", DEFAULT_VERIFICATION_TIMEOUT),
+                settings.integer("processor.verification.max-in-flight-per-integration", 2, 1, 1_000));
     }
 
     /** The defaults, with nothing overridden. */
