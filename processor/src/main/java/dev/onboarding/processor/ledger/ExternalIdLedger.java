@@ -179,9 +179,26 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
                     + "ignored", result.getVerificationId());
             return;
         }
-        CfnCallback callback = waiting.get();
-        carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(externalId),
-                result.getVerification(), now), now);
+        decideWaited(waiting.get(), result.getVerification(), now);
+    }
+
+    /**
+     * Decides a callback that waited for its verification. A copy of it (an SQS redelivery) may have been decided
+     * meanwhile, through a verification of its own: rule 1, the same answer again, never a second decision.
+     */
+    private void decideWaited(CfnCallback callback, RoleVerification verification, Instant now) {
+        String requestId = callback.getRequestId();
+        DecidedAnswer prior = ledger.decided(requestId);
+        if (prior == null) {
+            prior = Ledger.keptWith(ledger.entry(callback.getExternalId()), requestId);
+        }
+        if (prior != null) {
+            LOG.debug("request {} was decided while it waited; answering the same again", requestId);
+            ledger.answerAgain(requestId, prior);
+            return;
+        }
+        carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(callback.getExternalId()),
+                verification, now), now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -251,8 +268,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         for (CfnCallback callback : verifying.takeOverdue(timestamp)) {
             LOG.warn("no role verification result for {} {} within {}", callback.getRequestType(),
                     callback.getRequestId(), config.verificationTimeout());
-            carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(callback.getExternalId()),
-                    TIMED_OUT, now), now);
+            decideWaited(callback, TIMED_OUT, now);
         }
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
             carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),

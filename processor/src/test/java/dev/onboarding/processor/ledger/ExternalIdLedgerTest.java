@@ -248,6 +248,31 @@ class ExternalIdLedgerTest {
     }
 
     @Test
+    void aCopyVerifiedAgainWhileTheFirstWasDecidedGetsTheFirstAnswerNotASecondDecision() {
+        pending();
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
+        callback(create);
+        verify(RoleVerificationOutcome.VERIFIED);
+        assertThat(task.forwarded(CLAIMS)).hasSize(1);
+        task.context.resetForwards();
+        // A redelivered copy while the claim travels: verified again.
+        callback(create);
+        assertThat(task.forwarded(VERIFICATION_REQUESTS)).hasSize(1);
+        // Meanwhile the first copy's claim came back and decided the request.
+        byte[] first = task.catalog.cfnResponses().valueSerde().serializer().serialize("t",
+                CallbackAnswers.success(create, "int-1", java.util.Map.of(), "int-1", task.now()));
+        task.<DecidedAnswer>store(REQUESTS_STORE).put("req-1", new DecidedAnswer(task.now(),
+                java.nio.ByteBuffer.wrap(first)));
+
+        verify(RoleVerificationOutcome.VERIFIED);
+
+        assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
+                .isEqualTo(first));
+        assertThat(task.forwarded(CLAIMS)).isEmpty();
+        assertThat(task.forwarded(STATES)).isEmpty();
+    }
+
+    @Test
     void aVerificationWithoutResultIsAnsweredFailedWhenItsWaitIsOver() {
         pending();
         callback(TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build());
