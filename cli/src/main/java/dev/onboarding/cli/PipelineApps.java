@@ -1,14 +1,18 @@
 package dev.onboarding.cli;
 
 import dev.onboarding.api.ApiApp;
+import dev.onboarding.api.ApiConfig;
 import dev.onboarding.api.auth.AuthConfig;
 import dev.onboarding.bridge.egress.CloudFormationResponder;
 import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.BridgeIngress;
+import dev.onboarding.bridge.ingress.IngressConfig;
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.processor.ProcessorApp;
+import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.scheduler.SchedulerApp;
 import dev.onboarding.scheduler.SchedulerConfig;
@@ -68,6 +72,8 @@ public final class PipelineApps implements AutoCloseable {
      * configurations written before it existed keep starting.
      */
     public static PipelineApps build(Set<App> apps, Settings settings, PrometheusMeterRegistry metrics) {
+        // Every app's prefix, whichever apps run here: a typo in a shared configuration stops every process.
+        settings.requireKnownKeys(configKeys());
         RegistrySettings registry = RegistrySettings.from(settings);
         if (registry.url().startsWith("mock://")) {
             // A process-local registry would write schema ids no other process can read.
@@ -99,6 +105,15 @@ public final class PipelineApps implements AutoCloseable {
             built.services.add(built.ingress);
         }
         return built;
+    }
+
+    /**
+     * Every key each app reads under its prefix ({@code bridge.}, {@code processor.}, {@code scheduler.},
+     * {@code api.}): any other key under those prefixes stops {@link #build}.
+     */
+    public static List<ConfigKeys> configKeys() {
+        return List.of(IngressConfig.CONFIG_KEYS.and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
+                SchedulerConfig.CONFIG_KEYS, ApiConfig.CONFIG_KEYS);
     }
 
     /** Starts every app (consumers of the pipeline's end first, the ingress last). */
