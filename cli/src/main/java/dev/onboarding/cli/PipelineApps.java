@@ -13,6 +13,7 @@ import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.processor.ProcessorApp;
 import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.scheduler.SchedulerApp;
 import dev.onboarding.scheduler.SchedulerConfig;
@@ -82,7 +83,7 @@ public final class PipelineApps implements AutoCloseable {
         PipelineApps built = new PipelineApps(metrics);
         EnumSet<App> wanted = EnumSet.copyOf(apps);
         if (wanted.contains(App.PROCESSOR)) {
-            built.processor = ProcessorApp.from(settings);
+            built.processor = ProcessorApp.from(settings, new ProcessorMetrics(metrics));
             built.services.add(built.processor);
         }
         if (wanted.contains(App.SCHEDULER)) {

@@ -19,11 +19,13 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
     private final AccountClaims rules = new AccountClaims();
     private ProcessorContext<String, Effect> context;
     private KeyValueStore<String, AccountClaim> claims;
+    private ProcessorMetrics.Task metrics;
 
     @Override
     public void init(ProcessorContext<String, Effect> context) {
         this.context = context;
         this.claims = context.getStateStore(OnboardingTopology.ACCOUNT_CLAIMS_STORE);
+        this.metrics = ProcessorMetrics.of(context);
     }
 
     @Override
@@ -38,6 +40,7 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
         if (command.kind() == ClaimCommand.Kind.CLAIM) {
             AccountClaims.ClaimResult result = rules.claim(command, current, now);
             result.newHolder().ifPresent(holder -> claims.put(key, holder));
+            metrics.claimed(result.outcome().granted());
             if (!result.outcome().granted()) {
                 LOG.info("account {} of tenant {} denied to integration {}: held by {}", command.accountId(),
                         command.tenantId(), command.integrationId(), result.outcome().holderIntegrationId());
@@ -50,6 +53,7 @@ final class AccountClaimProcessor implements Processor<String, ClaimInTransit, S
             LOG.info("account {} of tenant {} released by integration {}", command.accountId(), command.tenantId(),
                     command.integrationId());
             claims.delete(key);
+            metrics.released();
         }
     }
 }

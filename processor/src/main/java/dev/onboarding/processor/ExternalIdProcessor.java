@@ -70,6 +70,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     private final PendingIntegrations pending = new PendingIntegrations();
 
     private ProcessorContext<String, Effect> context;
+    private ProcessorMetrics.Task metrics;
     /** Integration states (in the integrations topic's wire format) and their latest answers, by external ID. */
     private KeyValueStore<String, LedgerEntry> integrations;
     private KeyValueStore<String, String> expiryIndex;
@@ -106,6 +107,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     @Override
     public void init(ProcessorContext<String, Effect> context) {
         this.context = context;
+        this.metrics = ProcessorMetrics.of(context);
         this.integrations = context.getStateStore(OnboardingTopology.INTEGRATIONS_BY_EXTERNAL_ID_STORE);
         this.expiryIndex = context.getStateStore(OnboardingTopology.PENDING_EXPIRY_STORE);
         this.requests = context.getStateStore(OnboardingTopology.REQUESTS_STORE);
@@ -236,6 +238,7 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
      *     that claims its account travels in them
      */
     private void apply(CfnCallback callback, byte[] received, CallbackDecision decision, Instant now) {
+        metrics.decided(callback, decision);
         if (decision instanceof CallbackDecision.Hold) {
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
@@ -289,16 +292,19 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
         Instant now = Instant.ofEpochMilli(timestamp);
         long graceEnd = timestamp - config.callbackGrace().toMillis();
         List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> overdue = new ArrayList<>();
+        long[] waiting = {0};
         // Usually nothing is held: then the held store is not even opened.
         if (!externalIdsHeld.isEmpty()) {
             try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = held.all()) {
                 it.forEachRemaining(kv -> {
+                    waiting[0]++;
                     if (kv.value.timestamp() <= graceEnd) {
                         overdue.add(kv);
                     }
                 });
             }
         }
+        metrics.inGrace(waiting[0] - overdue.size());
         Set<String> touched = new HashSet<>();
         for (KeyValue<String, ValueAndTimestamp<CfnCallback>> entry : overdue) {
             held.delete(entry.key);
@@ -434,7 +440,17 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
     }
 
     private void emit(Effect effect) {
+        if (effect instanceof Effect.RefuseRequest refused) {
+            metrics.deadLettered(refused.deadLetter());
+        } else if (effect instanceof Effect.RejectCallback rejected) {
+            metrics.deadLettered(rejected.deadLetter());
+        }
         context.forward(new Record<>(effect.key(), effect, context.currentSystemTimeMs()));
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
     }
 
     private Instant now() {

@@ -28,6 +28,7 @@ final class RequestIntakeProcessor implements Processor<String, IntegrationReque
     private final Serializer<IntegrationRequestEvent> serializer;
     private ProcessorContext<String, Effect> context;
     private KeyValueStore<String, String> externalIdByIntegration;
+    private ProcessorMetrics.Task metrics;
 
     RequestIntakeProcessor(String sourceTopic, Serializer<IntegrationRequestEvent> serializer) {
         this.sourceTopic = sourceTopic;
@@ -38,6 +39,7 @@ final class RequestIntakeProcessor implements Processor<String, IntegrationReque
     public void init(ProcessorContext<String, Effect> context) {
         this.context = context;
         this.externalIdByIntegration = context.getStateStore(OnboardingTopology.INTEGRATION_IDS_STORE);
+        this.metrics = ProcessorMetrics.of(context);
     }
 
     @Override
@@ -87,6 +89,7 @@ final class RequestIntakeProcessor implements Processor<String, IntegrationReque
                 originalBytes(sourceTopic, serializer, record.value()), sourceTopic,
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
                 record.headers(), record.timestamp(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        metrics.deadLettered(letter);
         context.forward(new Record<>(record.key(), new Effect.RefuseRequest(record.key(), letter),
                 record.timestamp()));
     }
