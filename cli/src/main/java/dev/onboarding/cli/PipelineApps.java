@@ -21,6 +21,7 @@ import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,7 +88,7 @@ public final class PipelineApps implements AutoCloseable {
             built.services.add(built.processor);
         }
         if (wanted.contains(App.SCHEDULER)) {
-            built.scheduler = new SchedulerApp(SchedulerConfig.from(settings));
+            built.scheduler = new SchedulerApp(SchedulerConfig.from(settings), metrics);
             built.services.add(built.scheduler);
         }
         if (wanted.contains(App.API) && (wanted.size() == 1 || AuthConfig.isConfigured(settings))) {
@@ -104,6 +105,14 @@ public final class PipelineApps implements AutoCloseable {
             built.ingress = BridgeIngress.from(settings, metrics);
             built.services.add(built.responder);
             built.services.add(built.ingress);
+        }
+        for (Service service : built.services) {
+            // What /ready and /health answer, as series: the "not ready" alert and the dashboard read them.
+            Gauge.builder("onboarding.service.ready", service, s -> s.isReady() ? 1 : 0).tag("service", service.name())
+                    .description("1 while the service does its job (pollers up, Streams RUNNING, copy caught up)")
+                    .register(metrics);
+            Gauge.builder("onboarding.service.alive", service, s -> s.isAlive() ? 1 : 0).tag("service", service.name())
+                    .description("1 while the service is alive (what /health answers)").register(metrics);
         }
         return built;
     }
