@@ -63,7 +63,7 @@ final class RunAppCommand implements Runnable {
         Settings settings = config.settings();
         PrintWriter out = spec.commandLine().getOut();
         String host = settings.string("ops.http.host", "0.0.0.0");
-        int port = settings.integer("ops.http.port", 8080, 0, 65535);
+        int port = settings.integer("ops.http.port", OperationsEndpoint.DEFAULT_PORT, 0, 65535);
         if (settings.bool("topics.create-on-start", false)) {
             for (TopicCreator.Outcome outcome : TopicCreator.createAll(KafkaSettings.from(settings),
                     TopicSettings.from(settings))) {
