@@ -23,6 +23,9 @@ import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress and
- * responder), the processor, the scheduler and the API. Starting binds the Streams apps' metrics to the
+ * responder), the processor, the scheduler and the API, with the JVM's meters and each service's readiness
+ * ({@code onboarding_service_ready}). Starting binds the Streams apps' metrics to the
  * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
  * enters while the rest drains). The one way an app runs: the {@code bridge}, {@code processor},
  * {@code scheduler}, {@code api} and {@code all} commands and the local run all build their apps here.
@@ -106,6 +110,13 @@ public final class PipelineApps implements AutoCloseable {
             built.services.add(built.responder);
             built.services.add(built.ingress);
         }
+        // The JVM's own meters, as every app process serves them.
+        new JvmMemoryMetrics().bindTo(metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        built.meterBindings.add(gc);
+        new JvmThreadMetrics().bindTo(metrics);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(metrics);
         for (Service service : built.services) {
             // What /ready and /health answer, as series: the "not ready" alert and the dashboard read them.
             Gauge.builder("onboarding.service.ready", service, s -> s.isReady() ? 1 : 0).tag("service", service.name())

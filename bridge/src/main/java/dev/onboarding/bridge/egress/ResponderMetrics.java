@@ -50,6 +50,8 @@ public final class ResponderMetrics {
                 .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder(IN_FLIGHT, inFlight).description("Responses being delivered now").register(registry);
+        // A zero series for the give-up the AnswerDeadlinePassed alert watches, so its increase() starts at 0.
+        registry.counter(GIVEN_UP, "reason", DeliveryOutcome.GiveUp.DEADLINE_PASSED);
         this.marginDelivered = margin(registry, "delivered");
         this.marginRetried = margin(registry, "retried");
     }
