@@ -1,6 +1,7 @@
 package dev.onboarding.api;
 
 import dev.onboarding.api.auth.AuthConfig;
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.schemas.requests.RequestConfig;
@@ -30,6 +31,14 @@ public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOr
         RequestConfig requests) {
     /** The default port of the API. */
     public static final int DEFAULT_PORT = 8088;
+
+    /** Every key under {@code api.} (the API's and its tokens'): another is an error at start-up (see README). */
+    public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("api.", "api.http.bind-address", "api.http.port",
+            "api.cors.allowed-origins", "api.rate-limit.per-second", "api.rate-limit.burst", "api.state-dir",
+            "api.create-timeout", "api.read-your-writes-timeout", "api.auth.jwks-url", "api.auth.jwks-file",
+            "api.auth.issuer", "api.auth.audience", "api.auth.tenant-claim", "api.auth.jwks-truststore.location",
+            "api.auth.jwks-truststore.password", "api.auth.jwks-truststore.type", "api.auth.jwks-refresh-interval",
+            "api.auth.jwks-min-refetch-interval");
 
     /** Checks what the getters cannot. */
     public ApiConfig {
