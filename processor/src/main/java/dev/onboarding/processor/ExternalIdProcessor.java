@@ -253,8 +253,12 @@ final class ExternalIdProcessor implements Processor<String, ExternalIdInput, St
             // An answer that changes its own external ID's state is kept with the state: one write, not two.
             boolean keptWithState = answer.newState()
                     .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
-            answer.newState().ifPresent(next -> save(next,
-                    keptWithState ? new LedgerEntry.AnsweredRequest(response.getRequestId(), decided) : null));
+            // The callback's own integration also shows its progress (arrival, role verification).
+            Optional<Integration> before = keptWithState ? integrationOf(callback.getExternalId()) : Optional.empty();
+            answer.newState()
+                    .map(next -> before.map(b -> CallbackProgress.stamp(next, callback, b, now)).orElse(next))
+                    .ifPresent(next -> save(next, keptWithState
+                            ? new LedgerEntry.AnsweredRequest(response.getRequestId(), decided) : null));
             answer.release().ifPresent(release -> emit(new Effect.Claim(ClaimInTransit.release(release))));
             if (!keptWithState) {
                 requests.put(response.getRequestId(), decided);

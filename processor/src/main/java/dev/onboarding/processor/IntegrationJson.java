@@ -1,6 +1,8 @@
 package dev.onboarding.processor;
 
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationProgress;
+import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Instant;
 import java.util.List;
@@ -50,8 +52,34 @@ public final class IntegrationJson {
         field(out, "expiresAt", time(i.getExpiresAt()));
         field(out, "connectedAt", time(i.getConnectedAt()));
         field(out, "updatedAt", time(i.getUpdatedAt()));
+        progress(out, i.getProgress());
         out.append("\"version\":").append(i.getVersion());
         return out.append('}').toString();
+    }
+
+    /** {@code "progress":{...},} (null when no callback arrived yet). */
+    private static void progress(StringBuilder out, IntegrationProgress progress) {
+        out.append("\"progress\":");
+        if (progress == null) {
+            out.append("null,");
+            return;
+        }
+        out.append('{');
+        field(out, "latestCallbackType", progress.getLatestCallbackType().name());
+        field(out, "latestCallbackRequestId", progress.getLatestCallbackRequestId());
+        field(out, "latestCallbackAt", time(progress.getLatestCallbackAt()));
+        out.append("\"roleVerification\":");
+        RoleVerificationProgress verification = progress.getRoleVerification();
+        if (verification == null) {
+            out.append("null");
+        } else {
+            out.append('{');
+            field(out, "state", verification.getState().name());
+            field(out, "reason", verification.getReason());
+            string(out, "updatedAt").append(':');
+            string(out, time(verification.getUpdatedAt())).append('}');
+        }
+        out.append("},");
     }
 
     /** A tenant's integrations: {@code {"tenantId":..., "integrations":[...]}}. */
