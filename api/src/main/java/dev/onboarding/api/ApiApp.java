@@ -91,8 +91,10 @@ public final class ApiApp implements Service {
         IntegrationRequests integrations = new IntegrationRequests(replica, waits, writer, config, Clock.systemUTC(),
                 metrics);
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        ApiRoutes routes = new ApiRoutes(vertx, new AccessTokens(config.auth(), keys), integrations, config, this,
-                replica::isCaughtUp, metrics);
+        EventStreams streams = new EventStreams(replica, new IntegrationViews(config.requests()), config.watch(),
+                Clock.systemUTC(), metrics);
+        ApiRoutes routes = new ApiRoutes(vertx, new AccessTokens(config.auth(), keys), integrations, streams, config,
+                this, replica::isCaughtUp, metrics);
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.port())
                 // Tokens are refused above 8 KB with a 401: the header limit must not answer first.
                 .setMaxHeaderSize(32 * 1024)

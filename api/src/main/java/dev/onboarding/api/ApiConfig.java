@@ -24,10 +24,11 @@ import java.util.List;
  * @param readYourWritesTimeout how long a GET with {@code ?version=N} waits for that version
  * @param auth how bearer tokens are verified
  * @param requests the quick-create link's settings and the request TTL
+ * @param watch the bounds of event streams and long polls
  */
 public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOrigins, int rateLimitPerSecond,
         int rateLimitBurst, Path stateDir, Duration createTimeout, Duration readYourWritesTimeout, AuthConfig auth,
-        RequestConfig requests) {
+        RequestConfig requests, WatchConfig watch) {
     /** The default port of the API. */
     public static final int DEFAULT_PORT = 8088;
 
@@ -61,7 +62,8 @@ public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOr
                 settings.duration("api.create-timeout", Duration.ofSeconds(10)),
                 settings.duration("api.read-your-writes-timeout", Duration.ofSeconds(5)),
                 AuthConfig.from(settings),
-                RequestConfig.from(settings));
+                RequestConfig.from(settings),
+                WatchConfig.from(settings));
     }
 
     private static boolean isOrigin(String origin) {

@@ -103,6 +103,11 @@ final class OpenApiContract {
                 + " " + status);
     }
 
+    /** Fails when {@code json} does not validate against the document's schema {@code name}. */
+    void checkSchema(String name, String json) {
+        validate(schemaRef(name), "application/json", "application/json", json, "schema " + name);
+    }
+
     private void validate(JsonNode schema, String contentType, String expectedType, String body, String what) {
         String actualType = contentType == null ? "" : contentType.split(";", 2)[0].trim();
         if (!actualType.equals(expectedType)) {
