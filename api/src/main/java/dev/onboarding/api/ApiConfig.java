@@ -25,10 +25,11 @@ import java.util.List;
  * @param auth how bearer tokens are verified
  * @param requests the quick-create link's settings and the request TTL
  * @param watch the bounds of event streams and long polls
+ * @param page the onboarding page served at {@code /}
  */
 public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOrigins, int rateLimitPerSecond,
         int rateLimitBurst, Path stateDir, Duration createTimeout, Duration readYourWritesTimeout, AuthConfig auth,
-        RequestConfig requests, WatchConfig watch) {
+        RequestConfig requests, WatchConfig watch, PageConfig page) {
     /** The default port of the API. */
     public static final int DEFAULT_PORT = 8088;
 
@@ -63,7 +64,8 @@ public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOr
                 settings.duration("api.read-your-writes-timeout", Duration.ofSeconds(5)),
                 AuthConfig.from(settings),
                 RequestConfig.from(settings),
-                WatchConfig.from(settings));
+                WatchConfig.from(settings),
+                PageConfig.from(settings));
     }
 
     private static boolean isOrigin(String origin) {

@@ -97,10 +97,13 @@ final class ApiRoutes {
     private final byte[] openApi;
     private final EventStreams streams;
     private final WatchLimits watchLimits;
+    private final OnboardingPage page;
 
     ApiRoutes(Vertx vertx, AccessTokens tokens, IntegrationRequests integrations, EventStreams streams,
-            ApiConfig config, Service health, BooleanSupplier caughtUp, PrometheusMeterRegistry metrics) {
+            OnboardingPage page, ApiConfig config, Service health, BooleanSupplier caughtUp,
+            PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
+        this.page = page;
         this.tokens = tokens;
         this.integrations = integrations;
         this.streams = streams;
@@ -130,6 +133,10 @@ final class ApiRoutes {
     Router router() {
         Router router = Router.router(vertx);
         router.route().handler(this::measure);
+        router.route().handler(ctx -> {
+            page.secure(ctx.response());
+            ctx.next();
+        });
         if (!config.corsAllowedOrigins().isEmpty()) {
             router.route().handler(CorsHandler.create().addOrigins(config.corsAllowedOrigins())
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
@@ -141,6 +148,9 @@ final class ApiRoutes {
         router.get("/ready").handler(ctx -> status(ctx, health.isReady()));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8").end(scrape.scrape()));
+        if (config.page().enabled()) {
+            page.addTo(router);
+        }
         router.get("/v1/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 APPLICATION_JSON).end(io.vertx.core.buffer.Buffer.buffer(openApi)));
         router.post("/v1/integrations").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))

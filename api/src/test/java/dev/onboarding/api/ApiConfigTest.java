@@ -52,6 +52,18 @@ class ApiConfigTest {
     }
 
     @Test
+    void thePagesTokenEndpointIsAPathOrAnHttpsUrl() {
+        assertThat(ApiConfig.from(Settings.of(REQUIRED)).page()).isEqualTo(new PageConfig(true,
+                java.util.Optional.empty(), true));
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("api.page.token-endpoint", "/session/token");
+        assertThat(ApiConfig.from(Settings.of(values)).page().tokenEndpoint()).hasValue(java.net.URI.create(
+                "/session/token"));
+        assertRefused(Map.of("api.page.token-endpoint", "http://auth.example.com/token"), "api.page.token-endpoint");
+        assertRefused(Map.of("api.page.token-endpoint", "token"), "api.page.token-endpoint");
+    }
+
+    @Test
     void environmentVariablesOverrideTheFile() {
         ApiConfig config = ApiConfig.from(Settings.of(REQUIRED, Map.of("ONBOARDING_API_HTTP_PORT", "9000",
                 "ONBOARDING_API_CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000")));

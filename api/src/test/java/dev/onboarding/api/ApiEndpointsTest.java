@@ -339,7 +339,8 @@ class ApiEndpointsTest {
         assertThat(OpenApiContract.get().operations()).containsExactlyInAnyOrder(
                 "POST /v1/integrations", "GET /v1/integrations", "GET /v1/integrations/{integrationId}",
                 "DELETE /v1/integrations/{integrationId}", "GET /v1/integrations/{integrationId}/events",
-                "GET /v1/openapi.json", "GET /health", "GET /ready", "GET /metrics");
+                "GET /v1/openapi.json", "GET /health", "GET /ready", "GET /metrics", "GET /", "GET /page/config.json",
+                "GET /page/{file}");
     }
 
     @Test

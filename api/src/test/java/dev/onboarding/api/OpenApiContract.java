@@ -98,7 +98,8 @@ final class OpenApiContract {
         if (content.isMissingNode()) {
             return;
         }
-        String mediaType = content.fieldNames().next();
+        String actual = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+        String mediaType = content.has(actual) ? actual : content.fieldNames().next();
         validate(content.path(mediaType).path("schema"), contentType, mediaType, body, method + " " + template.get()
                 + " " + status);
     }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -110,6 +111,10 @@ final class LocalRun implements AutoCloseable {
                 .build());
         progress.step("starting the processor, the scheduler, the bridge and the API");
         apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings, metrics);
+        // The onboarding page's Tenant picker and "Simulate the stack here", on the API's loopback server.
+        SimulatedCloudFormation cloudFormation = track(new SimulatedCloudFormation(
+                EndpointsFile.of(environment.endpoints()), Clock.systemUTC()));
+        apps.api().ifPresent(api -> api.extend(new SandboxPageRoutes(issuer, cloudFormation, options.regions())));
         running.add(apps);
         apps.start();
         // One operations endpoint per app, as they would have when deployed apart.
