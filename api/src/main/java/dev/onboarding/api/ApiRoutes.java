@@ -435,33 +435,27 @@ final class ApiRoutes {
     }
 
     private static OptionalLong positiveLong(String raw, String field) {
-        if (raw == null || raw.isEmpty()) {
-            return OptionalLong.empty();
-        }
-        try {
-            long value = Long.parseLong(raw);
-            if (value >= 1) {
-                return OptionalLong.of(value);
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiProblem.invalid(field, field + " must be a positive whole number");
+        return wholeNumber(raw, field, 1, " must be a positive whole number");
     }
 
     private static OptionalLong nonNegativeLong(String raw, String field) {
+        return wholeNumber(raw, field, 0, " must be a whole number, 0 or more");
+    }
+
+    /** The parameter as a number of at least {@code min}, empty when absent; otherwise a 400 naming it. */
+    private static OptionalLong wholeNumber(String raw, String field, long min, String rule) {
         if (raw == null || raw.isEmpty()) {
             return OptionalLong.empty();
         }
         try {
             long value = Long.parseLong(raw);
-            if (value >= 0) {
+            if (value >= min) {
                 return OptionalLong.of(value);
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.invalid(field, field + " must be a whole number, 0 or more");
+        throw ApiProblem.invalid(field, field + rule);
     }
 
     private static void requireIdLength(String id) {

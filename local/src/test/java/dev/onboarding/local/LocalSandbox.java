@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,18 +79,37 @@ final class LocalSandbox implements AutoCloseable {
         }
     }
 
-    /** Resolves {@code LocalSandbox} parameters to the one shared sandbox. */
+    /**
+     * The onboarding page to test: the shared sandbox's, or with {@code -Donboarding.page.url=...} that of a local
+     * stack already running (e.g. {@code ./onboarding local}), which then starts nothing here.
+     *
+     * @param uri the page's URL
+     */
+    record PageUrl(URI uri) {
+    }
+
+    /** Resolves {@code LocalSandbox} and {@code PageUrl} parameters with the one shared sandbox. */
     static final class Extension implements ParameterResolver {
         private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
                 LocalSandbox.class);
 
         @Override
         public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-            return parameter.getParameter().getType() == LocalSandbox.class;
+            return parameter.getParameter().getType() == LocalSandbox.class
+                    || parameter.getParameter().getType() == PageUrl.class;
         }
 
         @Override
         public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+            if (parameter.getParameter().getType() == PageUrl.class) {
+                String running = System.getProperty("onboarding.page.url");
+                return new PageUrl(running != null ? URI.create(running)
+                        : shared(context).run().apiUrl().resolve("/"));
+            }
+            return shared(context);
+        }
+
+        private static LocalSandbox shared(ExtensionContext context) {
             // The root store closes AutoCloseable values once every test class has run.
             return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(LocalSandbox.class,
                     key -> start(), LocalSandbox.class);

@@ -42,7 +42,8 @@ import org.openqa.selenium.logging.LogType;
  * {@code target/onboarding-page-connected.png}.
  *
  * <p>Skipped, saying why, only where Chromium or its driver is not installed; with
- * {@code ONBOARDING_REQUIRE_BROWSER} set (as {@code .ci/run} does) their absence fails instead.
+ * {@code ONBOARDING_REQUIRE_BROWSER} set (as {@code .ci/run} does) their absence fails instead. With
+ * {@code -Donboarding.page.url=http://127.0.0.1:8088/} it tests the page of a running {@code ./onboarding local}.
  */
 @ExtendWith(LocalSandbox.Extension.class)
 class OnboardingPageBrowserTest {
@@ -56,7 +57,7 @@ class OnboardingPageBrowserTest {
     private static WebDriver browser;
 
     @BeforeAll
-    static void openTheBrowser(LocalSandbox sandbox) throws IOException {
+    static void openTheBrowser(LocalSandbox.PageUrl url) throws IOException {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         String missing = "the browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
                 + CHROMEDRIVER + "): apt-get install -y chromium chromium-driver";
@@ -64,7 +65,7 @@ class OnboardingPageBrowserTest {
             throw new AssertionError(missing + " (ONBOARDING_REQUIRE_BROWSER is set, so they must not be skipped)");
         }
         Assumptions.assumeTrue(installed, "skipped: " + missing);
-        page = sandbox.run().apiUrl().resolve("/");
+        page = url.uri();
         profile = Files.createTempDirectory("onboarding-chromium-profile");
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
