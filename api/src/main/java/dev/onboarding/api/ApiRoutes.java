@@ -255,7 +255,13 @@ final class ApiRoutes {
                 wait = tokenLeft.isNegative() ? Duration.ZERO : tokenLeft;
             }
             WatchLimits.Permit permit = watchLimits.acquire(caller.tenantId());
-            CompletableFuture<Integration> changed = integrations.awaitChange(caller, id, after, wait);
+            CompletableFuture<Integration> changed;
+            try {
+                changed = integrations.awaitChange(caller, id, after, wait);
+            } catch (RuntimeException e) {
+                permit.release();
+                throw e;
+            }
             waiting.set(changed);
             if (ctx.response().closed()) {
                 changed.cancel(false);
