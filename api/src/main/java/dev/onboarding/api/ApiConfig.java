@@ -25,10 +25,12 @@ import java.util.List;
  * @param readYourWritesTimeout how long a GET with {@code ?version=N} waits for that version
  * @param auth how bearer tokens are verified
  * @param requests the quick-create link's settings and the request TTL
+ * @param watch the bounds of event streams and long polls
+ * @param page the onboarding page served at {@code /}
  */
 public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOrigins, int rateLimitPerSecond,
         int rateLimitBurst, Path stateDir, Duration createTimeout, Duration readYourWritesTimeout, AuthConfig auth,
-        RequestConfig requests) {
+        RequestConfig requests, WatchConfig watch, PageConfig page) {
     /** The default port of the API. */
     public static final int DEFAULT_PORT = 8088;
 
@@ -38,7 +40,9 @@ public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOr
             "api.create-timeout", "api.read-your-writes-timeout", "api.auth.jwks-url", "api.auth.jwks-file",
             "api.auth.issuer", "api.auth.audience", "api.auth.tenant-claim", "api.auth.jwks-truststore.location",
             "api.auth.jwks-truststore.password", "api.auth.jwks-truststore.type", "api.auth.jwks-refresh-interval",
-            "api.auth.jwks-min-refetch-interval");
+            "api.auth.jwks-min-refetch-interval", "api.watch.max-per-tenant", "api.watch.max-per-instance",
+            "api.sse.heartbeat-interval", "api.sse.max-buffered-bytes", "api.sse.slow-reader-timeout",
+            "api.page.enabled", "api.page.open-quick-create", "api.page.token-endpoint");
 
     /** Checks what the getters cannot. */
     public ApiConfig {
@@ -70,7 +74,9 @@ public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOr
                 settings.duration("api.create-timeout", Duration.ofSeconds(10)),
                 settings.duration("api.read-your-writes-timeout", Duration.ofSeconds(5)),
                 AuthConfig.from(settings),
-                RequestConfig.from(settings));
+                RequestConfig.from(settings),
+                WatchConfig.from(settings),
+                PageConfig.from(settings));
     }
 
     private static boolean isOrigin(String origin) {

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -88,12 +89,24 @@ class AppConfigKeysTest {
                 .hasMessageContaining("scheduler.slot-spacing");
     }
 
-    /** The keys under the apps' prefixes in README's configuration tables (first column). */
+    /**
+     * The keys under the apps' prefixes in README's configuration tables (first column): the tables with a default
+     * column, not the endpoints file's table, whose {@code api.dev-token.*} keys are written by {@code local}.
+     */
     static Set<String> documentedKeys() throws IOException {
         Set<String> keys = new TreeSet<>();
         Pattern code = Pattern.compile("`([^`]+)`");
+        boolean configurationTable = false;
         for (String line : Files.readAllLines(README)) {
+            if (!line.startsWith("|")) {
+                configurationTable = false;
+                continue;
+            }
             if (!line.startsWith("| `")) {
+                configurationTable |= line.toLowerCase(Locale.ROOT).matches("\\|\\s*key\\s*\\|\\s*default\\s*\\|.*");
+                continue;
+            }
+            if (!configurationTable) {
                 continue;
             }
             String firstCell = line.substring(1, line.indexOf('|', 1));

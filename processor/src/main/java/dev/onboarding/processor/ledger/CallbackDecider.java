@@ -152,7 +152,7 @@ public final class CallbackDecider {
         return roleProblem(callback, "role");
     }
 
-    private static Optional<String> roleProblem(CfnCallback callback, String what) {
+    static Optional<String> roleProblem(CfnCallback callback, String what) {
         RoleVerification verification = callback.getRoleVerification();
         RoleVerificationOutcome outcome = verification == null ? RoleVerificationOutcome.ERROR
                 : verification.getOutcome();
