@@ -35,5 +35,16 @@ RUN useradd --system --uid 10001 onboarding && mkdir -p /var/lib/onboarding && c
 COPY --from=build /src/cli/target/onboarding.jar /app/onboarding.jar
 USER onboarding
 WORKDIR /var/lib/onboarding
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/onboarding.jar"]
+# 8080: every app's operations endpoint (ops.http.port: /health, /ready, /metrics); 8088: the API (api.http.port);
+# 8090: the processor's interactive queries (processor.http.port), unauthenticated, never to publish.
+EXPOSE 8080 8088 8090
+# Memory: the heap takes half the container's limit, leaving the rest to RocksDB (the processor's, scheduler's and
+# API's state stores live off-heap), metaspace, thread stacks and direct buffers; README gives the sizing rule.
+# JAVA_OPTS adds or overrides options (the bridge, which keeps no state, runs well at -XX:MaxRAMPercentage=75).
+ENV JAVA_OPTS=""
+ENTRYPOINT ["sh", "-c", "exec java -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError $JAVA_OPTS -jar /app/onboarding.jar \"$@\"", "onboarding"]
 CMD ["--help"]
+# Alive while /health answers 200 on the operations port: bash's /dev/tcp, since the image has no curl and a JVM per
+# check would cost the container memory. A one-shot command (topics create) ends long before its first check.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=4 \
+  CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${ONBOARDING_OPS_HTTP_PORT:-8080} && printf 'GET /health HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]

@@ -1,6 +1,8 @@
 package dev.onboarding.api;
 
 import dev.onboarding.api.auth.AccessTokens;
+import dev.onboarding.api.auth.Caller;
+import dev.onboarding.api.auth.InvalidToken;
 import dev.onboarding.api.auth.JwksKeys;
 import dev.onboarding.api.replica.IntegrationReplica;
 import dev.onboarding.api.replica.StateWaits;
@@ -20,7 +22,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,6 +52,8 @@ public final class ApiApp implements Service {
     private RequestWriter writer; // guarded by this
     private Vertx vertx; // guarded by this
     private volatile HttpServer server;
+    private volatile AccessTokens tokens;
+    private final List<ApiExtension> extensions = new CopyOnWriteArrayList<>();
 
     /** An app over the given settings; nothing runs before {@link #start}. */
     public ApiApp(ApiConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry,
@@ -91,8 +98,15 @@ public final class ApiApp implements Service {
         IntegrationRequests integrations = new IntegrationRequests(replica, waits, writer, config, Clock.systemUTC(),
                 metrics);
         vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-        ApiRoutes routes = new ApiRoutes(vertx, new AccessTokens(config.auth(), keys), integrations, config, this,
+        EventStreams streams = new EventStreams(replica, new IntegrationViews(config.requests()), config.watch(),
+                Clock.systemUTC(), metrics);
+        tokens = new AccessTokens(config.auth(), keys);
+        OnboardingPage page = new OnboardingPage(config.page(), extensions.stream().map(ApiExtension::pageSettings)
+                .toList());
+        ApiRoutes routes = new ApiRoutes(vertx, tokens, integrations, streams, page, config, this,
                 replica::isCaughtUp, metrics);
+        io.vertx.ext.web.Router router = routes.router();
+        extensions.forEach(extension -> extension.addRoutes(router, this));
         HttpServerOptions options = new HttpServerOptions().setHost(config.bindAddress()).setPort(config.port())
                 // Tokens are refused above 8 KB with a 401: the header limit must not answer first.
                 .setMaxHeaderSize(32 * 1024)
@@ -100,7 +114,7 @@ public final class ApiApp implements Service {
                 .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS)
                 .setCompressionSupported(false);
         try {
-            server = vertx.createHttpServer(options).requestHandler(routes.router()).listen()
+            server = vertx.createHttpServer(options).requestHandler(router).listen()
                     .toCompletionStage().toCompletableFuture().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot serve the API on " + config.bindAddress() + ":" + config.port()
@@ -113,6 +127,34 @@ public final class ApiApp implements Service {
             throw new IllegalStateException("interrupted while starting the API", e);
         }
         LOG.info("API serving at {}", url().orElseThrow());
+    }
+
+    /** Adds routes of another module (the local sandbox's); before {@link #start}. */
+    public synchronized void extend(ApiExtension extension) {
+        if (vertx != null) {
+            throw new IllegalStateException("extend the API before it starts");
+        }
+        extensions.add(extension);
+    }
+
+    /**
+     * Whom a request's {@code Authorization} header speaks for, verified as every {@code /v1} route verifies it
+     * (for an extension's routes); may fetch the JWK set, so never on an event loop.
+     *
+     * @throws InvalidToken when it authenticates no one
+     */
+    public Caller authenticate(String authorization) throws InvalidToken {
+        AccessTokens verifier = tokens;
+        if (verifier == null) {
+            throw new IllegalStateException("the API is not started");
+        }
+        return verifier.verify(authorization);
+    }
+
+    /** The port the API listens on, once started. */
+    public OptionalInt port() {
+        HttpServer serving = server;
+        return serving == null ? OptionalInt.empty() : OptionalInt.of(serving.actualPort());
     }
 
     @Override

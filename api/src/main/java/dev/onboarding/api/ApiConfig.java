@@ -1,6 +1,7 @@
 package dev.onboarding.api;
 
 import dev.onboarding.api.auth.AuthConfig;
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.schemas.requests.RequestConfig;
@@ -24,12 +25,24 @@ import java.util.List;
  * @param readYourWritesTimeout how long a GET with {@code ?version=N} waits for that version
  * @param auth how bearer tokens are verified
  * @param requests the quick-create link's settings and the request TTL
+ * @param watch the bounds of event streams and long polls
+ * @param page the onboarding page served at {@code /}
  */
 public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOrigins, int rateLimitPerSecond,
         int rateLimitBurst, Path stateDir, Duration createTimeout, Duration readYourWritesTimeout, AuthConfig auth,
-        RequestConfig requests) {
+        RequestConfig requests, WatchConfig watch, PageConfig page) {
     /** The default port of the API. */
     public static final int DEFAULT_PORT = 8088;
+
+    /** Every key under {@code api.} (the API's and its tokens'): another is an error at start-up (see README). */
+    public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("api.", "api.http.bind-address", "api.http.port",
+            "api.cors.allowed-origins", "api.rate-limit.per-second", "api.rate-limit.burst", "api.state-dir",
+            "api.create-timeout", "api.read-your-writes-timeout", "api.auth.jwks-url", "api.auth.jwks-file",
+            "api.auth.issuer", "api.auth.audience", "api.auth.tenant-claim", "api.auth.jwks-truststore.location",
+            "api.auth.jwks-truststore.password", "api.auth.jwks-truststore.type", "api.auth.jwks-refresh-interval",
+            "api.auth.jwks-min-refetch-interval", "api.watch.max-per-tenant", "api.watch.max-per-instance",
+            "api.sse.heartbeat-interval", "api.sse.max-buffered-bytes", "api.sse.slow-reader-timeout",
+            "api.page.enabled", "api.page.open-quick-create", "api.page.token-endpoint");
 
     /** Checks what the getters cannot. */
     public ApiConfig {
@@ -61,7 +74,9 @@ public record ApiConfig(String bindAddress, int port, List<String> corsAllowedOr
                 settings.duration("api.create-timeout", Duration.ofSeconds(10)),
                 settings.duration("api.read-your-writes-timeout", Duration.ofSeconds(5)),
                 AuthConfig.from(settings),
-                RequestConfig.from(settings));
+                RequestConfig.from(settings),
+                WatchConfig.from(settings),
+                PageConfig.from(settings));
     }
 
     private static boolean isOrigin(String origin) {

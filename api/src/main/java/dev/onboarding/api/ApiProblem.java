@@ -103,6 +103,13 @@ public final class ApiProblem extends RuntimeException {
                 Map.of("Retry-After", Long.toString(retryAfterSeconds)));
     }
 
+    /** 429: too many open event streams and waiting polls (per tenant or per instance). */
+    public static ApiProblem tooManyWatchers(String detail, long retryAfterSeconds) {
+        return new ApiProblem(429, "too-many-watchers", "Too many open streams and waiting polls", detail
+                + "; close one, or retry after " + retryAfterSeconds + " s", Optional.empty(), Map.of(),
+                Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+    }
+
     /** 503: not possible right now; retry. */
     public static ApiProblem unavailable(String detail, Map<String, Object> members) {
         return new ApiProblem(503, "unavailable", "Service unavailable", detail, Optional.empty(), members,

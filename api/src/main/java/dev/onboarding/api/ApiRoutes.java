@@ -32,6 +32,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -43,7 +45,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +95,19 @@ final class ApiRoutes {
     private final PrometheusMeterRegistry scrape;
     private final MeterRegistry metrics;
     private final byte[] openApi;
+    private final EventStreams streams;
+    private final WatchLimits watchLimits;
+    private final OnboardingPage page;
 
-    ApiRoutes(Vertx vertx, AccessTokens tokens, IntegrationRequests integrations, ApiConfig config, Service health,
-            BooleanSupplier caughtUp, PrometheusMeterRegistry metrics) {
+    ApiRoutes(Vertx vertx, AccessTokens tokens, IntegrationRequests integrations, EventStreams streams,
+            OnboardingPage page, ApiConfig config, Service health, BooleanSupplier caughtUp,
+            PrometheusMeterRegistry metrics) {
         this.vertx = vertx;
+        this.page = page;
         this.tokens = tokens;
         this.integrations = integrations;
+        this.streams = streams;
+        this.watchLimits = new WatchLimits(config.watch(), metrics);
         this.views = new IntegrationViews(config.requests());
         this.rateLimits = new TenantRateLimits(config.rateLimitPerSecond(), config.rateLimitBurst());
         this.config = config;
@@ -121,6 +133,10 @@ final class ApiRoutes {
     Router router() {
         Router router = Router.router(vertx);
         router.route().handler(this::measure);
+        router.route().handler(ctx -> {
+            page.secure(ctx.response());
+            ctx.next();
+        });
         if (!config.corsAllowedOrigins().isEmpty()) {
             router.route().handler(CorsHandler.create().addOrigins(config.corsAllowedOrigins())
                     .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE))
@@ -132,12 +148,16 @@ final class ApiRoutes {
         router.get("/ready").handler(ctx -> status(ctx, health.isReady()));
         router.get("/metrics").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 "text/plain; version=0.0.4; charset=utf-8").end(scrape.scrape()));
+        if (config.page().enabled()) {
+            page.addTo(router);
+        }
         router.get("/v1/openapi.json").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE,
                 APPLICATION_JSON).end(io.vertx.core.buffer.Buffer.buffer(openApi)));
         router.post("/v1/integrations").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(this::create);
         router.get("/v1/integrations").handler(this::list);
         router.get("/v1/integrations/:id").handler(this::read);
+        router.get("/v1/integrations/:id/events").handler(this::events);
         router.delete("/v1/integrations/:id").handler(this::cancel);
         router.errorHandler(404, ctx -> problem(ctx, ApiProblem.notFound("resource " + ctx.request().path())));
         router.errorHandler(405, ctx -> problem(ctx, ApiProblem.methodNotAllowed(allowedMethods(ctx.request()
@@ -190,14 +210,94 @@ final class ApiRoutes {
     private void read(RoutingContext ctx) {
         String id = ctx.pathParam("id");
         String rawVersion = ctx.queryParams().get("version");
+        String rawWait = ctx.queryParams().get("wait");
+        String rawAfter = ctx.queryParams().get("after");
+        if (rawWait != null || rawAfter != null) {
+            longPoll(ctx, id, rawWait, rawAfter, rawVersion);
+            return;
+        }
         authenticated(ctx, Caller.READ, caller -> {
             OptionalLong version = positiveLong(rawVersion, "version");
-            if (id.length() > MAX_ID_LENGTH) {
-                throw ApiProblem.notFound("integration " + id.substring(0, 16) + "…");
-            }
+            requireIdLength(id);
             return integrations.read(caller, id, version)
                     .thenApply(state -> new Reply(200, Map.of(), views.state(state)));
         });
+    }
+
+    /**
+     * {@code GET /v1/integrations/{id}?wait=S&after=N}: answers as soon as the version exceeds N (by default the
+     * version at the time of the request), or after S seconds (at most 55, and never past the token's expiry) with
+     * the current state. Counts as a watcher while it waits.
+     */
+    private void longPoll(RoutingContext ctx, String id, String rawWait, String rawAfter, String rawVersion) {
+        AtomicReference<CompletableFuture<Integration>> waiting = new AtomicReference<>();
+        // A client that goes away stops waiting: its waiter and permit are given back at once.
+        ctx.response().closeHandler(v -> Optional.ofNullable(waiting.get()).ifPresent(w -> w.cancel(false)));
+        authenticated(ctx, Caller.READ, caller -> {
+            if (rawVersion != null) {
+                throw ApiProblem.invalid("version", "version (read-your-writes) and wait (long poll) cannot be "
+                        + "combined; use after=N with wait");
+            }
+            if (rawWait == null) {
+                throw ApiProblem.invalid("wait", "after=N needs wait=S (seconds, 1-" + WatchConfig.MAX_WAIT_SECONDS
+                        + ")");
+            }
+            long seconds = positiveLong(rawWait, "wait").orElseThrow();
+            if (seconds > WatchConfig.MAX_WAIT_SECONDS) {
+                throw ApiProblem.invalid("wait", "wait must be between 1 and " + WatchConfig.MAX_WAIT_SECONDS
+                        + " seconds");
+            }
+            OptionalLong after = nonNegativeLong(rawAfter, "after");
+            requireIdLength(id);
+            Duration wait = Duration.ofSeconds(seconds);
+            Duration tokenLeft = Duration.between(Instant.now(), caller.expiresAt());
+            if (tokenLeft.compareTo(wait) < 0) {
+                wait = tokenLeft.isNegative() ? Duration.ZERO : tokenLeft;
+            }
+            WatchLimits.Permit permit = watchLimits.acquire(caller.tenantId());
+            CompletableFuture<Integration> changed;
+            try {
+                changed = integrations.awaitChange(caller, id, after, wait);
+            } catch (RuntimeException e) {
+                permit.release();
+                throw e;
+            }
+            waiting.set(changed);
+            if (ctx.response().closed()) {
+                changed.cancel(false);
+            }
+            changed.whenComplete((state, error) -> permit.release());
+            return changed.thenApply(state -> new Reply(200, Map.of(), views.state(state)));
+        });
+    }
+
+    /** {@code GET /v1/integrations/{id}/events}: the integration's states as server-sent events. */
+    private void events(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        String lastEventId = ctx.request().getHeader("Last-Event-ID");
+        this.<StreamStart>authenticated(ctx, Caller.READ, caller -> {
+            requireIdLength(id);
+            long after = nonNegativeLong(lastEventId == null || lastEventId.isBlank() ? null : lastEventId.strip(),
+                    "Last-Event-ID").orElse(0);
+            // One this instance has not seen yet (created through another one a moment ago) is waited for.
+            return integrations.read(caller, id, OptionalLong.of(1)).thenApply(visible -> new StreamStart(caller,
+                    watchLimits.acquire(caller.tenantId()), after));
+        }, start -> {
+            if (ctx.response().closed()) {
+                start.permit().release();
+                return;
+            }
+            Context context = vertx.getOrCreateContext();
+            EventStreams.EventStream stream = streams.open(id, ctx.response(), context, start.afterVersion(),
+                    start.caller().expiresAt(), start.permit());
+            // Read after the stream follows changes: this state, or a newer change, reaches the client.
+            vertx.executeBlocking(() -> integrations.visible(start.caller(), id), false)
+                    .onSuccess(state -> stream.offer(state.getVersion(), streams.encode(state)))
+                    .onFailure(error -> stream.end("deleted", "{\"reason\":\"the integration no longer exists\"}"));
+        });
+    }
+
+    private record StreamStart(Caller caller, WatchLimits.Permit permit, long afterVersion) {
     }
 
     private void list(RoutingContext ctx) {
@@ -256,9 +356,18 @@ final class ApiRoutes {
      * answers on this request's event loop.
      */
     private void authenticated(RoutingContext ctx, String scope, Action action) {
+        authenticated(ctx, scope, action::run, reply -> reply(ctx, reply));
+    }
+
+    /**
+     * Authenticates on a worker thread, checks the scope and that the copy caught up, runs {@code action}, and hands
+     * its result to {@code onSuccess} on this request's event loop (a failure is answered as a problem).
+     */
+    private <T> void authenticated(RoutingContext ctx, String scope, Function<Caller, CompletionStage<T>> action,
+            Consumer<T> onSuccess) {
         String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         Context context = vertx.getOrCreateContext();
-        vertx.<CompletionStage<Reply>>executeBlocking(() -> {
+        vertx.<CompletionStage<T>>executeBlocking(() -> {
             Caller caller;
             try {
                 caller = tokens.verify(authorization);
@@ -274,10 +383,10 @@ final class ApiRoutes {
                 throw ApiProblem.unavailable("this instance is still catching up with the integrations topic",
                         Map.of());
             }
-            return action.run(caller);
+            return action.apply(caller);
         }, false).compose(stage -> Future.fromCompletionStage(stage, context)).onComplete(done -> {
             if (done.succeeded()) {
-                reply(ctx, done.result());
+                onSuccess.accept(done.result());
             } else {
                 problem(ctx, done.cause());
             }
@@ -332,18 +441,33 @@ final class ApiRoutes {
     }
 
     private static OptionalLong positiveLong(String raw, String field) {
+        return wholeNumber(raw, field, 1, " must be a positive whole number");
+    }
+
+    private static OptionalLong nonNegativeLong(String raw, String field) {
+        return wholeNumber(raw, field, 0, " must be a whole number, 0 or more");
+    }
+
+    /** The parameter as a number of at least {@code min}, empty when absent; otherwise a 400 naming it. */
+    private static OptionalLong wholeNumber(String raw, String field, long min, String rule) {
         if (raw == null || raw.isEmpty()) {
             return OptionalLong.empty();
         }
         try {
             long value = Long.parseLong(raw);
-            if (value >= 1) {
+            if (value >= min) {
                 return OptionalLong.of(value);
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiProblem.invalid(field, field + " must be a positive whole number");
+        throw ApiProblem.invalid(field, field + rule);
+    }
+
+    private static void requireIdLength(String id) {
+        if (id.length() > MAX_ID_LENGTH) {
+            throw ApiProblem.notFound("integration " + id.substring(0, 16) + "…");
+        }
     }
 
     private static boolean isJson(String contentType) {
@@ -357,6 +481,9 @@ final class ApiRoutes {
     private static String allowedMethods(String path) {
         if (path.equals("/v1/integrations")) {
             return "GET, POST";
+        }
+        if (path.startsWith("/v1/integrations/") && path.endsWith("/events")) {
+            return "GET";
         }
         if (path.startsWith("/v1/integrations/")) {
             return "GET, DELETE";

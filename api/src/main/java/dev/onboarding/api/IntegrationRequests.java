@@ -187,6 +187,38 @@ public final class IntegrationRequests {
                 });
     }
 
+    /** The caller's integration as this instance's copy has it; {@code 404} when it is not the caller's. */
+    public Integration visible(Caller caller, String integrationId) {
+        return replica.get(integrationId).filter(state -> state.getTenantId().equals(caller.tenantId()))
+                .orElseThrow(() -> notFound(integrationId));
+    }
+
+    /**
+     * Long poll: completes with the caller's integration as soon as its version exceeds {@code after} (by default
+     * the version it has now), or after {@code wait} with its current state. One this instance has not seen yet
+     * (just created through another instance) is waited for like a change; not the caller's after the wait:
+     * {@code 404}. Cancelling the future stops the wait.
+     */
+    public CompletableFuture<Integration> awaitChange(Caller caller, String integrationId, OptionalLong after,
+            Duration wait) {
+        Predicate<Integration> visible = state -> state.getTenantId().equals(caller.tenantId());
+        Optional<Integration> now = replica.get(integrationId).filter(visible);
+        long version = after.orElse(now.map(Integration::getVersion).orElse(0L));
+        if (now.isPresent() && (now.get().getVersion() > version || wait.isZero())) {
+            return CompletableFuture.completedFuture(now.get());
+        }
+        CompletableFuture<StateWaits.Awaited> awaited = waits.await(integrationId,
+                visible.and(state -> state.getVersion() > version), wait);
+        CompletableFuture<Integration> answer = awaited.thenApply(done -> done.state().filter(visible)
+                .orElseThrow(() -> new CompletionException(notFound(integrationId))));
+        answer.whenComplete((state, error) -> {
+            if (answer.isCancelled()) {
+                awaited.cancel(false);
+            }
+        });
+        return answer;
+    }
+
     /** A page of the caller's integrations. */
     public IntegrationReplica.Page list(Caller caller, Optional<IntegrationStatus> status, int limit,
             Optional<String> cursor) {

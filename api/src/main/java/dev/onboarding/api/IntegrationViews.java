@@ -3,7 +3,9 @@ package dev.onboarding.api;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationProgress;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.requests.QuickCreateLink;
 import dev.onboarding.schemas.requests.RequestConfig;
@@ -48,6 +50,7 @@ final class IntegrationViews {
         node.put("expiresAt", time(i.getExpiresAt()));
         node.put("connectedAt", time(i.getConnectedAt()));
         node.put("updatedAt", time(i.getUpdatedAt()));
+        progress(node, i.getProgress());
         node.put("version", i.getVersion());
         if (i.getStatus() == IntegrationStatus.PENDING) {
             node.put("quickCreateUrl", quickCreateUrl(i, config.consoleRegion()));
@@ -76,6 +79,27 @@ final class IntegrationViews {
         node.put("expiresAt", time(i.getExpiresAt()));
         node.put("version", i.getVersion());
         return node;
+    }
+
+    /** What the latest callback did: its type and arrival, its role's verification; null before any callback. */
+    private static void progress(ObjectNode node, IntegrationProgress progress) {
+        if (progress == null) {
+            node.putNull("progress");
+            return;
+        }
+        ObjectNode out = node.putObject("progress");
+        out.put("latestCallbackType", progress.getLatestCallbackType().name());
+        out.put("latestCallbackRequestId", progress.getLatestCallbackRequestId());
+        out.put("latestCallbackAt", time(progress.getLatestCallbackAt()));
+        RoleVerificationProgress verification = progress.getRoleVerification();
+        if (verification == null) {
+            out.putNull("roleVerification");
+        } else {
+            ObjectNode role = out.putObject("roleVerification");
+            role.put("state", verification.getState().name());
+            role.put("reason", verification.getReason());
+            role.put("updatedAt", time(verification.getUpdatedAt()));
+        }
     }
 
     private String quickCreateUrl(Integration i, String consoleRegion) {

@@ -36,6 +36,34 @@ class ApiConfigTest {
     }
 
     @Test
+    void theBoundsOfWaitingHaveDocumentedDefaultsAndNameTheirKey() {
+        WatchConfig watch = ApiConfig.from(Settings.of(REQUIRED)).watch();
+
+        assertThat(watch.maxPerTenant()).isEqualTo(100);
+        assertThat(watch.maxPerInstance()).isEqualTo(10_000);
+        assertThat(watch.heartbeatInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(watch.maxBufferedBytes()).isEqualTo(65_536);
+        assertThat(watch.slowReaderTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertRefused(Map.of("api.watch.max-per-tenant", "20", "api.watch.max-per-instance", "10"),
+                "api.watch.max-per-tenant");
+        assertRefused(Map.of("api.sse.heartbeat-interval", "500ms"), "api.sse.heartbeat-interval");
+        assertRefused(Map.of("api.sse.max-buffered-bytes", "100"), "api.sse.max-buffered-bytes");
+        assertRefused(Map.of("api.sse.slow-reader-timeout", "10ms"), "api.sse.slow-reader-timeout");
+    }
+
+    @Test
+    void thePagesTokenEndpointIsAPathOrAnHttpsUrl() {
+        assertThat(ApiConfig.from(Settings.of(REQUIRED)).page()).isEqualTo(new PageConfig(true,
+                java.util.Optional.empty(), true));
+        Map<String, String> values = new HashMap<>(REQUIRED);
+        values.put("api.page.token-endpoint", "/session/token");
+        assertThat(ApiConfig.from(Settings.of(values)).page().tokenEndpoint()).hasValue(java.net.URI.create(
+                "/session/token"));
+        assertRefused(Map.of("api.page.token-endpoint", "http://auth.example.com/token"), "api.page.token-endpoint");
+        assertRefused(Map.of("api.page.token-endpoint", "token"), "api.page.token-endpoint");
+    }
+
+    @Test
     void environmentVariablesOverrideTheFile() {
         ApiConfig config = ApiConfig.from(Settings.of(REQUIRED, Map.of("ONBOARDING_API_HTTP_PORT", "9000",
                 "ONBOARDING_API_CORS_ALLOWED_ORIGINS", "https://app.example.com, http://localhost:3000")));

@@ -338,8 +338,9 @@ class ApiEndpointsTest {
         assertThat(openApi.json().get("openapi").asText()).isEqualTo("3.1.0");
         assertThat(OpenApiContract.get().operations()).containsExactlyInAnyOrder(
                 "POST /v1/integrations", "GET /v1/integrations", "GET /v1/integrations/{integrationId}",
-                "DELETE /v1/integrations/{integrationId}", "GET /v1/openapi.json", "GET /health", "GET /ready",
-                "GET /metrics");
+                "DELETE /v1/integrations/{integrationId}", "GET /v1/integrations/{integrationId}/events",
+                "GET /v1/openapi.json", "GET /health", "GET /ready", "GET /metrics", "GET /", "GET /page/config.json",
+                "GET /page/{file}");
     }
 
     @Test

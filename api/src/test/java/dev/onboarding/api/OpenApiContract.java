@@ -98,9 +98,15 @@ final class OpenApiContract {
         if (content.isMissingNode()) {
             return;
         }
-        String mediaType = content.fieldNames().next();
+        String actual = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+        String mediaType = content.has(actual) ? actual : content.fieldNames().next();
         validate(content.path(mediaType).path("schema"), contentType, mediaType, body, method + " " + template.get()
                 + " " + status);
+    }
+
+    /** Fails when {@code json} does not validate against the document's schema {@code name}. */
+    void checkSchema(String name, String json) {
+        validate(schemaRef(name), "application/json", "application/json", json, "schema " + name);
     }
 
     private void validate(JsonNode schema, String contentType, String expectedType, String body, String what) {

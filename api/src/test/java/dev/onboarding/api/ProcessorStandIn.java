@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -78,6 +79,11 @@ final class ProcessorStandIn implements AutoCloseable {
     /** How many requests were refused because their integration id was already requested. */
     int refusedRequests(String integrationId) {
         return refused.getOrDefault(integrationId, 0);
+    }
+
+    /** The latest state the stand-in wrote of an integration. */
+    Optional<Integration> state(String integrationId) {
+        return Optional.ofNullable(states.get(integrationId));
     }
 
     /** Connects a PENDING integration, as a customer's stack would. */

@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * The endpoints of a running local stack, as {@code onboarding local} (or {@code demo}) wrote them:
  * {@code kafka.bootstrap.servers}, {@code schema.registry.url}, {@code sqs.<region>.queue.url} and
  * {@code sqs.<region>.endpoint} per region, {@code sts.endpoint}, {@code s3.response.endpoint} and
- * {@code http.<app>.url} for the bridge, processor and scheduler. A missing key is one clear error naming the key
+ * {@code http.<app>.url} for the bridge, processor, scheduler and API. A missing key is one clear error naming the key
  * and the file.
  */
 public final class EndpointsFile {
@@ -32,6 +32,8 @@ public final class EndpointsFile {
     public static final String S3_RESPONSE = "s3.response.endpoint";
     /** The processor's HTTP endpoint (queries, health). */
     public static final String PROCESSOR_URL = "http.processor.url";
+    /** The API's base URL (the onboarding page at its root). */
+    public static final String API_URL = "http.api.url";
 
     private final Path file;
     private final Map<String, String> values;
@@ -95,6 +97,11 @@ public final class EndpointsFile {
     /** {@code http.processor.url}. */
     public String processorUrl() {
         return require(PROCESSOR_URL);
+    }
+
+    /** {@code http.api.url}. */
+    public URI apiUrl() {
+        return URI.create(require(API_URL));
     }
 
     /** {@code sqs.<region>.queue.url}; an unknown region is an error listing the known ones. */

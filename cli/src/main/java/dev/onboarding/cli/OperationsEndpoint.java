@@ -19,6 +19,9 @@ import java.util.concurrent.Executors;
  * routes (the processor's queries).
  */
 public final class OperationsEndpoint implements AutoCloseable {
+    /** The default of {@code ops.http.port} (the image exposes it and its health check calls it). */
+    public static final int DEFAULT_PORT = 8080;
+
     private final HttpServer server;
     private final ExecutorService executor;
 

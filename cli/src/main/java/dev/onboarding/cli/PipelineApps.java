@@ -1,15 +1,20 @@
 package dev.onboarding.cli;
 
 import dev.onboarding.api.ApiApp;
+import dev.onboarding.api.ApiConfig;
 import dev.onboarding.api.auth.AuthConfig;
 import dev.onboarding.bridge.egress.CloudFormationResponder;
 import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.BridgeIngress;
+import dev.onboarding.bridge.ingress.IngressConfig;
 import dev.onboarding.bridge.verification.RoleVerificationService;
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.processor.ProcessorApp;
+import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.scheduler.SchedulerApp;
 import dev.onboarding.scheduler.SchedulerConfig;
@@ -17,7 +22,11 @@ import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -29,8 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress, role
- * verifier and responder), the processor, the scheduler and the API. Starting binds the Streams apps' metrics to the
+ * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress, role verifier
+ * and responder), the processor, the scheduler and the API, with the JVM's meters and each service's readiness
+ * ({@code onboarding_service_ready}). Starting binds the Streams apps' metrics to the
  * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
  * enters while the rest drains). The one way an app runs: the {@code bridge}, {@code processor},
  * {@code scheduler}, {@code api} and {@code all} commands and the local run all build their apps here.
@@ -70,6 +80,8 @@ public final class PipelineApps implements AutoCloseable {
      * configurations written before it existed keep starting.
      */
     public static PipelineApps build(Set<App> apps, Settings settings, PrometheusMeterRegistry metrics) {
+        // Every app's prefix, whichever apps run here: a typo in a shared configuration stops every process.
+        settings.requireKnownKeys(configKeys());
         RegistrySettings registry = RegistrySettings.from(settings);
         if (registry.url().startsWith("mock://")) {
             // A process-local registry would write schema ids no other process can read.
@@ -78,11 +90,11 @@ public final class PipelineApps implements AutoCloseable {
         PipelineApps built = new PipelineApps(metrics);
         EnumSet<App> wanted = EnumSet.copyOf(apps);
         if (wanted.contains(App.PROCESSOR)) {
-            built.processor = ProcessorApp.from(settings);
+            built.processor = ProcessorApp.from(settings, new ProcessorMetrics(metrics));
             built.services.add(built.processor);
         }
         if (wanted.contains(App.SCHEDULER)) {
-            built.scheduler = new SchedulerApp(SchedulerConfig.from(settings));
+            built.scheduler = new SchedulerApp(SchedulerConfig.from(settings), metrics);
             built.services.add(built.scheduler);
         }
         if (wanted.contains(App.API) && (wanted.size() == 1 || AuthConfig.isConfigured(settings))) {
@@ -102,7 +114,31 @@ public final class PipelineApps implements AutoCloseable {
             built.services.add(built.verifier);
             built.services.add(built.ingress);
         }
+        // The JVM's own meters, as every app process serves them.
+        new JvmMemoryMetrics().bindTo(metrics);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(metrics);
+        built.meterBindings.add(gc);
+        new JvmThreadMetrics().bindTo(metrics);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(metrics);
+        for (Service service : built.services) {
+            // What /ready and /health answer, as series: the "not ready" alert and the dashboard read them.
+            Gauge.builder("onboarding.service.ready", service, s -> s.isReady() ? 1 : 0).tag("service", service.name())
+                    .description("1 while the service does its job (pollers up, Streams RUNNING, copy caught up)")
+                    .register(metrics);
+            Gauge.builder("onboarding.service.alive", service, s -> s.isAlive() ? 1 : 0).tag("service", service.name())
+                    .description("1 while the service is alive (what /health answers)").register(metrics);
+        }
         return built;
+    }
+
+    /**
+     * Every key each app reads under its prefix ({@code bridge.}, {@code processor.}, {@code scheduler.},
+     * {@code api.}): any other key under those prefixes stops {@link #build}.
+     */
+    public static List<ConfigKeys> configKeys() {
+        return List.of(IngressConfig.CONFIG_KEYS.and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
+                SchedulerConfig.CONFIG_KEYS, ApiConfig.CONFIG_KEYS);
     }
 
     /** Starts every app (consumers of the pipeline's end first, the ingress last). */

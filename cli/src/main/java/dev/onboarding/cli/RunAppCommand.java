@@ -4,10 +4,6 @@ import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.schemas.topics.TopicCreator;
 import dev.onboarding.schemas.topics.TopicSettings;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -63,7 +59,7 @@ final class RunAppCommand implements Runnable {
         Settings settings = config.settings();
         PrintWriter out = spec.commandLine().getOut();
         String host = settings.string("ops.http.host", "0.0.0.0");
-        int port = settings.integer("ops.http.port", 8080, 0, 65535);
+        int port = settings.integer("ops.http.port", OperationsEndpoint.DEFAULT_PORT, 0, 65535);
         if (settings.bool("topics.create-on-start", false)) {
             for (TopicCreator.Outcome outcome : TopicCreator.createAll(KafkaSettings.from(settings),
                     TopicSettings.from(settings))) {
@@ -71,10 +67,6 @@ final class RunAppCommand implements Runnable {
             }
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        new JvmMemoryMetrics().bindTo(metrics);
-        new JvmGcMetrics().bindTo(metrics);
-        new JvmThreadMetrics().bindTo(metrics);
-        new ProcessorMetrics().bindTo(metrics);
         PipelineApps apps = PipelineApps.build(this.apps, settings, metrics);
         CountDownLatch stopped = new CountDownLatch(1);
         OperationsEndpoint ops = OperationsEndpoint.start(host, port, apps.services(), metrics);

@@ -50,7 +50,9 @@ final class StatusCommand implements Callable<Integer> {
         } else {
             out.println("integration " + integrationId + ": " + state.path("status").asText("(no status)"));
             for (Map.Entry<String, JsonNode> field : state.properties()) {
-                if (!field.getKey().equals("status") && !field.getValue().isNull()) {
+                if (field.getKey().equals("progress") && field.getValue().isObject()) {
+                    printProgress(field.getValue(), out);
+                } else if (!field.getKey().equals("status") && !field.getValue().isNull()) {
                     out.printf("  %-20s %s%n", field.getKey(),
                             field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
                 }
@@ -58,5 +60,18 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The latest callback and its role's verification, in words. */
+    private static void printProgress(JsonNode progress, PrintWriter out) {
+        out.printf("  %-20s %s, request %s, received %s%n", "latest callback",
+                progress.path("latestCallbackType").asText(), progress.path("latestCallbackRequestId").asText(),
+                progress.path("latestCallbackAt").asText());
+        JsonNode role = progress.path("roleVerification");
+        if (role.isObject()) {
+            out.printf("  %-20s %s at %s%s%n", "role verification", role.path("state").asText(),
+                    role.path("updatedAt").asText(), role.path("reason").isTextual()
+                            ? ": " + role.path("reason").asText() : "");
+        }
     }
 }

@@ -2,7 +2,16 @@ package dev.onboarding.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onboarding.api.ApiConfig;
+import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.runtime.Service;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -11,6 +20,8 @@ import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -25,7 +36,9 @@ import org.w3c.dom.NodeList;
  * What the image build does, read from the Dockerfile and the poms (no Docker engine runs here): the poms are
  * copied and the dependencies resolved before any source, so a source change reuses the dependency layer; and the
  * build's module list (what {@code -pl cli -am} selects) holds the production modules only, never {@code embedded}
- * (whose build downloads Apicurio), {@code local} or {@code bench}.
+ * (whose build downloads Apicurio), {@code local} or {@code bench}. The runtime stage declares the ports the apps serve,
+ * leaves memory to RocksDB, and its health check (run here with bash, against a real operations endpoint) asks
+ * {@code /health}.
  */
 class DockerfileTest {
     private static final Path ROOT = Path.of("..");
@@ -88,6 +101,102 @@ class DockerfileTest {
     void theImageShipsTheProductionJar() throws IOException {
         assertThat(Files.readString(ROOT.resolve("Dockerfile")))
                 .contains("COPY --from=build /src/cli/target/onboarding.jar /app/onboarding.jar");
+    }
+
+    @Test
+    void theImageDeclaresThePortsTheAppsServe() throws IOException {
+        String expose = runtimeInstruction("EXPOSE ");
+        assertThat(expose.substring("EXPOSE ".length()).split(" ")).containsExactlyInAnyOrder(
+                Integer.toString(OperationsEndpoint.DEFAULT_PORT), Integer.toString(ApiConfig.DEFAULT_PORT),
+                Integer.toString(ProcessorConfig.defaults().httpPort()));
+    }
+
+    @Test
+    void theHeapLeavesRoomForRocksDbAndOptionsCanBeAdded() throws IOException {
+        JsonNode exec = new ObjectMapper().readTree(runtimeInstruction("ENTRYPOINT ").substring("ENTRYPOINT ".length()));
+        assertThat(exec.get(0).asText() + " " + exec.get(1).asText()).isEqualTo("sh -c");
+        String entrypoint = exec.get(2).asText();
+        // exec: the JVM is PID 1 and gets SIGTERM; "$@": the container's arguments are the command.
+        assertThat(entrypoint).startsWith("exec java ").contains("-XX:MaxRAMPercentage=50").contains("$JAVA_OPTS")
+                .endsWith(" -jar /app/onboarding.jar \"$@\"");
+        // JAVA_OPTS comes after the default, so a deployment's -XX:MaxRAMPercentage wins.
+        assertThat(entrypoint.indexOf("$JAVA_OPTS")).isGreaterThan(entrypoint.indexOf("MaxRAMPercentage"));
+    }
+
+    @Test
+    void theHealthCheckAsksTheOperationsEndpointWithWhatTheImageHas() throws Exception {
+        List<String> check = healthCheckCommand();
+        assertThat(check.get(0)).as("no curl in the JRE image; bash is").isEqualTo("bash");
+        AtomicBoolean alive = new AtomicBoolean(true);
+        Service service = new Service() {
+            @Override
+            public String name() {
+                return "probe";
+            }
+
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public boolean isAlive() {
+                return alive.get();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (OperationsEndpoint ops = OperationsEndpoint.start("127.0.0.1", 0, List.of(service),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            String port = ops.url().substring(ops.url().lastIndexOf(':') + 1);
+            assertThat(run(check, port)).as("healthy").isZero();
+            alive.set(false);
+            assertThat(run(check, port)).as("/health answers 503").isNotZero();
+        }
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        assertThat(run(check, Integer.toString(closed))).as("nothing listening").isNotZero();
+    }
+
+    /** The HEALTHCHECK's command, as the exec form lists it. */
+    private static List<String> healthCheckCommand() throws IOException {
+        String instruction = runtimeInstruction("HEALTHCHECK ");
+        String json = instruction.substring(instruction.indexOf(" CMD ") + " CMD ".length());
+        List<String> command = new ArrayList<>();
+        new ObjectMapper().readTree(json).forEach(node -> command.add(node.asText()));
+        return command;
+    }
+
+    /** Runs the health check as Docker would, with the operations port set through its variable. */
+    private static int run(List<String> command, String port) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ONBOARDING_OPS_HTTP_PORT", port);
+        Process process = builder.start();
+        process.getInputStream().readAllBytes();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the check ends").isTrue();
+        return process.exitValue();
+    }
+
+    /** The one instruction of the runtime stage that starts with {@code start}. */
+    private static String runtimeInstruction(String start) throws IOException {
+        List<String> all = instructions(Files.readString(ROOT.resolve("Dockerfile")));
+        int runtime = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).startsWith("FROM ")) {
+                runtime = i;
+            }
+        }
+        List<String> found = all.subList(runtime, all.size()).stream().filter(i -> i.startsWith(start)).toList();
+        assertThat(found).as("one %s in the runtime stage", start.strip()).hasSize(1);
+        return found.get(0);
     }
 
     /** Index of the first build instruction that starts with {@code start} and contains {@code part}, or -1. */

@@ -24,7 +24,7 @@ class ProductionJarIT {
     /** Where the classes of what only tests and the local run need would be. */
     private static final List<String> SANDBOX_ONLY = List.of(
             "dev/onboarding/embedded/",     // the embedded services and the Apicurio launcher
-            "dev/onboarding/local/",        // the local, demo and simulate commands
+            "dev/onboarding/local/",        // the local, demo, simulate and token commands, the page's local routes
             "kafka/",                       // the Kafka broker (kafka_2.13; the clients keep only a version file here)
             "org/apache/kafka/raft/",
             "scala/",
@@ -83,7 +83,7 @@ class ProductionJarIT {
             assertThat(help).contains("bridge", "processor", "scheduler", "all", "topics", "template", "topology",
                     "dlq", "request", "status", "version");
             assertThat(help.lines().map(String::strip)).noneMatch(line -> line.startsWith("local ")
-                    || line.startsWith("demo ") || line.startsWith("simulate "));
+                    || line.startsWith("demo ") || line.startsWith("simulate ") || line.startsWith("token "));
         } finally {
             Files.deleteIfExists(out);
         }

@@ -20,6 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusCommandTest {
     private static final String STATE = "{\"integrationId\":\"int-1\",\"tenantId\":\"acme\",\"status\":\"CONNECTED\","
             + "\"accountId\":\"123456789012\",\"roleArn\":null}";
+    private static final String STATE_WITH_PROGRESS = "{\"integrationId\":\"int-2\",\"tenantId\":\"acme\","
+            + "\"status\":\"PENDING\",\"progress\":{\"latestCallbackType\":\"CREATE\",\"latestCallbackRequestId\":"
+            + "\"req-7\",\"latestCallbackAt\":\"2026-12-04T10:00:00Z\",\"roleVerification\":{\"state\":\"FAILED\","
+            + "\"reason\":\"could not assume the role (AccessDenied)\",\"updatedAt\":\"2026-12-04T10:00:01Z\"}},"
+            + "\"version\":2}";
 
     private HttpServer processor;
     private String url;
@@ -31,8 +36,10 @@ class StatusCommandTest {
     void startProcessorStandIn() throws Exception {
         processor = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         processor.createContext("/integrations/", exchange -> {
-            boolean known = exchange.getRequestURI().getPath().equals("/integrations/int-1");
-            byte[] body = (known ? STATE : "{\"error\":\"not found\"}").getBytes(StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            boolean known = path.equals("/integrations/int-1") || path.equals("/integrations/int-2");
+            byte[] body = (!known ? "{\"error\":\"not found\"}" : path.endsWith("int-2") ? STATE_WITH_PROGRESS : STATE)
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(known ? 200 : 404, body.length);
             exchange.getResponseBody().write(body);
@@ -67,6 +74,18 @@ class StatusCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).startsWith("integration int-1: CONNECTED").contains("tenantId").contains("acme")
                 .doesNotContain("roleArn");
+    }
+
+    @Test
+    void theProgressOfTheLatestCallbackIsInWords() {
+        CommandRun run = CommandRun.of("status", "int-2", "--processor-url", url);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("integration int-2: PENDING")
+                .contains("  latest callback      CREATE, request req-7, received 2026-12-04T10:00:00Z\n")
+                .contains("  role verification    FAILED at 2026-12-04T10:00:01Z: could not assume the role "
+                        + "(AccessDenied)\n")
+                .doesNotContain("\"progress\"");
     }
 
     @Test

@@ -31,8 +31,8 @@ import java.util.UUID;
 /**
  * A development token issuer: an EC P-256 key pair whose public half is a JWK set file the API can be pointed at
  * ({@code api.auth.jwks-file}), and which mints tokens that API accepts. Both files are readable by their owner
- * only and removed by {@link #close}. Never part of the production jar (it lives in the api module's test
- * sources; the local stack and {@code onboarding token} are its intended home).
+ * only and removed by {@link #close}. Never part of the production jar: the local stack creates one in its state
+ * dir, {@code onboarding token} (the local jar) {@link #load loads} it, and tests mint their tokens with it.
  */
 public final class DevTokenIssuer implements AutoCloseable {
     /** The issuer ({@code iss}) of every token. */
@@ -95,6 +95,11 @@ public final class DevTokenIssuer implements AutoCloseable {
     /** The public JWK set file. */
     public Path jwksFile() {
         return jwksFile;
+    }
+
+    /** The private key file ({@link #load} reads it). */
+    public Path keyFile() {
+        return keyFile;
     }
 
     /** The signing key (tests that forge tokens start from it). */

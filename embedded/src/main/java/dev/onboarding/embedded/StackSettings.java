@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * The settings of a whole stack on the embedded services: one builder for every place that wires the apps to them
  * (the local run, tests, benchmarks). It writes the keys that point the apps at the broker, the registry, the
  * regional queues and their SQS endpoints, the STS stand-in and the S3 stand-in (the one local ResponseURL origin),
- * plus fake AWS credentials, topic names and state directories; every other key (timeouts, limits) goes through
+ * the API with a {@link DevTokenIssuer}, plus fake AWS credentials, topic names and state directories; every other key (timeouts, limits) goes through
  * {@link #with}. What each key means is in README.
  */
 public final class StackSettings {
@@ -76,6 +76,18 @@ public final class StackSettings {
     public StackSettings stateDir(Path dir) {
         settings.put("processor.state-dir", dir.resolve("processor").toString());
         settings.put("scheduler.state-dir", dir.resolve("scheduler").toString());
+        return this;
+    }
+
+    /**
+     * The API on loopback (a free port unless {@code api.http.port} is set after this), accepting the tokens of
+     * {@code issuer}, its copy of the integrations topic under {@code stateDir/api}.
+     */
+    public StackSettings api(DevTokenIssuer issuer, Path stateDir) {
+        settings.putAll(issuer.apiSettings());
+        settings.put("api.http.bind-address", "127.0.0.1");
+        settings.put("api.http.port", "0");
+        settings.put("api.state-dir", stateDir.resolve("api").toString());
         return this;
     }
 

@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
                 + "account again, then deletes the stack.");
         progress.step("starting the local stack");
         try (LocalRun run = LocalRun.start(new LocalRun.Options(List.of(region), Optional.ofNullable(registryUrl),
-                endpointsFile.file()), progress)) {
+                endpointsFile.file(), 0), progress)) {
             progress.step("local stack ready; endpoints in " + endpointsFile.file().toAbsolutePath());
             DemoScenario scenario = new DemoScenario(endpointsFile.read(), new DemoScenario.Options(region, "acme",
                     "123456789012", Duration.ofSeconds(stepTimeoutSeconds), Duration.ofSeconds(quietWindowSeconds)),

@@ -1,10 +1,13 @@
 package dev.onboarding.local;
 
+import dev.onboarding.api.ApiApp;
 import dev.onboarding.bridge.egress.ResponderMetrics;
+import dev.onboarding.cli.EndpointsFile;
 import dev.onboarding.cli.OperationsEndpoint;
 import dev.onboarding.cli.PipelineApps;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
+import dev.onboarding.embedded.DevTokenIssuer;
 import dev.onboarding.embedded.StackSettings;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.RegistrySettings;
@@ -15,8 +18,11 @@ import dev.onboarding.schemas.topics.TopicSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -25,13 +31,28 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The local stack as one object: the embedded services, the topics, and the three apps in this JVM,
- * with every endpoint written to a properties file. Used by {@code local} and {@code demo}.
+ * The local stack as one object: the embedded services, the topics, and the apps (bridge, processor, scheduler and
+ * the API with a dev token issuer) in this JVM, with every endpoint written to a properties file. Used by
+ * {@code local} and {@code demo}.
  */
 final class LocalRun implements AutoCloseable {
-    /** What to start. */
-    record Options(List<String> regions, Optional<String> registryUrl, Path endpointsFile) {
+    /**
+     * What to start.
+     *
+     * @param regions the simulated regions
+     * @param registryUrl a registry to use instead of starting one
+     * @param endpointsFile where the endpoints are written
+     * @param apiPort the API's port on loopback (0: any free one)
+     */
+    record Options(List<String> regions, Optional<String> registryUrl, Path endpointsFile, int apiPort) {
     }
+
+    /** The endpoints-file key of the dev issuer's private key ({@code onboarding token} signs with it). */
+    static final String DEV_TOKEN_KEY_FILE = "api.dev-token.key-file";
+    /** The endpoints-file key of the dev issuer's public JWK set (what the local API verifies against). */
+    static final String DEV_TOKEN_JWKS_FILE = "api.dev-token.jwks-file";
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final Options options;
     private final LocalEnvironment environment;
@@ -39,6 +60,7 @@ final class LocalRun implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private Path stateDir;
     private PipelineActivity activity;
+    private PipelineApps apps;
 
     private LocalRun(Options options, LocalEnvironment environment) {
         this.options = options;
@@ -53,6 +75,7 @@ final class LocalRun implements AutoCloseable {
             progress.step("creating topics");
             TopicCreator.createAll(KafkaSettings.of(env.kafka().bootstrapServers()), TopicSettings.defaults());
             run.startApps(progress);
+            run.awaitReady(progress);
             env.writeEndpoints(options.endpointsFile());
             return run;
         } catch (RuntimeException e) {
@@ -78,9 +101,20 @@ final class LocalRun implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a state directory: " + e.getMessage(), e);
         }
-        Settings settings = Settings.of(appSettings(environment, stateDir).build());
-        progress.step("starting the processor, the scheduler and the bridge");
-        PipelineApps apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings, metrics);
+        // The stand-in identity provider: its key files live (owner-only) in the state dir and go with it.
+        DevTokenIssuer issuer = track(DevTokenIssuer.create(stateDir.resolve("dev-token")));
+        Settings settings = Settings.of(appSettings(environment, stateDir)
+                .api(issuer, stateDir)
+                .with("api.http.port", Integer.toString(options.apiPort()))
+                .with("request.template-url", SimulateRequestCommand.LOCAL_TEMPLATE_URL)
+                .with("request.provider-account-id", LocalEnvironment.PROVIDER_ACCOUNT)
+                .build());
+        progress.step("starting the processor, the scheduler, the bridge and the API");
+        apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings, metrics);
+        // The onboarding page's Tenant picker and "Simulate the stack here", on the API's loopback server.
+        SimulatedCloudFormation cloudFormation = track(new SimulatedCloudFormation(
+                EndpointsFile.of(environment.endpoints()), Clock.systemUTC()));
+        apps.api().ifPresent(api -> api.extend(new SandboxPageRoutes(issuer, cloudFormation, options.regions())));
         running.add(apps);
         apps.start();
         // One operations endpoint per app, as they would have when deployed apart.
@@ -94,9 +128,35 @@ final class LocalRun implements AutoCloseable {
         environment.putEndpoint("http.processor.url", apps.processor().flatMap(p -> p.queryUrl())
                 .map(Object::toString).orElse(processorOps.url()));
         environment.putEndpoint("http.processor.ops.url", processorOps.url());
+        environment.putEndpoint(EndpointsFile.API_URL, apiUrl().toString());
+        environment.putEndpoint(DEV_TOKEN_KEY_FILE, issuer.keyFile().toString());
+        environment.putEndpoint(DEV_TOKEN_JWKS_FILE, issuer.jwksFile().toString());
         RegistrySettings registry = RegistrySettings.from(settings);
         TopicCatalog catalog = TopicCatalog.create(TopicSettings.defaults(), SchemaRegistries.connect(registry), true);
         activity = track(new PipelineActivity(environment.kafka().bootstrapServers(), catalog).start());
+    }
+
+    /** Waits until every app says it is ready (the API's copy caught up, Streams running), so "ready" means it. */
+    private void awaitReady(ProgressLine progress) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!isReady()) {
+            if (System.nanoTime() - deadline > 0) {
+                progress.step("warning: not every app is ready after " + READY_TIMEOUT.toSeconds() + " s: "
+                        + apps.services().stream().filter(s -> !s.isReady()).map(Service::name).toList());
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the apps", e);
+            }
+        }
+    }
+
+    /** Whether every app is ready. */
+    boolean isReady() {
+        return apps != null && apps.services().stream().allMatch(Service::isReady);
     }
 
     private <T extends AutoCloseable> T track(T closeable) {
@@ -107,6 +167,11 @@ final class LocalRun implements AutoCloseable {
     /** The services the run stands on. */
     LocalEnvironment environment() {
         return environment;
+    }
+
+    /** The API's base URL (the onboarding page is at its root). */
+    URI apiUrl() {
+        return apps.api().flatMap(ApiApp::url).orElseThrow(() -> new IllegalStateException("the API is not serving"));
     }
 
     /** Where the endpoints were written. */

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The API in front of the real pipeline (the security suite's stack: bridge, processor, scheduler on the local
  * environment): a Create through the API that the customer's stack connects shows CONNECTED on GET, as the
- * processor's query endpoint shows it; concurrent creates with one Idempotency-Key on two instances yield one
- * integration under the real processor's first-request-wins rule; a cancel through the API ends a PENDING
+ * processor's query endpoint shows it; an event stream on one instance and a long poll on the other are woken by
+ * the processor's decision, with its progress; concurrent creates with one Idempotency-Key on two instances yield
+ * one integration under the real processor's first-request-wins rule; a cancel through the API ends a PENDING
  * integration CANCELLED.
  */
 @ExtendWith(SecurityStackExtension.class)
@@ -106,6 +107,47 @@ class ApiThroughTheStackTest {
         HttpResponse<String> cancel = send(first, HttpRequest.newBuilder(url(first, "/v1/integrations/" + id))
                 .header("Authorization", "Bearer " + token).DELETE());
         assertThat(cancel.statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void aStreamAndALongPollAreWokenByTheProcessorsDecision() throws Exception {
+        String token = token(SecurityStack.newTenant("api-wait"));
+        String account = SecurityStack.newAccount();
+        JsonNode integration = JSON.readTree(post(first, token, "{\"name\":\"Watched\"}", Map.of()).body());
+        String id = integration.get("integrationId").asText();
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(
+                url(second, "/v1/integrations/" + id + "/events")).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        CompletableFuture<List<String>> connectedEvent = CompletableFuture.supplyAsync(() -> {
+            List<String> lines = new ArrayList<>();
+            for (java.util.Iterator<String> it = stream.body().iterator(); it.hasNext();) {
+                lines.add(it.next());
+                if (lines.get(lines.size() - 1).contains("\"status\":\"CONNECTED\"")) {
+                    break;
+                }
+            }
+            return lines;
+        });
+        CompletableFuture<HttpResponse<String>> poll = CompletableFuture.supplyAsync(() -> get(first,
+                "/v1/integrations/" + id + "?wait=55&after=1", token));
+
+        SimulatedCloudFormation.Launched launched = stack.cloudFormation().launch(StackLaunch.create(
+                integration.get("externalId").asText(), account, SecurityStack.REGION,
+                integration.get("roleName").asText()));
+        assertThat(stack.awaitAnswer(launched.requestId()).status()).isEqualTo("SUCCESS");
+
+        JsonNode polled = JSON.readTree(poll.get(60, java.util.concurrent.TimeUnit.SECONDS).body());
+        assertThat(polled.get("status").asText()).isEqualTo("CONNECTED");
+        assertThat(polled.path("progress").path("latestCallbackRequestId").asText()).isEqualTo(launched.requestId());
+        assertThat(polled.path("progress").path("latestCallbackType").asText()).isEqualTo("CREATE");
+        assertThat(polled.path("progress").path("roleVerification").path("state").asText()).isEqualTo("VERIFIED");
+        List<String> lines = connectedEvent.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        stream.body().close();
+        String data = lines.get(lines.size() - 1);
+        assertThat(data).startsWith("data: ");
+        assertThat(JSON.readTree(data.substring("data: ".length()))).isEqualTo(polled);
+        assertThat(lines).contains("id: 1", "id: " + polled.get("version").asLong());
     }
 
     @Test

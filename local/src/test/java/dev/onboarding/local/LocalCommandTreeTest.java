@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The local jar's command tree: every production command plus the sandbox's {@code local}, {@code demo} and
- * {@code simulate}, each answering {@code --help} and {@code --version}.
+ * The local jar's command tree: every production command plus the sandbox's {@code local}, {@code demo},
+ * {@code simulate} and {@code token}, each answering {@code --help} and {@code --version}.
  */
 class LocalCommandTreeTest {
     @Test
@@ -25,7 +25,7 @@ class LocalCommandTreeTest {
     void theSandboxAddsItsCommandsToTheProductionOnes() {
         assertThat(Onboarding.commandLine().getSubcommands().keySet()).contains("version", "bridge", "processor",
                 "scheduler", "all", "topics", "template", "topology", "dlq", "request", "status", "help", "local", "demo",
-                "simulate");
+                "simulate", "token");
     }
 
     @Test
@@ -34,7 +34,8 @@ class LocalCommandTreeTest {
         collect(Onboarding.commandLine(), commands);
         assertThat(commands).extracting(CommandLine::getCommandName)
                 .contains("local", "bridge", "processor", "scheduler", "all", "topics", "create", "template",
-                        "topology", "dlq", "list", "redrive", "version", "status", "simulate", "launch-stack", "demo");
+                        "topology", "dlq", "list", "redrive", "version", "status", "simulate", "launch-stack", "demo",
+                        "token");
 
         for (CommandLine command : commands) {
             String path = qualifiedName(command);

@@ -53,7 +53,7 @@ class LocalJarIT {
             assertThat(java.exitValue()).as(help).isZero();
             assertThat(help.lines().map(String::strip).map(line -> line.split(" ")[0]))
                     .contains("version", "bridge", "processor", "scheduler", "all", "topics", "template", "topology",
-                            "dlq", "request", "status", "local", "demo", "simulate", "help");
+                            "dlq", "request", "status", "local", "demo", "simulate", "token", "help");
         } finally {
             Files.deleteIfExists(out);
         }

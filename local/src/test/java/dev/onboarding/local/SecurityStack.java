@@ -88,6 +88,7 @@ final class SecurityStack implements AutoCloseable {
     private final List<AutoCloseable> closeLast = new ArrayList<>();
     private LocalEnvironment environment;
     private PipelineApps apps;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private Path stateDir;
     private EndpointsFile endpoints;
     private IntegrationRequestPublisher publisher;
@@ -136,8 +137,7 @@ final class SecurityStack implements AutoCloseable {
                 // One region keeps every connection's initial burst of collection jobs small.
                 .with("scheduler.regions", REGION)
                 .build());
-        apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        apps = PipelineApps.build(EnumSet.allOf(PipelineApps.App.class), settings, metrics);
         apps.start();
         await("every app ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
                 .until(() -> apps.services().stream().allMatch(Service::isReady));
@@ -172,6 +172,11 @@ final class SecurityStack implements AutoCloseable {
     /** The apps, to check that they are still alive. */
     PipelineApps apps() {
         return apps;
+    }
+
+    /** What the apps serve at /metrics (the registry their operations endpoints scrape). */
+    PrometheusMeterRegistry metrics() {
+        return metrics;
     }
 
     /** The S3 stand-in behind every legitimate ResponseURL (the one origin the policy admits locally). */

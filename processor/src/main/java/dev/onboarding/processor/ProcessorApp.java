@@ -41,26 +41,39 @@ public final class ProcessorApp implements Service {
     private final KafkaSettings kafka;
     private final TopicCatalog catalog;
     private final SchemaRegistry registry;
+    private final ProcessorMetrics metrics;
     private KafkaStreams streams; // guarded by this
     private IntegrationQueryServer queryServer; // guarded by this
 
     /** An app over the given settings; nothing runs before {@link #start}. */
     public ProcessorApp(ProcessorConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry) {
+        this(config, kafka, catalog, registry, ProcessorMetrics.none());
+    }
+
+    /** An app over the given settings that counts what it does in {@code metrics}; nothing runs before {@link #start}. */
+    public ProcessorApp(ProcessorConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry,
+            ProcessorMetrics metrics) {
         this.config = config;
         this.kafka = kafka;
         this.catalog = catalog;
         this.registry = registry;
+        this.metrics = metrics;
     }
 
     /** An app configured from {@code processor.*}, {@code kafka.*}, {@code topics.*} and {@code schema.registry.*}. */
     public static ProcessorApp from(Settings settings) {
+        return from(settings, ProcessorMetrics.none());
+    }
+
+    /** As {@link #from(Settings)}, counting what it does in {@code metrics}. */
+    public static ProcessorApp from(Settings settings, ProcessorMetrics metrics) {
         ProcessorConfig config = ProcessorConfig.from(settings);
         KafkaSettings kafka = KafkaSettings.from(settings);
         RegistrySettings registrySettings = RegistrySettings.from(settings);
         SchemaRegistry registry = SchemaRegistries.connect(registrySettings);
         TopicCatalog catalog = TopicCatalog.create(TopicSettings.from(settings), registry,
                 registrySettings.autoRegister());
-        return new ProcessorApp(config, kafka, catalog, registry);
+        return new ProcessorApp(config, kafka, catalog, registry, metrics);
     }
 
     @Override
@@ -79,6 +92,7 @@ public final class ProcessorApp implements Service {
                 config.httpAdvertisedHost());
         Properties props = streamsProperties(config, kafka, DeadLetterRoutes.of(catalog),
                 Optional.of(queryServer.hostInfo().host() + ":" + queryServer.hostInfo().port()));
+        props.put(ProcessorMetrics.CONFIG, metrics);
         streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it (its tasks resume from the last commit)", e);

@@ -1,5 +1,6 @@
 package dev.onboarding.processor;
 
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import java.nio.file.Path;
@@ -51,6 +52,14 @@ public record ProcessorConfig(
         int producerBatchSize,
         Duration verificationTimeout,
         int maxVerificationsPerIntegration) {
+
+    /** Every key under {@code processor.}: another is an error at start-up (README documents each). */
+    public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("processor.", "processor.application-id",
+            "processor.state-dir", "processor.standby-replicas", "processor.stream-threads",
+            "processor.commit-interval", "processor.callback-grace", "processor.decided-requests.retention",
+            "processor.decided-requests.cleanup-interval", "processor.punctuation-interval",
+            "processor.http.bind-address", "processor.http.port", "processor.http.advertised-host",
+            "processor.internal-replication-factor", "processor.close-timeout", "processor.producer.batch-size");
 
     /** Default application id. */
     public static final String DEFAULT_APPLICATION_ID = "onboarding-processor";

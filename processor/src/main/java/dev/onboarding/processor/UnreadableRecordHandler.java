@@ -27,6 +27,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
     private static final Logger LOG = LoggerFactory.getLogger(UnreadableRecordHandler.class);
 
     private DeadLetterRoutes routes;
+    private ProcessorMetrics metrics;
 
     /** Created by Kafka Streams from its config. */
     public UnreadableRecordHandler() {
@@ -39,6 +40,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
             throw new ConfigException(ROUTES_CONFIG, value, "must be a DeadLetterRoutes instance");
         }
         this.routes = r;
+        this.metrics = ProcessorMetrics.from(configs);
     }
 
     @Override
@@ -60,6 +62,7 @@ public final class UnreadableRecordHandler implements DeserializationExceptionHa
                 record.key(), record.value(), record.topic(), record.partition(), record.offset(), record.headers(),
                 record.timestamp(), Instant.now());
         byte[] value = routes.serializer(record.topic()).serialize(deadLetterTopic.get(), letter);
+        metrics.deadLettered(letter);
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic.get(), null, record.key(), value)));
     }
 

@@ -17,6 +17,7 @@ import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -66,6 +67,8 @@ final class TopologyFixture implements AutoCloseable {
     final List<RoleVerificationRequest> asked = new java.util.ArrayList<>();
     private final Map<String, RoleVerification> scripted = new HashMap<>();
     private boolean verifyAutomatically = true;
+    /** What the processors counted ({@link ProcessorMetrics}). */
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final String scope = "ttd-" + UUID.randomUUID();
     private final Path stateDir;
     private Instant now = START;
@@ -92,6 +95,7 @@ final class TopologyFixture implements AutoCloseable {
         this.serdes = ProcessorSerdes.using(registry);
         Properties props = ProcessorApp.streamsProperties(config, KafkaSettings.of("ttd:9092"),
                 DeadLetterRoutes.of(catalog), Optional.empty());
+        props.put(ProcessorMetrics.CONFIG, new ProcessorMetrics(meters));
         if (!exactlyOnce) {
             props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         }

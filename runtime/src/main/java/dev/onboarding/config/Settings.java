@@ -14,7 +14,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +37,7 @@ public final class Settings {
 
     private final Map<String, String> properties;
     private final Map<String, String> environment;
+    private final Set<String> lookedUp = ConcurrentHashMap.newKeySet();
 
     private Settings(Map<String, String> properties, Map<String, String> environment) {
         this.properties = Collections.unmodifiableMap(new TreeMap<>(properties));
@@ -87,6 +90,7 @@ public final class Settings {
 
     /** The raw value of a key, environment first, blank values treated as absent. */
     public Optional<String> find(String key) {
+        lookedUp.add(key);
         String env = environment.get(environmentVariable(key));
         if (env != null && !env.isBlank()) {
             return Optional.of(env.trim());
@@ -175,6 +179,52 @@ public final class Settings {
             }
         }
         return out;
+    }
+
+    /**
+     * Stops start-up on a key that no app reads under one of the apps' prefixes, in the properties or as an
+     * environment variable, so that a typo never leaves a default in force silently. Keys under other prefixes
+     * ({@code kafka.*}, {@code topics.*}, ...) are not checked here.
+     *
+     * @param apps the keys of every app that this process knows, one {@link ConfigKeys} per prefix
+     * @throws SettingsException naming the first unknown key (or variable) and the known keys near it
+     */
+    public void requireKnownKeys(List<ConfigKeys> apps) {
+        for (String key : properties.keySet()) {
+            for (ConfigKeys app : apps) {
+                if (app.covers(key) && !app.knows(key)) {
+                    throw new SettingsException(key, "is not a setting (a typo?)" + near(app, key));
+                }
+            }
+        }
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            if (variable.getValue() == null || variable.getValue().isBlank()) {
+                continue;
+            }
+            for (ConfigKeys app : apps) {
+                String name = variable.getKey();
+                if (app.coversVariable(name) && !app.knowsVariable(name)) {
+                    String asKey = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+                    throw new SettingsException(name, "(environment variable) names no setting under "
+                            + app.prefix() + " (a typo, or a variable injected by the platform such as Kubernetes'"
+                            + " service links?)" + near(app, asKey));
+                }
+            }
+        }
+    }
+
+    private static String near(ConfigKeys app, String key) {
+        List<String> near = app.near(key);
+        return (near.isEmpty() ? "" : "; known keys near it: " + String.join(", ", near))
+                + "; README lists every key";
+    }
+
+    /**
+     * Every key looked up so far with {@link #find} or the typed getters: what the code that read these settings
+     * reads (the test that each app declares its {@link ConfigKeys} compares the two).
+     */
+    public Set<String> keysLookedUp() {
+        return Set.copyOf(lookedUp);
     }
 
     /** Every key set in the file or through the environment is a candidate for {@link #find}; used for diagnostics. */

@@ -166,6 +166,7 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
                     emit(jobsOfAccount, id, target, account.connectedAt(), deadline, JobCause.INITIAL);
                 }
                 emitted += c.targets().size();
+                statistics.recordJobs(c.intervalMillis(), JobCause.INITIAL, c.targets().size());
             }
         }
         statistics.recordConnect(emitted);
@@ -204,9 +205,15 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         long popped = 0;
         long dropped = 0;
         boolean capped = false;
+        boolean first = true;
         scan:
         while (true) {
             List<DueIndex.Entry> due = index.due(now, SCAN_BATCH);
+            if (first) {
+                // The index is ordered by due time: its first entry is the one waiting longest.
+                statistics.recordDueLag(context.taskId().toString(), due.isEmpty() ? 0 : now - due.get(0).due());
+                first = false;
+            }
             for (DueIndex.Entry entry : due) {
                 if (jobs >= config.maxJobsPerTick()) {
                     capped = true;
@@ -259,7 +266,13 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
             }
         }
         index.reschedule(entry, slots.slotTime(last + 1));
+        statistics.recordJobs(c.intervalMillis(), JobCause.PERIODIC, emitted);
         return emitted;
+    }
+
+    @Override
+    public void close() {
+        statistics.forgetTask(context.taskId().toString());
     }
 
     // After the catalog or regions change, make sure every connected account has an entry in every class; entries

@@ -7,6 +7,7 @@ import dev.onboarding.schemas.topics.TopicCreator;
 import dev.onboarding.schemas.topics.TopicDefinition;
 import dev.onboarding.schemas.topics.TopicSettings;
 import dev.onboarding.schemas.topics.TopicSpec;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,12 @@ public final class SchedulerApp implements Service {
     public SchedulerApp(SchedulerConfig config) {
         this.config = config;
         this.registry = SchemaRegistries.connect(config.registry());
+    }
+
+    /** An app for {@code config} that publishes its {@link #statistics()} in {@code metrics} ({@link SchedulerMetrics}). */
+    public SchedulerApp(SchedulerConfig config, MeterRegistry metrics) {
+        this(config);
+        SchedulerMetrics.bind(statistics, config.plan(), metrics);
     }
 
     @Override

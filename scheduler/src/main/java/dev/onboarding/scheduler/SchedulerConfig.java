@@ -1,5 +1,6 @@
 package dev.onboarding.scheduler;
 
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
@@ -62,6 +63,14 @@ public record SchedulerConfig(
         String deadLetterTopic,
         boolean createTopics,
         Duration closeTimeout) {
+
+    /** Every key under {@code scheduler.}: another is an error at start-up (README documents each). */
+    public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("scheduler.", "scheduler.application-id",
+            "scheduler.state-dir", "scheduler.catalog.file", "scheduler.regions", "scheduler.home-region",
+            "scheduler.tick", "scheduler.slot-spacing", "scheduler.deadline-percent",
+            "scheduler.initial-burst.max-age", "scheduler.max-jobs-per-tick", "scheduler.stream-threads",
+            "scheduler.commit-interval", "scheduler.poll-timeout", "scheduler.dead-letter-topic",
+            "scheduler.create-topics", "scheduler.close-timeout");
 
     /** The regions enabled by default in a new AWS account (opt-in regions excluded). */
     public static final List<String> DEFAULT_REGIONS = List.of(

@@ -1,11 +1,15 @@
 package dev.onboarding.scheduler;
 
+import dev.onboarding.contract.JobCause;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Running totals of what the scheduler did, shared by every task of one process: ticks and their cost, due-index
- * entries popped, jobs emitted. Thread-safe; read with {@link #snapshot()}.
+ * entries popped, jobs emitted (also by interval class), how far each task's due index is behind. Thread-safe;
+ * read with {@link #snapshot()}; {@link SchedulerMetrics} publishes it.
  */
 public final class TickStatistics {
     private final LongAdder ticks = new LongAdder();
@@ -19,6 +23,9 @@ public final class TickStatistics {
     private final LongAdder connects = new LongAdder();
     private final LongAdder disconnects = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
+    /** Jobs by interval class (millis), one adder per {@link JobCause} ordinal. */
+    private final Map<Long, LongAdder[]> jobsByInterval = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> dueLagByTask = new ConcurrentHashMap<>();
 
     /**
      * A point-in-time copy.
@@ -81,6 +88,39 @@ public final class TickStatistics {
 
     void recordDeadLetter() {
         deadLetters.increment();
+    }
+
+    void recordJobs(long intervalMillis, JobCause cause, long count) {
+        jobsByInterval.computeIfAbsent(intervalMillis, i -> newAdders())[cause.ordinal()].add(count);
+    }
+
+    /** How long the oldest entry of {@code task}'s due index was due when its tick ran (0: nothing was late). */
+    void recordDueLag(String task, long lagMillis) {
+        dueLagByTask.computeIfAbsent(task, t -> new AtomicLong()).set(lagMillis);
+    }
+
+    /** The task left this instance: its lag no longer counts. */
+    void forgetTask(String task) {
+        dueLagByTask.remove(task);
+    }
+
+    /** Jobs emitted so far for one interval class and cause. */
+    public long jobs(long intervalMillis, JobCause cause) {
+        LongAdder[] adders = jobsByInterval.get(intervalMillis);
+        return adders == null ? 0 : adders[cause.ordinal()].sum();
+    }
+
+    /** The largest due-index lag among this instance's tasks, in milliseconds. */
+    public long maxDueLagMillis() {
+        return dueLagByTask.values().stream().mapToLong(AtomicLong::get).max().orElse(0);
+    }
+
+    private static LongAdder[] newAdders() {
+        LongAdder[] adders = new LongAdder[JobCause.values().length];
+        for (int i = 0; i < adders.length; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
     }
 
     /** The totals so far. */

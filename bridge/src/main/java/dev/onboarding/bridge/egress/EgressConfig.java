@@ -1,6 +1,7 @@
 package dev.onboarding.bridge.egress;
 
 import dev.onboarding.bridge.ResponseUrlPolicy;
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import java.time.Duration;
@@ -38,6 +39,12 @@ public record EgressConfig(
     public static final String LOCAL_ORIGIN_KEY = "bridge.response-url.local-origin";
 
     private static final String PREFIX = "bridge.egress.";
+
+    /** Every key the responder reads: with the ingress's, what the bridge knows under {@code bridge.}. */
+    public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("bridge.", PREFIX + "group-id",
+            PREFIX + "max-in-flight", PREFIX + "max-waiting", PREFIX + "connect-timeout", PREFIX + "request-timeout",
+            PREFIX + "backoff.base", PREFIX + "backoff.max", PREFIX + "commit-interval", PREFIX + "drain-timeout",
+            LOCAL_ORIGIN_KEY);
 
     /** Checks the values; the message names the key at fault. */
     public EgressConfig {

@@ -72,6 +72,7 @@ final class OutcomeRecorder {
         Instant now = clock.instant();
         if (outcome instanceof DeliveryOutcome.Delivered) {
             metrics.delivered(response.getDecidedAt(), now);
+            metrics.deadlineMargin(true, response.getDeadline(), now);
             LOG.debug("response {} for stack {} delivered to {} (attempt {})", response.getRequestId(),
                     response.getStackId(), host(response), response.getAttempt() + 1);
             finish(pending);
@@ -84,6 +85,7 @@ final class OutcomeRecorder {
                         "no attempt fits before the deadline " + response.getDeadline() + " after " + attemptsMade
                                 + " attempt(s); last error: " + retryable.detail()));
             } else {
+                metrics.deadlineMargin(false, response.getDeadline(), now);
                 moveToRetry(pending, attemptsMade, next.get(), retryable.detail());
             }
         } else {

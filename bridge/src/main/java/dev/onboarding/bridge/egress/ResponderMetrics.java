@@ -23,11 +23,20 @@ public final class ResponderMetrics {
     public static final String DECISION_TO_DELIVERY = "bridge.responses.decision.to.delivery";
     /** Gauge: responses being delivered right now. */
     public static final String IN_FLIGHT = "bridge.responses.in.flight";
+    /**
+     * Timer, tag {@code outcome} ({@code delivered}, {@code retried}): time left before CloudFormation's deadline when
+     * an attempt ended, with buckets at 1, 5, 15 and 30 minutes for the alert on answers near their deadline.
+     */
+    public static final String DEADLINE_MARGIN = "bridge.responses.deadline.margin";
+    private static final Duration[] MARGIN_BUCKETS = {Duration.ofMinutes(1), Duration.ofMinutes(5),
+        Duration.ofMinutes(15), Duration.ofMinutes(30)};
 
     private final MeterRegistry registry;
     private final Counter delivered;
     private final Counter retried;
     private final Timer decisionToDelivery;
+    private final Timer marginDelivered;
+    private final Timer marginRetried;
 
     /** Registers the meters; {@code inFlight} is read by the gauge. */
     public ResponderMetrics(MeterRegistry registry, Supplier<Number> inFlight) {
@@ -41,6 +50,24 @@ public final class ResponderMetrics {
                 .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder(IN_FLIGHT, inFlight).description("Responses being delivered now").register(registry);
+        // A zero series for the give-up the AnswerDeadlinePassed alert watches, so its increase() starts at 0.
+        registry.counter(GIVEN_UP, "reason", DeliveryOutcome.GiveUp.DEADLINE_PASSED);
+        this.marginDelivered = margin(registry, "delivered");
+        this.marginRetried = margin(registry, "retried");
+    }
+
+    private static Timer margin(MeterRegistry registry, String outcome) {
+        return Timer.builder(DEADLINE_MARGIN).tag("outcome", outcome)
+                .description("Time left before CloudFormation's deadline when an attempt ended")
+                .serviceLevelObjectives(MARGIN_BUCKETS).register(registry);
+    }
+
+    /** An attempt ended {@code delivered} or {@code retried} at {@code now}; {@code deadline} may be null. */
+    public void deadlineMargin(boolean delivered, Instant deadline, Instant now) {
+        if (deadline != null) {
+            Duration left = Duration.between(now, deadline);
+            (delivered ? marginDelivered : marginRetried).record(left.isNegative() ? Duration.ZERO : left);
+        }
     }
 
     /** One response delivered; {@code decidedAt} may be null (older records). */

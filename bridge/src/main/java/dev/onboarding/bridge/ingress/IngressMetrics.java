@@ -99,7 +99,9 @@ public final class IngressMetrics {
     }
 
     private Timer timer(String name, String... tags) {
-        return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).tags(tags).register(registry));
+        // Histograms, so latency quantiles aggregate across instances (histogram_quantile over the buckets).
+        return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).tags(tags)
+                .publishPercentileHistogram().register(registry));
     }
 
     private static String key(String name, String... tags) {

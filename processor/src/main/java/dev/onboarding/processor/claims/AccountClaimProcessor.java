@@ -2,6 +2,7 @@ package dev.onboarding.processor.claims;
 
 import static dev.onboarding.processor.TopologyNames.OUTCOMES;
 
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
 import dev.onboarding.runtime.RequestLogContext;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class AccountClaimProcessor implements Processor<String, ClaimInTra
     private final AccountClaims rules = new AccountClaims();
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, AccountHolder> claims;
+    private ProcessorMetrics.Task metrics;
 
     /** A claims processor. */
     public AccountClaimProcessor() {
@@ -34,6 +36,7 @@ public final class AccountClaimProcessor implements Processor<String, ClaimInTra
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.claims = context.getStateStore(TopologyNames.ACCOUNT_CLAIMS_STORE);
+        this.metrics = ProcessorMetrics.of(context);
     }
 
     @Override
@@ -54,6 +57,7 @@ public final class AccountClaimProcessor implements Processor<String, ClaimInTra
         if (command.kind() == ClaimCommand.Kind.CLAIM) {
             AccountClaims.ClaimResult result = rules.claim(command, current, now);
             result.newHolder().ifPresent(holder -> claims.put(key, holder.toHolder()));
+            metrics.claimed(result.outcome().granted());
             if (!result.outcome().granted()) {
                 LOG.info("account {} of tenant {} denied to integration {}: held by {}", command.accountId(),
                         command.tenantId(), command.integrationId(), result.outcome().holderIntegrationId());
@@ -66,6 +70,7 @@ public final class AccountClaimProcessor implements Processor<String, ClaimInTra
             LOG.info("account {} of tenant {} released by integration {}", command.accountId(), command.tenantId(),
                     command.integrationId());
             claims.delete(key);
+            metrics.released();
         }
     }
 }

@@ -185,7 +185,7 @@ public final class CallbackDecider {
     }
 
     /** What the verifier's outcome says is wrong with the role, if anything. */
-    private static Optional<String> roleProblem(CfnCallback callback, RoleVerification verification, String what) {
+    static Optional<String> roleProblem(CfnCallback callback, RoleVerification verification, String what) {
         RoleVerificationOutcome outcome = verification == null ? RoleVerificationOutcome.ERROR
                 : verification.getOutcome();
         if (outcome == RoleVerificationOutcome.VERIFIED) {

@@ -6,6 +6,7 @@ import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
 import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.processor.claims.ClaimOutcome;
@@ -41,6 +42,7 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
     private final CallbackDecider decider = new CallbackDecider();
     private Ledger ledger;
     private ProcessorContext<String, Object> context;
+    private ProcessorMetrics.Task metrics;
 
     /**
      * A finisher.
@@ -58,6 +60,7 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        this.metrics = ProcessorMetrics.of(context);
         this.ledger = new Ledger(context, catalog, RELEASES);
     }
 
@@ -90,7 +93,9 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
         CfnCallback callback = waitingCreates.deserialize(waitingCreatesSubjectTopic,
                 Ledger.bytesOf(waitingCreate));
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        ledger.answer(callback, decider.finishClaim(callback, current, outcome, now));
+        CallbackDecision.Answer answer = decider.finishClaim(callback, current, outcome, now);
+        metrics.decided(callback, answer);
+        ledger.answer(callback, answer);
     }
 
     /** Gives back a granted claim that the integration does not use (connected with that account). */

@@ -20,6 +20,7 @@ import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
 import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
@@ -80,6 +81,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private final PendingIntegrations pending = new PendingIntegrations();
 
     private ProcessorContext<String, Object> context;
+    private ProcessorMetrics.Task metrics;
     private Ledger ledger;
     private HeldCallbacks held;
     private VerifyingCallbacks verifying;
@@ -104,6 +106,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        this.metrics = ProcessorMetrics.of(context);
         this.ledger = new Ledger(context, catalog, CLAIMS);
         this.held = new HeldCallbacks(context.getStateStore(HELD_CALLBACKS_STORE));
         this.verifying = new VerifyingCallbacks(context.getStateStore(VERIFYING_CALLBACKS_STORE),
@@ -229,6 +232,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
 
     /** Carries out a decision. */
     private void carryOut(CfnCallback callback, CallbackDecision decision, Instant now) {
+        metrics.decided(callback, decision);
         if (decision instanceof CallbackDecision.Hold) {
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
@@ -274,6 +278,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
                     now);
         }
+        metrics.inGrace(held.stillWaiting());
         for (String externalId : expiry.takeDue(timestamp)) {
             Optional<Integration> expired = ledger.integrationOf(externalId).flatMap(i -> pending.expire(i, now));
             if (expired.isPresent()) {
@@ -301,6 +306,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
                 RequestIntakeProcessor.originalBytes(requestsTopic, requestSerializer, event), requestsTopic,
                 DeadLetters.sourcePartition(record.headers()), DeadLetters.sourceOffset(record.headers()),
                 record.headers(), record.timestamp(), now);
+        metrics.deadLettered(letter);
         context.forward(new Record<>(originalKey, letter, context.currentSystemTimeMs()), REFUSED_REQUESTS);
     }
 
@@ -312,6 +318,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         DeadLetter letter = DeadLetters.of(DeadLetters.EMPTY_VALUE, "callback without a value",
                 RequestIntakeProcessor.keyBytes(record.key()), null, topic, partition, offset, record.headers(),
                 record.timestamp(), now);
+        metrics.deadLettered(letter);
         context.forward(new Record<>(record.key(), letter, context.currentSystemTimeMs()), REJECTED_CALLBACKS);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.processor.ProcessorMetrics;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +20,7 @@ final class HeldCallbacks {
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final TimestampedKeyValueStore<String, CfnCallback> store;
+    private long stillWaiting;
 
     HeldCallbacks(TimestampedKeyValueStore<String, CfnCallback> store) {
         this.store = store;
@@ -47,14 +49,22 @@ final class HeldCallbacks {
     /** Takes the callbacks held since {@code graceEndMillis} or earlier out of the store: their grace is over. */
     List<CfnCallback> takeOverdue(long graceEndMillis) {
         List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> overdue = new ArrayList<>();
+        long[] seen = {0};
         try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = store.all()) {
             it.forEachRemaining(kv -> {
+                seen[0]++;
                 if (kv.value.timestamp() <= graceEndMillis) {
                     overdue.add(kv);
                 }
             });
         }
+        stillWaiting = seen[0] - overdue.size();
         return take(overdue);
+    }
+
+    /** How many callbacks the last {@link #takeOverdue} left waiting in their grace. */
+    long stillWaiting() {
+        return stillWaiting;
     }
 
     private List<CfnCallback> take(List<KeyValue<String, ValueAndTimestamp<CfnCallback>>> entries) {

@@ -102,8 +102,13 @@ final class Ledger {
         // An answer that changes its own external ID's state is kept with the state: one write, not two.
         boolean keptWithState = answer.newState()
                 .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
-        answer.newState().ifPresent(next -> save(next,
-                keptWithState ? new AnsweredRequest(response.getRequestId(), decision) : null));
+        // The callback's own integration also shows its progress (arrival, role verification).
+        Optional<Integration> before = keptWithState ? integrationOf(callback.getExternalId()) : Optional.empty();
+        answer.newState()
+                .map(next -> before.map(b -> CallbackProgress.stamp(next, callback, b, response.getDecidedAt()))
+                        .orElse(next))
+                .ifPresent(next -> save(next,
+                        keptWithState ? new AnsweredRequest(response.getRequestId(), decision) : null));
         answer.release().ifPresent(this::release);
         if (!keptWithState) {
             decided.put(response.getRequestId(), decision);

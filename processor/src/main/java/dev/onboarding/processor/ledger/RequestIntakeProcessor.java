@@ -8,6 +8,7 @@ import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.processor.DeadLetters;
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
 import dev.onboarding.runtime.RequestLogContext;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
     private final Serializer<IntegrationRequestEvent> serializer;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, String> externalIdByIntegration;
+    private ProcessorMetrics.Task metrics;
 
     /**
      * An intake.
@@ -51,6 +53,7 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.externalIdByIntegration = context.getStateStore(TopologyNames.INTEGRATION_IDS_STORE);
+        this.metrics = ProcessorMetrics.of(context);
     }
 
     @Override
@@ -105,6 +108,7 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
                 originalBytes(sourceTopic, serializer, record.value()), sourceTopic,
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
                 record.headers(), record.timestamp(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        metrics.deadLettered(letter);
         context.forward(new Record<>(record.key(), letter, record.timestamp()), REFUSED_REQUESTS);
     }
 

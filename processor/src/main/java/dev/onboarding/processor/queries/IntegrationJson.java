@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationProgress;
+import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Instant;
 import java.util.List;
@@ -87,11 +89,33 @@ public final class IntegrationJson {
                 .put("templateVersion", i.getTemplateVersion());
         ObjectNode tags = out.putObject("tags");
         new TreeMap<>(i.getTags()).forEach(tags::put);
-        return out.put("requestedAt", time(i.getRequestedAt()))
+        out.put("requestedAt", time(i.getRequestedAt()))
                 .put("expiresAt", time(i.getExpiresAt()))
                 .put("connectedAt", time(i.getConnectedAt()))
-                .put("updatedAt", time(i.getUpdatedAt()))
-                .put("version", i.getVersion());
+                .put("updatedAt", time(i.getUpdatedAt()));
+        progress(out, i.getProgress());
+        return out.put("version", i.getVersion());
+    }
+
+    /** {@code "progress": {...}}, null when no callback arrived yet. */
+    private static void progress(ObjectNode out, IntegrationProgress progress) {
+        if (progress == null) {
+            out.putNull("progress");
+            return;
+        }
+        ObjectNode node = out.putObject("progress")
+                .put("latestCallbackType", progress.getLatestCallbackType().name())
+                .put("latestCallbackRequestId", progress.getLatestCallbackRequestId())
+                .put("latestCallbackAt", time(progress.getLatestCallbackAt()));
+        RoleVerificationProgress verification = progress.getRoleVerification();
+        if (verification == null) {
+            node.putNull("roleVerification");
+        } else {
+            node.putObject("roleVerification")
+                    .put("state", verification.getState().name())
+                    .put("reason", verification.getReason())
+                    .put("updatedAt", time(verification.getUpdatedAt()));
+        }
     }
 
     private static String time(Instant instant) {

@@ -1,11 +1,14 @@
 package dev.onboarding.processor.queries;
 
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -15,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the committed integration states back from the integrations topic into the store queried by id
  * (the topic is that store's changelog), and keeps the tenant index beside it ({@link TenantKeys} key ->
- * integration id), in the same task and partition. An integration never changes tenant, so it is decoded and
- * indexed once, when its id is first seen; a later state change costs one lookup and one write.
+ * integration id), in the same task and partition. An integration never changes tenant, so it is indexed once,
+ * when its id is first seen. Each state and the one it replaces are decoded for their status, which the
+ * {@code processor_integrations{status}} gauges count (counted afresh from the store when the task starts).
  */
 public final class IntegrationReadBack implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(IntegrationReadBack.class);
@@ -25,6 +29,7 @@ public final class IntegrationReadBack implements Processor<String, byte[], Void
     private final Deserializer<Integration> deserializer;
     private TimestampedKeyValueStore<String, byte[]> byId;
     private KeyValueStore<String, String> index;
+    private ProcessorMetrics.Task metrics;
 
     /**
      * A read-back.
@@ -41,6 +46,23 @@ public final class IntegrationReadBack implements Processor<String, byte[], Void
     public void init(ProcessorContext<Void, Void> context) {
         this.byId = context.getStateStore(TopologyNames.INTEGRATIONS_BY_ID_STORE);
         this.index = context.getStateStore(TopologyNames.TENANT_INDEX_STORE);
+        this.metrics = ProcessorMetrics.of(context);
+        // Counted once per task start, on the restored store; then kept by each change.
+        long[] byStatus = new long[IntegrationStatus.values().length];
+        try (KeyValueIterator<String, ValueAndTimestamp<byte[]>> it = byId.all()) {
+            it.forEachRemaining(kv -> {
+                IntegrationStatus status = statusOf(kv.key, kv.value);
+                if (status != null) {
+                    byStatus[status.ordinal()]++;
+                }
+            });
+        }
+        metrics.integrations(byStatus);
+    }
+
+    @Override
+    public void close() {
+        metrics.close();
     }
 
     @Override
@@ -48,24 +70,40 @@ public final class IntegrationReadBack implements Processor<String, byte[], Void
         if (record.key() == null) {
             return;
         }
+        ValueAndTimestamp<byte[]> prior = byId.get(record.key());
         if (record.value() == null) {
             // Only another writer deletes from the topic; the store follows it, the index keeps its entry.
             byId.delete(record.key());
+            metrics.integrationMoved(statusOf(record.key(), prior), null);
             return;
         }
-        boolean firstSeen = byId.get(record.key()) == null;
+        boolean firstSeen = prior == null;
         byId.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
-        if (!firstSeen) {
-            return;
-        }
         Integration state;
         try {
             state = deserializer.deserialize(topic, record.value());
         } catch (RuntimeException e) {
             // Another writer's garbage on the state topic: it cannot be indexed (nor answered), but must not stop us.
             LOG.warn("cannot index integration {}: {}", record.key(), e.getMessage());
+            metrics.integrationMoved(statusOf(record.key(), prior), null);
             return;
         }
-        index.put(TenantKeys.key(state.getTenantId(), record.key()), record.key());
+        metrics.integrationMoved(statusOf(record.key(), prior), state.getStatus());
+        if (firstSeen) {
+            index.put(TenantKeys.key(state.getTenantId(), record.key()), record.key());
+        }
+    }
+
+    /** The status a stored state holds, or null when there is none or it cannot be read. */
+    private IntegrationStatus statusOf(String key, ValueAndTimestamp<byte[]> stored) {
+        if (stored == null || stored.value() == null) {
+            return null;
+        }
+        try {
+            return deserializer.deserialize(topic, stored.value()).getStatus();
+        } catch (RuntimeException e) {
+            LOG.debug("cannot read the stored state of integration {}: {}", key, e.getMessage());
+            return null;
+        }
     }
 }

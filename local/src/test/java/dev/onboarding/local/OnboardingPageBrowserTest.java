@@ -1,0 +1,262 @@
+package dev.onboarding.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The onboarding page in a real browser (Debian's headless Chromium, driven through its chromium-driver by
+ * Selenium's Java client, which is pointed at the system driver and never downloads one), against the local run as
+ * {@code onboarding local} starts it: the whole flow to Connected through "Simulate the stack here", a second stack
+ * for the same account Failed with the reason and what to do, a cancel, a reload while waiting, the CSP header, and
+ * no error in the browser's console after any of them. Saves a screenshot of the connected page as
+ * {@code target/onboarding-page-connected.png}.
+ *
+ * <p>Skipped, saying why, only where Chromium or its driver is not installed; with
+ * {@code CI} set (as {@code .ci/run} does) their absence fails instead. With
+ * {@code -Donboarding.page.url=http://127.0.0.1:8088/} it tests the page of a running {@code ./onboarding local}.
+ */
+@ExtendWith(LocalSandbox.Extension.class)
+class OnboardingPageBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final AtomicLong ACCOUNTS = new AtomicLong(System.nanoTime() % 1_000_000_000L);
+
+    private static URI page;
+    private static Path profile;
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void openTheBrowser(LocalSandbox.PageUrl url) throws IOException {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        String missing = "the browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", "
+                + CHROMEDRIVER + "): apt-get install -y chromium chromium-driver";
+        if (!installed && System.getenv("CI") != null) {
+            throw new AssertionError(missing + " (CI is set, so they must not be skipped)");
+        }
+        Assumptions.assumeTrue(installed, "skipped: " + missing);
+        page = url.uri();
+        profile = Files.createTempDirectory("onboarding-chromium-profile");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile()).addArguments("--headless",
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1000,1300", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void closeTheBrowser() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @AfterEach
+    void noErrorInTheConsole() {
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).as("errors in the browser's console").isEmpty();
+    }
+
+    @Test
+    void aNewcomerConnectsAnAccountAndWatchesItTurnConnected() throws Exception {
+        open("initech");
+        assertThat(unlabelledControls()).as("form controls without a label").isEmpty();
+
+        create("Production", "the main account", "env=prod, team=data");
+        awaitHeadline("Waiting for your stack");
+        assertThat(text("status")).contains("Waiting for your CloudFormation stack");
+        WebElement link = browser.findElement(By.id("quick-create"));
+        assertThat(link.getAttribute("href")).startsWith("https://console.aws.amazon.com/cloudformation/");
+        assertThat(link.getAttribute("target")).isEqualTo("_blank");
+        assertThat(link.getAttribute("rel")).contains("noopener");
+        assertThat(browser.findElement(By.id("quick-create-url")).getAttribute("value"))
+                .isEqualTo(link.getAttribute("href"));
+
+        String account = newAccount();
+        simulate(account);
+        awaitHeadline("Connected");
+
+        assertThat(text("connected-account")).isEqualTo(account);
+        assertThat(text("connected-region")).isEqualTo(LocalSandbox.REGION);
+        assertThat(text("connected-role")).isEqualTo("arn:aws:iam::" + account + ":role/OnboardingIntegrationRole");
+        assertThat(text("steps")).contains("✓ Done Your stack's callback arrived", "✓ Done Role verified",
+                "✓ Done Connected");
+        assertThat(text("status")).isEqualTo("Connected: AWS account " + account + " in " + LocalSandbox.REGION + ".");
+        assertThat(browser.findElement(By.id("launch-panel")).isDisplayed()).isFalse();
+        await("the list shows it connected").atMost(PATIENCE).until(() -> text("list-rows"),
+                rows -> rows.contains("Production") && rows.contains("CONNECTED") && rows.contains(account));
+        Path shot = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(shot, Path.of("target", "onboarding-page-connected.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void aSecondStackForTheSameAccountFailsWithTheReasonAndWhatToDo() {
+        open("globex");
+        String account = newAccount();
+        create("First account", "", "");
+        simulate(account);
+        awaitHeadline("Connected");
+
+        browser.findElement(By.id("another")).click();
+        create("Same account again", "", "");
+        awaitHeadline("Waiting for your stack");
+        simulate(account);
+        awaitHeadline("Failed");
+
+        assertThat(text("failed-reason")).isEqualTo("AWS account " + account
+                + " is already connected to this workspace");
+        assertThat(text("failed-advice")).contains("already connected for your organisation");
+        assertThat(text("steps")).contains("✓ Done Role verified", "✗ Failed Not connected");
+        assertThat(text("status")).startsWith("Failed: AWS account " + account);
+        // Another tenant does not see globex's connections.
+        pickTenant("initech");
+        await("initech's list").atMost(PATIENCE).until(() -> !text("list").contains("First account"));
+    }
+
+    @Test
+    void aPendingConnectionCanBeCancelled() {
+        open("acme");
+        create("Changed my mind", "", "");
+        awaitHeadline("Waiting for your stack");
+
+        browser.findElement(By.id("cancel")).click();
+
+        awaitHeadline("Cancelled");
+        assertThat(browser.findElement(By.id("launch-panel")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("cancel")).isDisplayed()).isFalse();
+        await("the list shows it cancelled").atMost(PATIENCE).until(() -> text("list-rows"),
+                rows -> rows.contains("Changed my mind") && rows.contains("CANCELLED"));
+    }
+
+    @Test
+    void aReloadWhileWaitingKeepsFollowingTheConnection() {
+        open("acme");
+        create("Reloaded", "", "");
+        awaitHeadline("Waiting for your stack");
+        String url = browser.getCurrentUrl();
+        assertThat(url).contains("?integration=int-");
+
+        browser.navigate().refresh();
+        awaitHeadline("Waiting for your stack");
+        assertThat(browser.getCurrentUrl()).isEqualTo(url);
+        assertThat(text("watch-name")).isEqualTo("Reloaded");
+
+        String account = newAccount();
+        simulate(account);
+        awaitHeadline("Connected");
+        assertThat(text("connected-account")).isEqualTo(account);
+    }
+
+    @Test
+    void everyAnswerCarriesAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<String> index = HttpClient.newHttpClient().send(HttpRequest.newBuilder(page).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(index.statusCode()).isEqualTo(200);
+        assertThat(index.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "unsafe-eval", "http:", "https:"));
+        assertThat(index.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(index.body()).doesNotContain("<script>").contains("<script type=\"module\" src=\"/page/app.js\">");
+        // The browser enforces it: a script injected inline does not run.
+        open("acme");
+        Object ran = ((JavascriptExecutor) browser).executeScript("const s = document.createElement('script');"
+                + "s.textContent = 'window.injected = true'; document.head.append(s); return window.injected === true;");
+        assertThat(ran).isEqualTo(false);
+        // The refusal is the one error the console shows (read here, so the check after each test passes).
+        List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+        assertThat(errors).singleElement().satisfies(entry -> assertThat(entry.getMessage())
+                .contains("violates the following Content Security Policy directive 'script-src 'self''"));
+    }
+
+    // ---- steps ----
+
+    private static void open(String tenant) {
+        browser.get(page.toString());
+        await("the page started").atMost(PATIENCE).until(() -> browser.findElement(By.id("sandbox")).isDisplayed()
+                && !browser.findElements(By.cssSelector("#tenant option")).isEmpty());
+        if (!browser.findElement(By.id("tenant")).getAttribute("value").equals(tenant)) {
+            pickTenant(tenant);
+        }
+    }
+
+    private static void pickTenant(String tenant) {
+        browser.findElement(By.cssSelector("#tenant option[value='" + tenant + "']")).click();
+    }
+
+    private static void create(String name, String description, String tags) {
+        await("the form").atMost(PATIENCE).until(() -> browser.findElement(By.id("create")).isDisplayed());
+        browser.findElement(By.id("name")).sendKeys(name);
+        browser.findElement(By.id("description")).sendKeys(description);
+        browser.findElement(By.id("tags")).sendKeys(tags);
+        browser.findElement(By.id("launch")).click();
+        await("the connection is followed").atMost(PATIENCE).until(() -> browser.findElement(By.id("watch"))
+                .isDisplayed() && text("watch-name").equals(name));
+    }
+
+    private static void simulate(String account) {
+        WebElement field = browser.findElement(By.id("simulate-account"));
+        field.clear();
+        field.sendKeys(account);
+        browser.findElement(By.id("simulate")).click();
+    }
+
+    private static void awaitHeadline(String headline) {
+        await("the page says " + headline).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> text("headline"), headline::equals);
+    }
+
+    private static String text(String id) {
+        return browser.findElement(By.id(id)).getText().replace('\n', ' ');
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> unlabelledControls() {
+        return (List<String>) ((JavascriptExecutor) browser).executeScript("return [...document.querySelectorAll("
+                + "'input, select, textarea')].filter(c => c.type !== 'hidden' && c.labels.length === 0)"
+                + ".map(c => c.id || c.name);");
+    }
+
+    private static String newAccount() {
+        return String.format("%012d", 500_000_000_000L + ACCOUNTS.incrementAndGet());
+    }
+}
