@@ -8,6 +8,7 @@ import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.BridgeIngress;
 import dev.onboarding.bridge.ingress.IngressConfig;
 import dev.onboarding.bridge.verification.RoleVerificationService;
+import dev.onboarding.bridge.verification.VerificationConfig;
 import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
@@ -137,7 +138,7 @@ public final class PipelineApps implements AutoCloseable {
      * {@code api.}): any other key under those prefixes stops {@link #build}.
      */
     public static List<ConfigKeys> configKeys() {
-        return List.of(IngressConfig.CONFIG_KEYS.and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
+        return List.of(IngressConfig.CONFIG_KEYS.and(VerificationConfig.CONFIG_KEYS).and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
                 SchedulerConfig.CONFIG_KEYS, ApiConfig.CONFIG_KEYS);
     }
 

@@ -59,7 +59,8 @@ public record ProcessorConfig(
             "processor.commit-interval", "processor.callback-grace", "processor.decided-requests.retention",
             "processor.decided-requests.cleanup-interval", "processor.punctuation-interval",
             "processor.http.bind-address", "processor.http.port", "processor.http.advertised-host",
-            "processor.internal-replication-factor", "processor.close-timeout", "processor.producer.batch-size");
+            "processor.internal-replication-factor", "processor.close-timeout", "processor.producer.batch-size",
+            "processor.verification.timeout", "processor.verification.max-in-flight-per-integration");
 
     /** Default application id. */
     public static final String DEFAULT_APPLICATION_ID = "onboarding-processor";

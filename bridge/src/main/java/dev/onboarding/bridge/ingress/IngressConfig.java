@@ -44,17 +44,13 @@ public record IngressConfig(
         int deadLetterMaxOriginalBytes,
         Optional<StaticCredentials> staticCredentials) {
 
-    /** Every key the ingress reads: with the responder's, what the bridge knows under {@code bridge.}. */
+    /** Every key the ingress reads: with the verifier's and the responder's, what the bridge knows under {@code bridge.}. */
     public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("bridge.", "bridge.queues", "bridge.pollers-per-queue",
             "bridge.sqs.endpoint.<region>", "bridge.dead-letter-queues", "bridge.sqs.wait-time",
             "bridge.sqs.max-messages", "bridge.sqs.visibility-timeout", "bridge.max-in-flight-per-poller",
             "bridge.response-url.local-origin", "bridge.service-timeout", "bridge.shutdown-timeout",
             "bridge.dead-letter.max-original-bytes",
-            "bridge.aws.access-key-id", "bridge.aws.secret-access-key", "bridge.sts.region", "bridge.sts.endpoint",
-            "bridge.sts.session-name", "bridge.verification.max-duration", "bridge.verification.initial-backoff",
-            "bridge.verification.max-backoff", "bridge.verification.attempt-timeout",
-            "bridge.verification.max-concurrency", "bridge.verification.max-concurrency-per-account",
-            "bridge.verification.rate", "bridge.verification.rate-per-account");
+            "bridge.aws.access-key-id", "bridge.aws.secret-access-key");
 
     /**
      * One regional queue.

@@ -3,6 +3,8 @@ package dev.onboarding.bridge.verification;
 import dev.onboarding.bridge.ingress.AwsClients;
 import dev.onboarding.bridge.ingress.AwsPartition;
 import dev.onboarding.bridge.ingress.IngressConfig;
+import dev.onboarding.config.ConfigKeys;
+import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import java.net.URI;
@@ -38,6 +40,16 @@ public record VerificationConfig(String stsRegion, Optional<URI> stsEndpoint, St
         int maxConcurrencyPerAccount, int ratePerSecond, int ratePerSecondPerAccount,
         int verificationsPerMinutePerIntegration, int maxTrackedKeys, String groupId, int maxPending,
         int rememberedResults, Duration commitInterval, Optional<IngressConfig.StaticCredentials> staticCredentials) {
+
+    /** Every key the verifier reads beside the ingress's {@code bridge.aws.*} (README documents each). */
+    public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("bridge.", "bridge.sts.region", "bridge.sts.endpoint",
+            "bridge.sts.session-name", "bridge.verification.max-duration", "bridge.verification.initial-backoff",
+            "bridge.verification.max-backoff", "bridge.verification.attempt-timeout",
+            "bridge.verification.commit-interval", "bridge.verification.max-concurrency",
+            "bridge.verification.max-concurrency-per-account", "bridge.verification.rate",
+            "bridge.verification.rate-per-account", "bridge.verification.rate-per-integration",
+            "bridge.verification.max-tracked-keys", "bridge.verification.group-id", "bridge.verification.max-pending",
+            "bridge.verification.remembered-results");
 
     /** Reads and validates the verifier's keys. */
     public static VerificationConfig from(Settings settings) {
