@@ -58,7 +58,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> rawRequests;
     final TestInputTopic<byte[], byte[]> rawCallbacks;
     final TestOutputTopic<String, CfnResponse> responses;
-    final TestOutputTopic<String, Integration> integrations;
+    /** The states written, the versions that only show a role being verified set aside. */
+    final DecidedStates integrations;
     final TestOutputTopic<String, DeadLetter> requestsDlq;
     final TestOutputTopic<String, DeadLetter> callbacksDlq;
     final TestOutputTopic<String, RoleVerificationRequest> verificationRequests;
@@ -112,8 +113,8 @@ final class TopologyFixture implements AutoCloseable {
                 new ByteArraySerializer());
         responses = driver.createOutputTopic(catalog.cfnResponses().name(), keysOut,
                 catalog.cfnResponses().valueSerde().deserializer());
-        integrations = driver.createOutputTopic(catalog.integrations().name(), keysOut,
-                catalog.integrations().valueSerde().deserializer());
+        integrations = new DecidedStates(driver.createOutputTopic(catalog.integrations().name(), keysOut,
+                catalog.integrations().valueSerde().deserializer()));
         requestsDlq = driver.createOutputTopic(catalog.integrationRequestsDlq().name(), keysOut,
                 catalog.integrationRequestsDlq().valueSerde().deserializer());
         callbacksDlq = driver.createOutputTopic(catalog.cfnCallbacksDlq().name(), keysOut,

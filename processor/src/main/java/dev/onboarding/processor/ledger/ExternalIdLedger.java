@@ -66,7 +66,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdLedger.class);
 
     /** Reason for a callback refused because its integration has the most verifications in flight already. */
-    static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
+    public static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
             + " stack already; retry in a minute";
     private static final RoleVerification TIMED_OUT = RoleVerification.newBuilder()
             .setOutcome(RoleVerificationOutcome.ERROR).setErrorCode("VerificationTimeout").setAttempts(0).build();
@@ -171,7 +171,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, kept);
             return;
         }
-        carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), now);
+        carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), null, now);
     }
 
     /** The verifier's result on a waiting callback's role: decide the callback again with it. */
@@ -182,6 +182,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
                     + "ignored", result.getVerificationId());
             return;
         }
+        metrics.verificationResult(result.getVerification().getOutcome());
         decideWaited(waiting.get(), result.getVerification(), now);
     }
 
@@ -201,7 +202,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             return;
         }
         carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(callback.getExternalId()),
-                verification, now), now);
+                verification, now), verification, now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -222,7 +223,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             if (event.getEvent() instanceof IntegrationRequested) {
                 // Callbacks that overtook their request: decide them now that it is here, oldest first.
                 for (CfnCallback callback : held.takeFor(externalId)) {
-                    carryOut(callback, decider.decide(callback, ledger.integrationOf(externalId), false, now), now);
+                    carryOut(callback, decider.decide(callback, ledger.integrationOf(externalId), false, now), null,
+                            now);
                 }
             }
         } else if (result instanceof PendingIntegrations.Refused refused) {
@@ -230,8 +232,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
     }
 
-    /** Carries out a decision. */
-    private void carryOut(CfnCallback callback, CallbackDecision decision, Instant now) {
+    /**
+     * Carries out a decision.
+     *
+     * @param checked the verifier's result the decision was made with, or null
+     */
+    private void carryOut(CfnCallback callback, CallbackDecision decision, RoleVerification checked, Instant now) {
         metrics.decided(callback, decision);
         if (decision instanceof CallbackDecision.Hold) {
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
@@ -240,11 +246,13 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         } else if (decision instanceof CallbackDecision.Verify verify) {
             askVerifier(callback, verify, now);
         } else if (decision instanceof CallbackDecision.Claim claim) {
-            // The Create travels with its claim and comes back with the outcome.
+            // The Create travels with its claim and comes back with the outcome, carrying the verifier's result
+            // (a claim follows a VERIFIED one only) for the progress its finisher writes.
+            CfnCallback travelling = CfnCallback.newBuilder(callback).setRoleVerification(checked).build();
             ledger.claim(claim.command(), ByteBuffer.wrap(waitingCreates.serializer().serialize(
-                    waitingCreatesSubjectTopic, callback)));
+                    waitingCreatesSubjectTopic, travelling)));
         } else if (decision instanceof CallbackDecision.Answer answer) {
-            ledger.answer(callback, answer);
+            ledger.answer(callback, answer, checked);
         }
     }
 
@@ -257,13 +265,18 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         if (!verifying.hasRoom(callback.getExternalId())) {
             LOG.info("not verifying {} {}: integration {} has verifications in flight already",
                     callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
-            ledger.answer(callback, CallbackDecision.Answer.only(CallbackAnswers.failed(callback, VERIFICATION_BUSY,
-                    integration.getIntegrationId(), now)));
+            CallbackDecision.Answer busy = CallbackDecision.Answer.only(CallbackAnswers.failed(callback,
+                    VERIFICATION_BUSY, integration.getIntegrationId(), now));
+            metrics.decided(callback, busy);
+            ledger.answer(callback, busy, null);
             return;
         }
         RoleVerificationRequest request = verifying.ask(callback, integration, now);
+        metrics.verificationRequested();
         context.forward(new Record<>(callback.getExternalId(), request, context.currentSystemTimeMs()),
                 VERIFICATION_REQUESTS);
+        // Whoever waits on the integration sees its role being verified (PENDING), on a version of its own.
+        ledger.save(CallbackProgress.verifying(integration, callback, now));
     }
 
     /** Wall-clock checks: held callbacks past their grace, verifications past their wait, pending past expiry. */
@@ -272,11 +285,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         for (CfnCallback callback : verifying.takeOverdue(timestamp)) {
             LOG.warn("no role verification result for {} {} within {}", callback.getRequestType(),
                     callback.getRequestId(), config.verificationTimeout());
+            metrics.verificationResult(TIMED_OUT.getOutcome());
             decideWaited(callback, TIMED_OUT, now);
         }
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
             carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
-                    now);
+                    null, now);
         }
         metrics.inGrace(held.stillWaiting());
         for (String externalId : expiry.takeDue(timestamp)) {
