@@ -3,6 +3,7 @@ package dev.onboarding.schemas.topics;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -25,6 +26,7 @@ public final class TopicCatalog {
     private final Topic<String, CfnResponse> cfnResponsesRetry;
     private final Topic<String, Integration> integrations;
     private final Topic<String, CollectionJob> collectionJobs;
+    private final Topic<String, CollectionResult> collectionResults;
     private final Topic<String, DeadLetter> cfnCallbacksDlq;
     private final Topic<String, DeadLetter> integrationRequestsDlq;
     private final Topic<String, DeadLetter> cfnResponsesDlq;
@@ -41,6 +43,8 @@ public final class TopicCatalog {
                 responses);
         this.integrations = topic(TopicDefinition.INTEGRATIONS, Integration.class, registry, autoRegister);
         this.collectionJobs = topic(TopicDefinition.COLLECTION_JOBS, CollectionJob.class, registry, autoRegister);
+        this.collectionResults = topic(TopicDefinition.COLLECTION_RESULTS, CollectionResult.class, registry,
+                autoRegister);
         AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry, autoRegister);
         this.cfnCallbacksDlq = new Topic<>(settings.name(TopicDefinition.CFN_CALLBACKS_DLQ), Serdes.String(),
                 deadLetters);
@@ -96,6 +100,11 @@ public final class TopicCatalog {
     /** {@code onboarding.collection-jobs}, key integration id. */
     public Topic<String, CollectionJob> collectionJobs() {
         return collectionJobs;
+    }
+
+    /** {@code onboarding.collection-results}, key integration id: one result per job, from the collectors. */
+    public Topic<String, CollectionResult> collectionResults() {
+        return collectionResults;
     }
 
     /** {@code onboarding.cfn-callbacks.dlq}. */

@@ -3,6 +3,7 @@ package dev.onboarding.schemas.topics;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -33,6 +34,9 @@ public enum TopicDefinition {
     /** Collection jobs for downstream collectors. */
     COLLECTION_JOBS("collection-jobs", "onboarding.collection-jobs", "integration id", CollectionJob.class,
             Retention.deleteAfter(Duration.ofDays(7))),
+    /** What collectors report about each job they ran: the processor turns them into integration health. */
+    COLLECTION_RESULTS("collection-results", "onboarding.collection-results", "integration id",
+            CollectionResult.class, Retention.deleteAfter(Duration.ofDays(7))),
     /** Callbacks the bridge could not accept. */
     CFN_CALLBACKS_DLQ("cfn-callbacks-dlq", "onboarding.cfn-callbacks.dlq", "source message id", DeadLetter.class,
             Retention.deleteAfter(Duration.ofDays(14))),

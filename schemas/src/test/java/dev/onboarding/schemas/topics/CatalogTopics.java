@@ -19,6 +19,7 @@ final class CatalogTopics {
         topics.put(TopicDefinition.CFN_RESPONSES_RETRY, catalog.cfnResponsesRetry());
         topics.put(TopicDefinition.INTEGRATIONS, catalog.integrations());
         topics.put(TopicDefinition.COLLECTION_JOBS, catalog.collectionJobs());
+        topics.put(TopicDefinition.COLLECTION_RESULTS, catalog.collectionResults());
         topics.put(TopicDefinition.CFN_CALLBACKS_DLQ, catalog.cfnCallbacksDlq());
         topics.put(TopicDefinition.INTEGRATION_REQUESTS_DLQ, catalog.integrationRequestsDlq());
         topics.put(TopicDefinition.CFN_RESPONSES_DLQ, catalog.cfnResponsesDlq());
@@ -34,6 +35,7 @@ final class CatalogTopics {
             case CFN_RESPONSES, CFN_RESPONSES_RETRY -> ContractSamples.cfnResponse();
             case INTEGRATIONS -> ContractSamples.integration();
             case COLLECTION_JOBS -> ContractSamples.collectionJob();
+            case COLLECTION_RESULTS -> ContractSamples.collectionResultDenied();
             case CFN_CALLBACKS_DLQ -> ContractSamples.deadLetterFromSqs();
             case INTEGRATION_REQUESTS_DLQ, CFN_RESPONSES_DLQ, INTEGRATIONS_DLQ -> ContractSamples.deadLetterFromKafka();
         };
