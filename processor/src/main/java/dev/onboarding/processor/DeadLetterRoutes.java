@@ -23,7 +23,8 @@ public final class DeadLetterRoutes {
     public static DeadLetterRoutes of(TopicCatalog catalog) {
         return new DeadLetterRoutes(Map.of(
                 catalog.cfnCallbacks().name(), catalog.cfnCallbacksDlq(),
-                catalog.integrationRequests().name(), catalog.integrationRequestsDlq()));
+                catalog.integrationRequests().name(), catalog.integrationRequestsDlq(),
+                catalog.collectionResults().name(), catalog.collectionResultsDlq()));
     }
 
     /** The dead-letter topic for records of {@code inputTopic}, if it has one. */

@@ -2,6 +2,7 @@ package dev.onboarding.processor;
 
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
+import dev.onboarding.processor.health.HealthConfig;
 import dev.onboarding.processor.queries.IntegrationQueryServer;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
@@ -43,6 +44,7 @@ public final class ProcessorApp implements Service {
     private final TopicCatalog catalog;
     private final SchemaRegistry registry;
     private final ProcessorMetrics metrics;
+    private final HealthConfig health;
     private KafkaStreams streams; // guarded by this
     private IntegrationQueryServer queryServer; // guarded by this
 
@@ -54,6 +56,13 @@ public final class ProcessorApp implements Service {
     /** An app over the given settings that counts what it does in {@code metrics}; nothing runs before {@link #start}. */
     public ProcessorApp(ProcessorConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry,
             ProcessorMetrics metrics) {
+        this(config, kafka, catalog, registry, metrics, HealthConfig.defaults());
+    }
+
+    /** As above, keeping integration health by {@code health}; nothing runs before {@link #start}. */
+    public ProcessorApp(ProcessorConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry,
+            ProcessorMetrics metrics, HealthConfig health) {
+        this.health = health;
         this.config = config;
         this.kafka = kafka;
         this.catalog = catalog;
@@ -74,7 +83,7 @@ public final class ProcessorApp implements Service {
         SchemaRegistry registry = SchemaRegistries.connect(registrySettings);
         TopicCatalog catalog = TopicCatalog.create(TopicSettings.from(settings), registry,
                 registrySettings.autoRegister());
-        return new ProcessorApp(config, kafka, catalog, registry, metrics);
+        return new ProcessorApp(config, kafka, catalog, registry, metrics, HealthConfig.from(settings));
     }
 
     @Override
@@ -87,8 +96,9 @@ public final class ProcessorApp implements Service {
         if (streams != null) {
             throw new IllegalStateException("the processor was already started");
         }
-        int partitions = callbackPartitions();
-        Topology topology = OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config, partitions);
+        int partitions = partitionsOf(catalog.cfnCallbacks().name());
+        Topology topology = OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config, partitions,
+                partitionsOf(catalog.integrationRequests().name()), health);
         queryServer = IntegrationQueryServer.start(config.httpBindAddress(), config.httpPort(),
                 config.httpAdvertisedHost());
         Properties props = streamsProperties(config, kafka, DeadLetterRoutes.of(catalog),
@@ -176,12 +186,16 @@ public final class ProcessorApp implements Service {
         SchemaRegistry registry = InMemorySchemaRegistry.scope("processor-topology-description");
         TopicCatalog catalog = TopicCatalog.create(topics, registry, true);
         return OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), ProcessorConfig.from(settings),
-                topics.spec(TopicDefinition.CFN_CALLBACKS).partitions()).describe().toString();
+                topics.spec(TopicDefinition.CFN_CALLBACKS).partitions(),
+                topics.spec(TopicDefinition.INTEGRATION_REQUESTS).partitions(), HealthConfig.from(settings))
+                .describe().toString();
     }
 
-    /** Partition count of the callbacks topic, which every repartition keyed by external ID must share. */
-    private int callbackPartitions() {
-        String topic = catalog.cfnCallbacks().name();
+    /**
+     * Partition count of {@code topic}: the callbacks topic's is shared by every repartition keyed by external ID,
+     * the requests topic's by collection results repartitioned by integration id.
+     */
+    private int partitionsOf(String topic) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
                     .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);

@@ -1,6 +1,7 @@
 package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.IntegrationRequestEvent;
 
 /**
@@ -19,5 +20,9 @@ public sealed interface ExternalIdInput {
 
     /** A CloudFormation callback. */
     record Callback(CfnCallback callback) implements ExternalIdInput {
+    }
+
+    /** A collector's result for a job of the external ID's integration. */
+    record Collection(CollectionResult result) implements ExternalIdInput {
     }
 }

@@ -5,6 +5,7 @@ import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
 import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+import static dev.onboarding.processor.TopologyNames.ROLE_DENIALS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
@@ -16,6 +17,8 @@ import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.processor.health.HealthConfig;
+import dev.onboarding.processor.health.HealthRules;
 import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
@@ -59,12 +62,14 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private final String waitingCreatesSubjectTopic;
     private final CallbackDecider decider = new CallbackDecider();
     private final PendingIntegrations pending = new PendingIntegrations();
+    private final HealthRules healthRules;
 
     private ProcessorContext<String, Object> context;
     private ProcessorMetrics.Task metrics;
     private Ledger ledger;
     private HeldCallbacks held;
     private PendingExpiry expiry;
+    private HealthKeeper health;
 
     /**
      * A ledger processor.
@@ -74,6 +79,20 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
      */
     public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates) {
+        this(config, catalog, waitingCreates, HealthRules.of(HealthConfig.defaults()));
+    }
+
+    /**
+     * A ledger processor that keeps integration health by {@code healthRules}.
+     *
+     * @param config the processor's settings (grace, retention, punctuation intervals, application id)
+     * @param catalog the shared topics with their serdes
+     * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
+     * @param healthRules how checks of a connected integration's role move its health
+     */
+    public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates,
+            HealthRules healthRules) {
+        this.healthRules = healthRules;
         this.config = config;
         this.catalog = catalog;
         this.requestsTopic = catalog.integrationRequests().name();
@@ -89,6 +108,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         this.ledger = new Ledger(context, catalog, CLAIMS);
         this.held = new HeldCallbacks(context.getStateStore(HELD_CALLBACKS_STORE));
         this.expiry = new PendingExpiry(context.getStateStore(PENDING_EXPIRY_STORE));
+        this.health = new HealthKeeper(ledger, context.getStateStore(ROLE_DENIALS_STORE), healthRules);
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
         context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
     }
@@ -105,6 +125,11 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             try (RequestLogContext log = RequestLogContext.of(c.callback().getRequestId(), null,
                     ExternalIds.redact(c.callback().getExternalId()))) {
                 onCallback(record, c, now, log);
+            }
+        } else if (input instanceof ExternalIdInput.Collection c) {
+            try (RequestLogContext log = RequestLogContext.of(null, c.result().getIntegrationId(),
+                    ExternalIds.redact(record.key()))) {
+                health.check(record.key(), c.result().getIntegrationId(), HealthRules.Check.of(c.result()), now);
             }
         } else if (input instanceof ExternalIdInput.Request r) {
             try (RequestLogContext log = RequestLogContext.of(null, PendingIntegrations.integrationIdOf(r.event()),

@@ -27,6 +27,7 @@ public final class TopicCatalog {
     private final Topic<String, Integration> integrations;
     private final Topic<String, CollectionJob> collectionJobs;
     private final Topic<String, CollectionResult> collectionResults;
+    private final Topic<String, DeadLetter> collectionResultsDlq;
     private final Topic<String, DeadLetter> cfnCallbacksDlq;
     private final Topic<String, DeadLetter> integrationRequestsDlq;
     private final Topic<String, DeadLetter> cfnResponsesDlq;
@@ -54,6 +55,8 @@ public final class TopicCatalog {
                 deadLetters);
         this.integrationsDlq = new Topic<>(settings.name(TopicDefinition.INTEGRATIONS_DLQ), Serdes.String(),
                 deadLetters);
+        this.collectionResultsDlq = new Topic<>(settings.name(TopicDefinition.COLLECTION_RESULTS_DLQ),
+                Serdes.String(), deadLetters);
     }
 
     /** A catalog whose serdes use {@code registry}. */
@@ -107,6 +110,11 @@ public final class TopicCatalog {
         return collectionResults;
     }
 
+    /** {@code onboarding.collection-results.dlq}: collection results the processor could not use. */
+    public Topic<String, DeadLetter> collectionResultsDlq() {
+        return collectionResultsDlq;
+    }
+
     /** {@code onboarding.cfn-callbacks.dlq}. */
     public Topic<String, DeadLetter> cfnCallbacksDlq() {
         return cfnCallbacksDlq;
@@ -129,6 +137,6 @@ public final class TopicCatalog {
 
     /** Every dead-letter topic, in catalog order. */
     public List<Topic<String, DeadLetter>> deadLetterTopics() {
-        return List.of(cfnCallbacksDlq, integrationRequestsDlq, cfnResponsesDlq, integrationsDlq);
+        return List.of(cfnCallbacksDlq, integrationRequestsDlq, cfnResponsesDlq, integrationsDlq, collectionResultsDlq);
     }
 }

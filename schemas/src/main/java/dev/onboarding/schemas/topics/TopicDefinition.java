@@ -37,6 +37,9 @@ public enum TopicDefinition {
     /** What collectors report about each job they ran: the processor turns them into integration health. */
     COLLECTION_RESULTS("collection-results", "onboarding.collection-results", "integration id",
             CollectionResult.class, Retention.deleteAfter(Duration.ofDays(7))),
+    /** Collection results the processor could not use (unreadable, or naming no integration it knows). */
+    COLLECTION_RESULTS_DLQ("collection-results-dlq", "onboarding.collection-results.dlq", "integration id",
+            DeadLetter.class, Retention.deleteAfter(Duration.ofDays(14))),
     /** Callbacks the bridge could not accept. */
     CFN_CALLBACKS_DLQ("cfn-callbacks-dlq", "onboarding.cfn-callbacks.dlq", "source message id", DeadLetter.class,
             Retention.deleteAfter(Duration.ofDays(14))),

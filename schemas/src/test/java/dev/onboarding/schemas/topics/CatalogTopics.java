@@ -20,6 +20,7 @@ final class CatalogTopics {
         topics.put(TopicDefinition.INTEGRATIONS, catalog.integrations());
         topics.put(TopicDefinition.COLLECTION_JOBS, catalog.collectionJobs());
         topics.put(TopicDefinition.COLLECTION_RESULTS, catalog.collectionResults());
+        topics.put(TopicDefinition.COLLECTION_RESULTS_DLQ, catalog.collectionResultsDlq());
         topics.put(TopicDefinition.CFN_CALLBACKS_DLQ, catalog.cfnCallbacksDlq());
         topics.put(TopicDefinition.INTEGRATION_REQUESTS_DLQ, catalog.integrationRequestsDlq());
         topics.put(TopicDefinition.CFN_RESPONSES_DLQ, catalog.cfnResponsesDlq());
@@ -36,6 +37,7 @@ final class CatalogTopics {
             case INTEGRATIONS -> ContractSamples.integration();
             case COLLECTION_JOBS -> ContractSamples.collectionJob();
             case COLLECTION_RESULTS -> ContractSamples.collectionResultDenied();
+            case COLLECTION_RESULTS_DLQ -> ContractSamples.deadLetterFromKafka();
             case CFN_CALLBACKS_DLQ -> ContractSamples.deadLetterFromSqs();
             case INTEGRATION_REQUESTS_DLQ, CFN_RESPONSES_DLQ, INTEGRATIONS_DLQ -> ContractSamples.deadLetterFromKafka();
         };
