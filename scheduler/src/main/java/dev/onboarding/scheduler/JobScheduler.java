@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler of one partition: keeps the CONNECTED integrations and their due index, emits the INITIAL burst
- * when an integration connects, and on every wall-clock tick emits the PERIODIC jobs that came due.
+ * when an integration connects, and on every wall-clock tick emits the PERIODIC jobs that came due. The slots of an
+ * integration whose role is UNREACHABLE pass without jobs until its health is back.
  *
  * <p>A tick reads the due index up to now, so its cost follows the number of due entries, not the number of
  * integrations. Each due entry emits every slot of its class that came due since it was last emitted, capped to
@@ -133,6 +134,11 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         if (decision instanceof Connect connect) {
             connect(connect, now);
         } else if (decision instanceof Refresh refresh) {
+            if (current != null && current.paused() != refresh.account().paused()) {
+                LOG.info("integration {}: collection jobs {}", record.key(), refresh.account().paused()
+                        ? "paused (its role is UNREACHABLE)" : "resumed");
+                statistics.recordPause(refresh.account().paused());
+            }
             accounts.put(record.key(), refresh.account());
         } else if (decision instanceof Disconnect disconnect) {
             index.removeAll(record.key(), intervals);
@@ -254,7 +260,8 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         long emitted = 0;
         EncodedTarget[] targets = encoder.targets(c);
         CollectionJobEncoder.AccountJobs jobsOfAccount = null;
-        for (long n = slots.firstSlotAtOrAfter(from); n <= last; n++) {
+        // A paused account's slots pass without jobs, so resuming emits only what comes due after it.
+        for (long n = account.paused() ? last + 1 : slots.firstSlotAtOrAfter(from); n <= last; n++) {
             long scheduledFor = slots.slotTime(n);
             for (int k = slots.firstTargetOf(n); k < targets.length; k += c.slots()) {
                 if (jobsOfAccount == null) {
