@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -96,9 +95,9 @@ public final class ProcessorApp implements Service {
         if (streams != null) {
             throw new IllegalStateException("the processor was already started");
         }
-        int partitions = partitionsOf(catalog.cfnCallbacks().name());
+        int partitions = callbackPartitions();
         Topology topology = OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config, partitions,
-                partitionsOf(catalog.integrationRequests().name()), health);
+                partitionsOf(List.of(catalog.integrationRequests().name())).get(0), health);
         queryServer = IntegrationQueryServer.start(config.httpBindAddress(), config.httpPort(),
                 config.httpAdvertisedHost());
         Properties props = streamsProperties(config, kafka, DeadLetterRoutes.of(catalog),
@@ -192,25 +191,46 @@ public final class ProcessorApp implements Service {
     }
 
     /**
-     * Partition count of {@code topic}: the callbacks topic's is shared by every repartition keyed by external ID,
-     * the requests topic's by collection results repartitioned by integration id.
+     * Partition count of the callbacks topic, which every repartition keyed by external ID must share, and so must
+     * the verification results topic (read by the same tasks): a different count would send results to tasks that
+     * do not wait for them, so it stops the start with the reason.
      */
-    private int partitionsOf(String topic) {
+    private int callbackPartitions() {
+        String topic = catalog.cfnCallbacks().name();
+        String results = catalog.roleVerificationResults().name();
+        List<Integer> counts = partitionsOf(List.of(topic, results));
+        int partitions = counts.get(0);
+        int resultPartitions = counts.get(1);
+        if (resultPartitions != partitions) {
+            throw new IllegalStateException("topic " + results + " has " + resultPartitions + " partitions and "
+                    + topic + " has " + partitions + ": they must have the same count (the processor reads each "
+                    + "result in the task of its external ID); recreate " + results + " with " + partitions);
+        }
+        return partitions;
+    }
+
+    /**
+     * Partition counts of {@code topics}, in their order (the requests topic's is the count collection results are
+     * repartitioned to by integration id).
+     */
+    private List<Integer> partitionsOf(List<String> topics) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);
-            return description.partitions().size();
+            var descriptions = admin.describeTopics(topics).allTopicNames()
+                    .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return topics.stream().map(t -> descriptions.get(t).partitions().size()).toList();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("topic " + topic + " does not exist: create the topics first", e);
+                throw new IllegalStateException("topic " + String.join(" or ", topics)
+                        + " does not exist: create the topics first", e);
             }
-            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot describe topic " + String.join(", ", topics) + ": "
+                    + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " within "
                     + ADMIN_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing " + topic, e);
+            throw new IllegalStateException("interrupted while describing " + String.join(", ", topics), e);
         }
     }
 }
