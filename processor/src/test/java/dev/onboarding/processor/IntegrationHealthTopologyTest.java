@@ -11,6 +11,10 @@ import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.contract.RoleCheckKind;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.health.CollectionResultIntake;
 import dev.onboarding.processor.health.HealthConfig;
 import java.util.List;
@@ -117,6 +121,42 @@ class IntegrationHealthTopologyTest {
 
     private double byHealth(String health) {
         return fx.meters.get("processor.integrations.by.health").tag("health", health).gauge().value();
+    }
+
+    /** A periodic re-verification's result, as the bridge's verifier answers the scheduler's POSITIVE_ONLY request. */
+    private void reverified(Integration connected, RoleVerification verification) {
+        fx.verificationResults.pipeInput(connected.getExternalId(), RoleVerificationResult.newBuilder()
+                .setVerificationId("reverify/" + connected.getIntegrationId() + "/" + fx.now())
+                .setChecks(RoleCheckKind.POSITIVE_ONLY).setIntegrationId(connected.getIntegrationId())
+                .setExternalId(connected.getExternalId()).setRoleArn(connected.getRoleArn()).setRequestId(null)
+                .setVerification(verification).build(), fx.now());
+    }
+
+    @Test
+    void reverificationsDeniedInARowMakeItUnreachableAndAVerifiedOneHealthyAgain() {
+        Integration connected = connect("int-4", TestData.externalId());
+        reverified(connected, TestData.verified());
+        Integration healthy = fx.integrations.readValue();
+        assertThat(healthy.getHealth().getStatus()).isEqualTo(HealthStatus.HEALTHY);
+
+        int threshold = HealthConfig.defaults().unreachableAfterDenials();
+        for (int i = 0; i < threshold - 1; i++) {
+            reverified(connected, TestData.denied());
+            reverified(connected, RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.ERROR)
+                    .setErrorCode("Throttling").build());
+        }
+        assertThat(fx.integrations.isEmpty()).as("errors neither count nor break the run").isTrue();
+        reverified(connected, TestData.denied());
+        Integration unreachable = fx.integrations.readValue();
+        assertThat(unreachable.getHealth().getStatus()).isEqualTo(HealthStatus.UNREACHABLE);
+        assertThat(unreachable.getHealth().getReason()).contains("AccessDenied");
+        assertThat(unreachable.getVersion()).isEqualTo(healthy.getVersion() + 1);
+        assertThat(fx.allResponses()).as("a re-verification answers no CloudFormation request").isEmpty();
+
+        reverified(connected, TestData.verified());
+        Integration back = fx.integrations.readValue();
+        assertThat(back.getHealth().getStatus()).isEqualTo(HealthStatus.HEALTHY);
+        assertThat(back.getStatus()).isEqualTo(IntegrationStatus.CONNECTED);
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class TickStatistics {
     private final LongAdder deadLetters = new LongAdder();
     private final LongAdder pauses = new LongAdder();
     private final LongAdder resumes = new LongAdder();
+    private final LongAdder reverifications = new LongAdder();
     /** Jobs by interval class (millis), one adder per {@link JobCause} ordinal. */
     private final Map<Long, LongAdder[]> jobsByInterval = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dueLagByTask = new ConcurrentHashMap<>();
@@ -95,6 +96,16 @@ public final class TickStatistics {
     /** An integration's jobs paused (its role UNREACHABLE) or resumed. */
     void recordPause(boolean paused) {
         (paused ? pauses : resumes).increment();
+    }
+
+    /** A re-verification of a connected role requested. */
+    void recordReverification() {
+        reverifications.increment();
+    }
+
+    /** How many re-verifications were requested. */
+    public long reverifications() {
+        return reverifications.sum();
     }
 
     /** How many times integrations' jobs were paused. */

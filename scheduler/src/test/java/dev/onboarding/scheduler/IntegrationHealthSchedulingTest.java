@@ -7,11 +7,15 @@ import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationHealth;
+import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.JobCause;
+import dev.onboarding.contract.RoleCheckKind;
+import dev.onboarding.contract.RoleVerificationRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 
 /** An UNREACHABLE role pauses an integration's jobs; HEALTHY again resumes them without a second INITIAL burst. */
@@ -88,5 +92,57 @@ class IntegrationHealthSchedulingTest {
         formatOne[0] = 1;
         assertThat(ConnectedAccount.fromBytes(formatOne).paused()).isFalse();
         assertThat(ConnectedAccount.fromBytes(formatOne).version()).isEqualTo(3);
+    }
+
+    @Test
+    void everyConnectedRoleIsVerifiedAgainEachIntervalPositiveOnlyPausedOrNot() {
+        Map<String, String> settings = Map.of("scheduler.regions", "eu-west-1",
+                "scheduler.reverification.interval", "1m");
+        try (SchedulerDriver driver = SchedulerDriver.start(TestCatalogs.minuteAndFiveMinutes(), settings)) {
+            Integration connected = connected("int-1", 2, driver.now());
+            driver.send(connected);
+            driver.advance(Duration.ofMinutes(1));
+            List<KeyValue<String, RoleVerificationRequest>> first = driver.drainVerifications();
+            assertThat(first).singleElement().satisfies(kv -> {
+                assertThat(kv.key).as("keyed by external ID").isEqualTo(connected.getExternalId());
+                RoleVerificationRequest request = kv.value;
+                assertThat(request.getChecks()).isEqualTo(RoleCheckKind.POSITIVE_ONLY);
+                assertThat(request.getIntegrationId()).isEqualTo("int-1");
+                assertThat(request.getTenantId()).isEqualTo(connected.getTenantId());
+                assertThat(request.getAccountId()).isEqualTo(connected.getAccountId());
+                assertThat(request.getRoleArn()).isEqualTo(connected.getRoleArn());
+                assertThat(request.getPartition()).isEqualTo("aws");
+                assertThat(request.getRequestId()).isNull();
+                assertThat(request.getVerificationId()).startsWith("reverify/int-1/");
+                assertThat(request.getDeadline()).isAfter(request.getRequestedAt());
+            });
+
+            // Paused jobs, still verified: that is how an UNREACHABLE role comes back.
+            driver.send(withHealth(connected, HealthStatus.UNREACHABLE, 3, driver.now()));
+            driver.advance(Duration.ofMinutes(3));
+            List<KeyValue<String, RoleVerificationRequest>> paused = driver.drainVerifications();
+            assertThat(paused).hasSize(3);
+            assertThat(paused).extracting(kv -> kv.value.getVerificationId()).doesNotHaveDuplicates();
+
+            driver.send(IntegrationRecords.inState("int-1", IntegrationStatus.DISCONNECTED,
+                    4, driver.now()));
+            driver.advance(Duration.ofMinutes(3));
+            assertThat(driver.drainVerifications()).as("not after it disconnected").isEmpty();
+        }
+    }
+
+    @Test
+    void reverificationsOfManyIntegrationsSpreadOverTheInterval() {
+        Reverification reverification = new Reverification(Duration.ofHours(6));
+        long[] perHour = new long[6];
+        for (int i = 0; i < 6_000; i++) {
+            long due = reverification.firstDueAfter("int-" + i, 0);
+            assertThat(due).isBetween(1L, Duration.ofHours(6).toMillis());
+            perHour[(int) (due / Duration.ofHours(1).toMillis()) % 6]++;
+        }
+        // Even within 10%: a uniform hash puts about 1,000 in each hour.
+        assertThat(java.util.Arrays.stream(perHour).boxed().toList())
+                .allSatisfy(n -> assertThat(n).isBetween(900L, 1_100L));
+        assertThat(Reverification.partitionOf("arn:aws-cn:iam::111122223333:role/R")).isEqualTo("aws-cn");
     }
 }

@@ -5,6 +5,7 @@ import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeniedJobType;
 import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.IntegrationHealth;
+import dev.onboarding.contract.RoleVerification;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,6 +71,21 @@ public final class HealthRules {
 
     /** A re-verification of the role: assumed, denied (with why), or neither (throttled, an error). */
     public record RoleCheck(RoleCheckOutcome outcome, String why, Instant at) implements Check {
+        /**
+         * The verifier's answer to a re-verification ({@code POSITIVE_ONLY}): VERIFIED assumed the role, DENIED was
+         * denied; anything else (ERROR, a refusal by the STS bounds, an unknown symbol) tells nothing.
+         */
+        public static RoleCheck of(RoleVerification verification, Instant received) {
+            Instant at = verification.getVerifiedAt() != null ? verification.getVerifiedAt() : received;
+            RoleCheckOutcome outcome = switch (verification.getOutcome()) {
+                case VERIFIED -> RoleCheckOutcome.ASSUMED;
+                case DENIED -> RoleCheckOutcome.DENIED;
+                default -> RoleCheckOutcome.UNKNOWN;
+            };
+            String code = verification.getErrorCode();
+            return new RoleCheck(outcome, "sts:AssumeRole with the external ID answered "
+                    + (code == null ? "AccessDenied" : code), at);
+        }
     }
 
     /** What a re-verification found. */

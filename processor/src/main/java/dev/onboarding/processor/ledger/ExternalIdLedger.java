@@ -15,6 +15,7 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.RoleCheckKind;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
@@ -201,6 +202,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
 
     /** The verifier's result on a waiting callback's role: decide the callback again with it. */
     private void onVerified(String externalId, RoleVerificationResult result, Instant now) {
+        if (result.getChecks() == RoleCheckKind.POSITIVE_ONLY && result.getRequestId() == null) {
+            // A periodic re-verification of a connected role (the scheduler asked): it moves health only.
+            health.check(externalId, result.getIntegrationId(), HealthRules.RoleCheck.of(result.getVerification(),
+                    now), now);
+            return;
+        }
         Optional<CfnCallback> waiting = verifying.take(externalId, result);
         if (waiting.isEmpty()) {
             LOG.debug("result of verification {} is awaited by no callback (a duplicate, or after its wait); "
