@@ -36,13 +36,16 @@ final class HealthKeeper {
      */
     Optional<Integration> check(String externalId, String integrationId, HealthRules.Check check, Instant now) {
         Optional<Integration> current = ledger.integrationOf(externalId);
+        Integer run = denials.get(externalId);
         if (current.isEmpty() || current.get().getStatus() != IntegrationStatus.CONNECTED
                 || !current.get().getIntegrationId().equals(integrationId)) {
-            denials.delete(externalId);
+            if (run != null) {
+                // A run of an integration no longer connected: a changelog write only when there is one.
+                denials.delete(externalId);
+            }
             return Optional.empty();
         }
         Integration state = current.get();
-        Integer run = denials.get(externalId);
         HealthRules.Verdict verdict = rules.apply(state.getHealth(), run == null ? 0 : run, check);
         if (verdict.consecutiveDenials() == 0) {
             if (run != null) {
