@@ -17,6 +17,7 @@ import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -140,15 +141,8 @@ final class TopologyFixture implements AutoCloseable {
 
     /** Answers {@code request} as the verifier would, with {@code verification}. */
     void verify(RoleVerificationRequest request, RoleVerification verification) {
-        verificationResults.pipeInput(request.getExternalId(), RoleVerificationResult.newBuilder()
-                .setVerificationId(request.getVerificationId())
-                .setChecks(request.getChecks())
-                .setIntegrationId(request.getIntegrationId())
-                .setExternalId(request.getExternalId())
-                .setRoleArn(request.getRoleArn())
-                .setRequestId(request.getRequestId())
-                .setVerification(verification)
-                .build(), now);
+        verificationResults.pipeInput(request.getExternalId(), RoleVerificationResults.answering(request,
+                verification), now);
     }
 
     /**

@@ -24,6 +24,14 @@ export function adviceFor(reason, verification) {
     return 'The role trusts the provider without requiring this external ID. Launch the template unchanged '
       + '(its trust policy requires the external ID), then launch the stack again.';
   }
+  if (text.includes('role_name_mismatch')) {
+    return 'The stack names another role than this connection expects. Launch the template this connection gives '
+      + 'you, unchanged, then launch the stack again.';
+  }
+  if (text.includes('verification_busy')) {
+    return "This connection's role is being checked for another stack right now. Wait a minute, then launch the "
+      + 'stack again.';
+  }
   if (text.includes('not the account this integration was created for')) {
     return 'Launch the stack in the AWS account this connection was created for.';
   }

@@ -33,6 +33,7 @@ import dev.onboarding.processor.MockTask;
 import dev.onboarding.processor.TestData;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.ClaimKind;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -82,15 +83,7 @@ class ExternalIdLedgerTest {
     }
 
     private static RoleVerificationResult result(RoleVerificationRequest request, RoleVerificationOutcome outcome) {
-        return RoleVerificationResult.newBuilder()
-                .setVerificationId(request.getVerificationId())
-                .setChecks(request.getChecks())
-                .setIntegrationId(request.getIntegrationId())
-                .setExternalId(request.getExternalId())
-                .setRoleArn(request.getRoleArn())
-                .setRequestId(request.getRequestId())
-                .setVerification(verification(outcome))
-                .build();
+        return RoleVerificationResults.answering(request, verification(outcome));
     }
 
     private static RoleVerification verification(RoleVerificationOutcome outcome) {
