@@ -160,6 +160,27 @@ class IntegrationHealthTopologyTest {
     }
 
     @Test
+    void anUpdateToANewVerifiedRoleMakesAnUnreachableIntegrationHealthyAtOnce() {
+        String ext = TestData.externalId();
+        Integration connected = connect("int-5", ext);
+        for (int i = 0; i < HealthConfig.defaults().unreachableAfterDenials(); i++) {
+            reverified(connected, TestData.denied());
+        }
+        assertThat(fx.integrations.readValue().getHealth().getStatus()).isEqualTo(HealthStatus.UNREACHABLE);
+
+        CfnResponse response = fx.answer(TestData.update(ext, "req-u5", ACCOUNT, "onboarding", "int-5", fx.now())
+                .setRoleName("NewRole").setRoleArn(TestData.roleArn(ACCOUNT, "NewRole")).build());
+
+        assertThat(response.getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+        List<Integration> states = fx.allStates();
+        assertThat(states.get(0).getRoleArn()).isEqualTo(TestData.roleArn(ACCOUNT, "NewRole"));
+        assertThat(states).last().satisfies(state -> {
+            assertThat(state.getHealth().getStatus()).isEqualTo(HealthStatus.HEALTHY);
+            assertThat(state.getRoleArn()).isEqualTo(TestData.roleArn(ACCOUNT, "NewRole"));
+        });
+    }
+
+    @Test
     void resultsForNoKnownIntegrationOrNotConnectedOnesChangeNothingAndUnusableOnesAreDeadLettered() {
         fx.pending("int-3", "tenant-a", TestData.externalId());
         result("int-3", "AWS::EC2::Instance", CollectionOutcome.OK, null);

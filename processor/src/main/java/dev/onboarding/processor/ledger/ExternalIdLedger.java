@@ -11,6 +11,7 @@ import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -216,6 +217,15 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
         metrics.verificationResult(result.getVerification().getOutcome());
         decideWaited(waiting.get(), result.getVerification(), now);
+        if (result.getVerification().getOutcome() == RoleVerificationOutcome.VERIFIED) {
+            // A role just verified for a callback (an Update moving an UNREACHABLE integration to a new role) works:
+            // its jobs need not wait for the next re-verification to resume.
+            ledger.integrationOf(externalId)
+                    .filter(i -> i.getHealth() != null && i.getHealth().getStatus() == HealthStatus.UNREACHABLE)
+                    .filter(i -> result.getRoleArn().equals(i.getRoleArn()))
+                    .ifPresent(i -> health.check(externalId, i.getIntegrationId(),
+                            HealthRules.RoleCheck.of(result.getVerification(), now), now));
+        }
     }
 
     /**
