@@ -7,6 +7,7 @@ import dev.onboarding.contract.IntegrationProgress;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.IntegrationHealthJson;
 import dev.onboarding.schemas.requests.QuickCreateLink;
 import dev.onboarding.schemas.requests.RequestConfig;
 import java.time.Instant;
@@ -51,6 +52,7 @@ final class IntegrationViews {
         node.put("connectedAt", time(i.getConnectedAt()));
         node.put("updatedAt", time(i.getUpdatedAt()));
         progress(node, i.getProgress());
+        IntegrationHealthJson.put(node, i.getHealth());
         node.put("version", i.getVersion());
         if (i.getStatus() == IntegrationStatus.PENDING) {
             node.put("quickCreateUrl", quickCreateUrl(i, config.consoleRegion()));

@@ -25,6 +25,11 @@ class StatusCommandTest {
             + "\"req-7\",\"latestCallbackAt\":\"2026-12-04T10:00:00Z\",\"roleVerification\":{\"state\":\"FAILED\","
             + "\"reason\":\"could not assume the role (AccessDenied)\",\"updatedAt\":\"2026-12-04T10:00:01Z\"}},"
             + "\"version\":2}";
+    private static final String STATE_WITH_HEALTH = "{\"integrationId\":\"int-3\",\"tenantId\":\"acme\","
+            + "\"status\":\"CONNECTED\",\"health\":{\"status\":\"DEGRADED\",\"reason\":\"denied although the current"
+            + " template grants it\",\"deniedJobTypes\":[{\"resourceType\":\"AWS::EC2::Instance\",\"action\":"
+            + "\"ec2:DescribeInstances\",\"grantedByTemplate\":true,\"deniedAt\":\"2026-12-04T10:00:00Z\"}],"
+            + "\"since\":\"2026-12-04T10:00:00Z\",\"lastCheckedAt\":\"2026-12-04T10:05:00Z\"},\"version\":5}";
 
     private HttpServer processor;
     private String url;
@@ -37,9 +42,10 @@ class StatusCommandTest {
         processor = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         processor.createContext("/integrations/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            boolean known = path.equals("/integrations/int-1") || path.equals("/integrations/int-2");
-            byte[] body = (!known ? "{\"error\":\"not found\"}" : path.endsWith("int-2") ? STATE_WITH_PROGRESS : STATE)
-                    .getBytes(StandardCharsets.UTF_8);
+            boolean known = path.equals("/integrations/int-1") || path.equals("/integrations/int-2")
+                    || path.equals("/integrations/int-3");
+            byte[] body = (!known ? "{\"error\":\"not found\"}" : path.endsWith("int-2") ? STATE_WITH_PROGRESS
+                    : path.endsWith("int-3") ? STATE_WITH_HEALTH : STATE).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(known ? 200 : 404, body.length);
             exchange.getResponseBody().write(body);
@@ -86,6 +92,19 @@ class StatusCommandTest {
                 .contains("  role verification    FAILED at 2026-12-04T10:00:01Z: could not assume the role "
                         + "(AccessDenied)\n")
                 .doesNotContain("\"progress\"");
+    }
+
+    @Test
+    void healthAndItsReasonAreInWords() {
+        CommandRun run = CommandRun.of("status", "int-3", "--processor-url", url);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("integration int-3: CONNECTED (DEGRADED)\n")
+                .contains("  health               DEGRADED since 2026-12-04T10:00:00Z, last checked "
+                        + "2026-12-04T10:05:00Z: denied although the current template grants it\n")
+                .contains("  denied job type      AWS::EC2::Instance: ec2:DescribeInstances (granted by the current"
+                        + " template: possibly an SCP or a permissions boundary)\n")
+                .doesNotContain("\"health\"");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.onboarding.processor;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.KafkaSource;
@@ -43,6 +44,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  *   <li>{@code processor_account_claims_total{outcome=granted|denied}}, {@code processor_account_releases_total}</li>
  *   <li>{@code processor_integrations{status}}: integrations in each status, as the integrations topic holds them
  *       (this instance's partitions; sum over instances)</li>
+ *   <li>{@code processor_integrations_by_health{health}}: CONNECTED integrations by health ({@code HEALTHY},
+ *       {@code DEGRADED}, {@code UNREACHABLE}; one not checked yet counts as HEALTHY), as the integrations topic
+ *       holds them (this instance's partitions; sum over instances)</li>
  *   <li>{@code processor_dead_letters_total{source,reason}}: by the topic the record came from</li>
  * </ul>
  */
@@ -80,6 +84,7 @@ public final class ProcessorMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<TaskId, AtomicLong> inGrace = new ConcurrentHashMap<>();
     private final Map<TaskId, AtomicLongArray> byStatus = new ConcurrentHashMap<>();
+    private final Map<TaskId, AtomicLongArray> byHealth = new ConcurrentHashMap<>();
 
     /** Registers the meters in {@code registry}. */
     public ProcessorMetrics(MeterRegistry registry) {
@@ -93,6 +98,14 @@ public final class ProcessorMetrics {
                             .mapToLong(counts -> counts.get(status.ordinal())).sum())
                     .tag("status", status.name())
                     .description("Integrations in each status in this instance's partitions of the integrations topic")
+                    .register(registry);
+        }
+        for (HealthStatus health : HealthStatus.values()) {
+            Gauge.builder("processor.integrations.by.health", byHealth, m -> m.values().stream()
+                            .mapToLong(counts -> counts.get(health.ordinal())).sum())
+                    .tag("health", health.name())
+                    .description("CONNECTED integrations by health in this instance's partitions of the integrations"
+                            + " topic")
                     .register(registry);
         }
         // Zero series for what every dashboard and alert reads, so rates start at 0 rather than at the first event.
@@ -219,10 +232,31 @@ public final class ProcessorMetrics {
             }
         }
 
+        /** This task's CONNECTED integrations by health, counted afresh (the task starts on its restored store). */
+        public void integrationsByHealth(long[] countsByHealthOrdinal) {
+            byHealth.put(task, new AtomicLongArray(countsByHealthOrdinal));
+        }
+
+        /** A CONNECTED integration of this task moved from health {@code from} (null: not counted) to {@code to}. */
+        public void healthMoved(HealthStatus from, HealthStatus to) {
+            if (from == to) {
+                return;
+            }
+            AtomicLongArray counts = byHealth.computeIfAbsent(task,
+                    t -> new AtomicLongArray(HealthStatus.values().length));
+            if (from != null) {
+                counts.decrementAndGet(from.ordinal());
+            }
+            if (to != null) {
+                counts.incrementAndGet(to.ordinal());
+            }
+        }
+
         /** The task left this instance (or closes): its gauges go with it. */
         public void close() {
             inGrace.remove(task);
             byStatus.remove(task);
+            byHealth.remove(task);
         }
     }
 

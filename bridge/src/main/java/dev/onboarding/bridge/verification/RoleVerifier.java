@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.sts.model.StsException;
  * this ID (no condition, a wildcard, {@code StringEqualsIfExists}) and is ROLE_TRUSTS_WITHOUT_EXTERNAL_ID. Throttling,
  * 5xx and network errors are retried within the same bound and end as ERROR, never VERIFIED. A re-verification
  * ({@code POSITIVE_ONLY}) makes check 1 only: the denials of checks 2 and 3 show in the customer's CloudTrail, once
- * at connect time is enough.
+ * at connect time is enough; its AccessDenied is DENIED at once (the role was assumed before: nothing propagates).
  *
  * <p>Every call passes the {@link StsCallLimits} first; a verification waits for its slot on a timer, never on a
  * thread, so one slow role holds up no other. The credentials STS returns are dropped unread.
@@ -212,7 +212,11 @@ public final class RoleVerifier implements AutoCloseable {
                 }
             }
             case DENIED -> {
-                if (check == Check.WITH_EXTERNAL_ID) {
+                if (check == Check.WITH_EXTERNAL_ID && v.request.getChecks() == RoleCheckKind.POSITIVE_ONLY) {
+                    // A re-verification of a role assumed before: no propagation to wait for, and every retry is
+                    // one more denial in the customer's CloudTrail. The processor's run of denials is the grace.
+                    v.finish(RoleVerificationOutcome.DENIED, answer.code, answer.message);
+                } else if (check == Check.WITH_EXTERNAL_ID) {
                     // IAM may still be propagating a new role: denied until the bound is DENIED.
                     v.failed(RoleVerificationOutcome.DENIED, answer.code, answer.message);
                     retryOrFinish(v);

@@ -5,15 +5,18 @@ import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
 import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+import static dev.onboarding.processor.TopologyNames.ROLE_DENIALS_STORE;
 import static dev.onboarding.processor.TopologyNames.VERIFICATION_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.RoleCheckKind;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
@@ -22,6 +25,8 @@ import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.processor.health.HealthConfig;
+import dev.onboarding.processor.health.HealthRules;
 import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
@@ -79,6 +84,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private final String waitingCreatesSubjectTopic;
     private final CallbackDecider decider = new CallbackDecider();
     private final PendingIntegrations pending = new PendingIntegrations();
+    private final HealthRules healthRules;
 
     private ProcessorContext<String, Object> context;
     private ProcessorMetrics.Task metrics;
@@ -86,6 +92,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private HeldCallbacks held;
     private VerifyingCallbacks verifying;
     private PendingExpiry expiry;
+    private HealthKeeper health;
 
     /**
      * A ledger processor.
@@ -95,6 +102,20 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
      */
     public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates) {
+        this(config, catalog, waitingCreates, HealthRules.of(HealthConfig.defaults()));
+    }
+
+    /**
+     * A ledger processor that keeps integration health by {@code healthRules}.
+     *
+     * @param config the processor's settings (grace, retention, punctuation intervals, application id)
+     * @param catalog the shared topics with their serdes
+     * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
+     * @param healthRules how checks of a connected integration's role move its health
+     */
+    public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates,
+            HealthRules healthRules) {
+        this.healthRules = healthRules;
         this.config = config;
         this.catalog = catalog;
         this.requestsTopic = catalog.integrationRequests().name();
@@ -112,6 +133,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         this.verifying = new VerifyingCallbacks(context.getStateStore(VERIFYING_CALLBACKS_STORE),
                 config.maxVerificationsPerIntegration(), config.verificationTimeout());
         this.expiry = new PendingExpiry(context.getStateStore(PENDING_EXPIRY_STORE));
+        this.health = new HealthKeeper(ledger, context.getStateStore(ROLE_DENIALS_STORE), healthRules);
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
         context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
     }
@@ -128,6 +150,11 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             try (RequestLogContext log = RequestLogContext.of(c.callback().getRequestId(), null,
                     ExternalIds.redact(c.callback().getExternalId()))) {
                 onCallback(record, c, now, log);
+            }
+        } else if (input instanceof ExternalIdInput.Collection c) {
+            try (RequestLogContext log = RequestLogContext.of(null, c.result().getIntegrationId(),
+                    ExternalIds.redact(record.key()))) {
+                health.check(record.key(), c.result().getIntegrationId(), HealthRules.Check.of(c.result()), now);
             }
         } else if (input instanceof ExternalIdInput.Verified v) {
             RoleVerificationResult result = v.result();
@@ -176,6 +203,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
 
     /** The verifier's result on a waiting callback's role: decide the callback again with it. */
     private void onVerified(String externalId, RoleVerificationResult result, Instant now) {
+        if (result.getChecks() == RoleCheckKind.POSITIVE_ONLY && result.getRequestId() == null) {
+            // A periodic re-verification of a connected role (the scheduler asked): it moves health only.
+            health.check(externalId, result.getIntegrationId(), HealthRules.RoleCheck.of(result.getVerification(),
+                    now), now);
+            return;
+        }
         Optional<CfnCallback> waiting = verifying.take(externalId, result);
         if (waiting.isEmpty()) {
             LOG.debug("result of verification {} is awaited by no callback (a duplicate, or after its wait); "
@@ -184,6 +217,15 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
         metrics.verificationResult(result.getVerification().getOutcome());
         decideWaited(waiting.get(), result.getVerification(), now);
+        if (result.getVerification().getOutcome() == RoleVerificationOutcome.VERIFIED) {
+            // A role just verified for a callback (an Update moving an UNREACHABLE integration to a new role) works:
+            // its jobs need not wait for the next re-verification to resume.
+            ledger.integrationOf(externalId)
+                    .filter(i -> i.getHealth() != null && i.getHealth().getStatus() == HealthStatus.UNREACHABLE)
+                    .filter(i -> result.getRoleArn().equals(i.getRoleArn()))
+                    .ifPresent(i -> health.check(externalId, i.getIntegrationId(),
+                            HealthRules.RoleCheck.of(result.getVerification(), now), now));
+        }
     }
 
     /**

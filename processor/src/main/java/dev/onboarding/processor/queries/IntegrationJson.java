@@ -9,6 +9,7 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationProgress;
 import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.IntegrationHealthJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
@@ -94,6 +95,7 @@ public final class IntegrationJson {
                 .put("connectedAt", time(i.getConnectedAt()))
                 .put("updatedAt", time(i.getUpdatedAt()));
         progress(out, i.getProgress());
+        IntegrationHealthJson.put(out, i.getHealth());
         return out.put("version", i.getVersion());
     }
 
