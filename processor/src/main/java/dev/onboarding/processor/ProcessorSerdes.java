@@ -7,6 +7,7 @@ import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
 import dev.onboarding.processor.ledger.DecidedAnswer;
 import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.ledger.RememberedDecision;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import java.util.Set;
@@ -34,10 +35,12 @@ import org.apache.kafka.common.serialization.Serde;
  * @param claims claims and releases on their way to the task of (tenant, account)
  * @param outcomes claim outcomes on their way back
  * @param accountHolders who holds each (tenant, account)
+ * @param rememberedDecisions what is remembered of an answer to a callback that matched no integration
  */
 public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serde<CfnCallback> callbacks,
         Serde<LedgerEntry> ledgerEntries, Serde<DecidedAnswer> decidedAnswers, Serde<ClaimInTransit> claims,
-        Serde<OutcomeInTransit> outcomes, Serde<AccountHolder> accountHolders) {
+        Serde<OutcomeInTransit> outcomes, Serde<AccountHolder> accountHolders,
+        Serde<RememberedDecision> rememberedDecisions) {
     static {
         // Avro instantiates only classes it trusts: the processor's own records, besides the contract's.
         Set<String> own = Set.of(LedgerEntry.class.getPackageName(), ClaimInTransit.class.getPackageName());
@@ -54,6 +57,7 @@ public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serd
                 AvroSerde.forValues(DecidedAnswer.class, registry, true),
                 AvroSerde.forValues(ClaimInTransit.class, registry, true),
                 AvroSerde.forValues(OutcomeInTransit.class, registry, true),
-                AvroSerde.forValues(AccountHolder.class, registry, true));
+                AvroSerde.forValues(AccountHolder.class, registry, true),
+                AvroSerde.forValues(RememberedDecision.class, registry, true));
     }
 }

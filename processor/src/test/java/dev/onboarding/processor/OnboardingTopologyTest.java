@@ -493,6 +493,22 @@ class OnboardingTopologyTest {
     }
 
     @Test
+    void aTenantIdOver65535BytesOrAnExternalIdNotMintedIsRefusedAndTheNextRequestGoesThrough() {
+        String ext = TestData.externalId();
+        fx.request(new dev.onboarding.contract.IntegrationRequestEvent(dev.onboarding.contract.IntegrationRequested
+                .newBuilder((dev.onboarding.contract.IntegrationRequested) TestData.requested("int-1",
+                        "t".repeat(70_000), ext, fx.now(), Duration.ofHours(1)).getEvent()).build()));
+        fx.request(TestData.requested("int-2", "tenant-a", "chosen-by-the-customer", fx.now(), Duration.ofHours(1)));
+
+        assertThat(fx.requestsDlq.readValuesToList()).extracting(DeadLetter::getReasonCode).containsExactly(
+                PendingIntegrations.FIELD_TOO_LONG, PendingIntegrations.EXTERNAL_ID_NOT_MINTED);
+        assertThat(fx.integrations.isEmpty()).isTrue();
+
+        Integration pending = fx.pending("int-1", "tenant-a", ext);
+        assertThat(pending.getStatus()).isEqualTo(IntegrationStatus.PENDING);
+    }
+
+    @Test
     void malformedAndUnreadableInputIsDeadLetteredAndProcessingGoesOn() {
         fx.close();
         fx = new TopologyFixture(false);
