@@ -337,6 +337,41 @@ class ExternalIdLedgerTest {
         assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).hasSize(1);
     }
 
+    @Test
+    void answersAndHeldCallbacksAnEarlierVersionKeptWithoutTheIndexAreIndexedAndExpire() {
+        try (MockTask upgraded = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE,
+                PENDING_EXPIRY_STORE, DECIDED_REQUEST_DIGESTS_STORE, DECIDED_REQUESTS_BY_TIME_STORE,
+                HELD_CALLBACKS_BY_TIME_STORE)) {
+            // What the earlier version left: answers by RequestId, a held callback, and no index.
+            for (int n = 0; n < 2_500; n++) {
+                upgraded.<DecidedAnswer>store(REQUESTS_STORE).put("old-" + n, new DecidedAnswer(upgraded.now(),
+                        java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})));
+            }
+            CfnCallback waiting = TestData.create(ext, "req-held", ACCOUNT, "s", upgraded.now()).build();
+            org.apache.kafka.streams.state.TimestampedKeyValueStore<String, CfnCallback> heldStore =
+                    upgraded.context.getStateStore(HELD_CALLBACKS_STORE);
+            heldStore.put(ext + "|req-held", org.apache.kafka.streams.state.ValueAndTimestamp.make(waiting,
+                    upgraded.now().toEpochMilli()));
+
+            ExternalIdLedger ledgerNow = new ExternalIdLedger(upgraded.config, upgraded.catalog,
+                    upgraded.serdes.callbacks());
+            ledgerNow.init(upgraded.context);
+            for (int s = 0; s < 3; s++) {
+                upgraded.advance(Duration.ofSeconds(1), upgraded.config.punctuationInterval());
+            }
+
+            assertThat(upgraded.store(DECIDED_REQUESTS_BY_TIME_STORE).get(DecidedRequests.EARLIER_ANSWERS_INDEXED))
+                    .isNotNull();
+            assertThat(upgraded.storedKeys(DECIDED_REQUESTS_BY_TIME_STORE)).isEqualTo(2_500 + 1);
+            // The held callback's grace ends like any other's.
+            upgraded.advance(Duration.ofSeconds(30), upgraded.config.punctuationInterval());
+            assertThat(upgraded.<byte[]>forwarded(ANSWERS)).extracting(Record::key).containsExactly("req-held");
+            // The earlier answers go after the retention, as they always did.
+            upgraded.advance(Duration.ofDays(15).plusHours(1), upgraded.config.decidedCleanupInterval());
+            assertThat(upgraded.storedKeys(REQUESTS_STORE)).isZero();
+        }
+    }
+
     private List<String> keys(String store) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, Object> it = task.<Object>store(store).all()) {
