@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * the retentions shortened as a test may (two minutes; the answers' one minute).
  */
 class ForgedFloodTest {
-    /** The bound docs/security.md states: what a forged callback costs the stores once its answer is gone. */
+    /** The bound docs/flood-bounds.md states: what a forged callback costs the stores once its answer is gone. */
     static final long BYTES_PER_FORGED_CALLBACK = 200;
     private static final int FORGED = 50_000;
     private static final List<String> STORES = List.of(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
