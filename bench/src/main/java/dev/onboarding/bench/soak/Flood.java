@@ -79,7 +79,8 @@ final class Flood {
             List<Genuine> calm = genuine.subList(0, options.genuine());
             List<Genuine> flooded = genuine.subList(options.genuine(), genuine.size());
             String victim = accountOf(flooded.get(0));
-            FloodTraffic traffic = new FloodTraffic(bodies, stack.s3().origin(), REGION, victim);
+            FloodTraffic traffic = new FloodTraffic(bodies, stack.s3().origin(), REGION, victim,
+                    options.creates());
 
             Thread watcher = new Thread(() -> watchAnswers(stack.s3()), "flood-answer-watch");
             watcher.setDaemon(true);
@@ -133,6 +134,15 @@ final class Flood {
             long callbacks = records(stack, stack.catalog().cfnCallbacks().name()) - callbacksBefore;
             long deadLetters = records(stack, stack.catalog().cfnCallbacksDlq().name()) - deadLettersBefore;
             int forgedSts = stack.sts().assumeRoleCalls() - stsBefore - genuineCalls(stack, flooded);
+            List<String> notConnected = new ArrayList<>();
+            HttpClient http = HttpClient.newHttpClient();
+            for (Genuine g : genuine) {
+                String status = SoakDriver.statusOf(http, stack.processorQueries().get(0)
+                        .resolve("/integrations/" + g.request().getIntegrationId()));
+                if (!"CONNECTED".equals(status)) {
+                    notConnected.add(g.request().getIntegrationId() + " is " + status);
+                }
+            }
 
             // The stores once every whole answer is past the answer retention, then once everything is past the
             // retention (the sweeps run every cleanup interval).
@@ -166,25 +176,17 @@ final class Flood {
             stores(report, baseline, afterAnswers, afterRetention, forged);
             topics(report, before, afterDrain, forged);
 
-            List<String> notConnected = new ArrayList<>();
-            HttpClient http = HttpClient.newHttpClient();
-            for (Genuine g : genuine) {
-                String status = SoakDriver.statusOf(http, stack.processorQueries().get(0)
-                        .resolve("/integrations/" + g.request().getIntegrationId()));
-                if (!"CONNECTED".equals(status)) {
-                    notConnected.add(g.request().getIntegrationId() + " is " + status);
-                }
-            }
             report.check("every genuine onboarding CONNECTED (both windows)", genuine.size(), notConnected);
             report.check("latency: flood p99 at most 2x the no-flood p99 plus 5 s", 1, latencyTarget(calm, flooded));
             report.check("no STS call for an unknown external ID", answerable, forgedSts == 0 ? List.of()
                     : List.of(forgedSts + " AssumeRole calls beyond the genuine onboardings'"));
             List<String> lost = new ArrayList<>();
             if (forgedAnswered.size() < answerable) {
-                lost.add((answerable - forgedAnswered.size()) + " forged callbacks never answered");
+                lost.add((answerable - forgedAnswered.size()) + " forged callbacks not answered when the run stopped "
+                        + "waiting (patience " + options.patience() + ")");
             }
             if (deadLetters < junk) {
-                lost.add((junk - deadLetters) + " junk bodies without a dead letter");
+                lost.add((junk - deadLetters) + " junk bodies without a dead letter when the run stopped waiting");
             }
             if (callbacks < forged - junk + flooded.size()) {
                 lost.add("onboarding.cfn-callbacks got " + callbacks + " records for "
@@ -193,8 +195,8 @@ final class Flood {
             if (forgedDelivered.get() > 0) {
                 lost.add(forgedDelivered.get() + " forged answers were accepted by S3");
             }
-            if (probe.queued() > 0) {
-                lost.add(probe.queued() + " messages still in the queue");
+            if (afterDrain.queued() > 0) {
+                lost.add(afterDrain.queued() + " messages still in the queue when the run stopped waiting");
             }
             report.check("nothing lost: every forged callback answered, every junk body dead-lettered", forged, lost);
             long perForged = (StoreCensus.total(afterAnswers).bytes() - StoreCensus.total(baseline).bytes())

@@ -8,7 +8,7 @@ package dev.onboarding.bench.soak;
  *
  * <pre>java -cp bench/target/onboarding-bench.jar dev.onboarding.bench.soak.FloodBenchmark [key=value ...]</pre>
  * Keys: seconds, genuine, junk-rate, calibration, rate, retention, answer-retention, cleanup-interval, grace,
- * senders, patience, child-heap, out (see {@link FloodOptions}).
+ * senders, patience, child-heap, out, creates (see {@link FloodOptions}).
  */
 public final class FloodBenchmark {
     private FloodBenchmark() {

@@ -20,13 +20,14 @@ import java.util.Set;
  * @param patience        how long each wait for the pipeline may last before the run reports what is missing
  * @param childHeap       heap of each app JVM
  * @param out             where the report is also written
+ * @param creates         whether the forged traffic has Creates (false: Deletes, Updates and junk only)
  */
 public record FloodOptions(int seconds, int genuine, int junkRate, int calibration, int rate, Duration retention,
         Duration answerRetention, Duration cleanupInterval, Duration grace, int senders, Duration patience,
-        String childHeap, String out) {
+        String childHeap, String out, boolean creates) {
 
     private static final Set<String> KEYS = Set.of("seconds", "genuine", "junk-rate", "calibration", "rate",
-            "retention", "answer-retention", "cleanup-interval", "grace", "senders", "patience", "child-heap", "out");
+            "retention", "answer-retention", "cleanup-interval", "grace", "senders", "patience", "child-heap", "out", "creates");
 
     /** Checks the values. */
     public FloodOptions {
@@ -47,7 +48,7 @@ public record FloodOptions(int seconds, int genuine, int junkRate, int calibrati
     public static FloodOptions defaults() {
         return new FloodOptions(60, 100, 20, 20_000, 0, Duration.ofMinutes(2), Duration.ofSeconds(20),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), 6, Duration.ofMinutes(5), "512m",
-                "bench/results-flood.md");
+                "bench/results-flood.md", true);
     }
 
     /** The defaults overridden by {@code key=value} arguments; unknown keys are refused. */
@@ -67,7 +68,8 @@ public record FloodOptions(int seconds, int genuine, int junkRate, int calibrati
                 Integer.parseInt(v.getOrDefault("senders", String.valueOf(d.senders()))),
                 SoakOptions.duration(v.get("patience"), d.patience()),
                 v.getOrDefault("child-heap", d.childHeap()),
-                v.getOrDefault("out", d.out()));
+                v.getOrDefault("out", d.out()),
+                Boolean.parseBoolean(v.getOrDefault("creates", String.valueOf(d.creates()))));
     }
 
     /** The processor settings the run shortens, as the apps read them. */

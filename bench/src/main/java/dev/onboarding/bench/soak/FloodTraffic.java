@@ -35,8 +35,9 @@ final class FloodTraffic {
         CREATE_RANDOM, CREATE_VICTIM, DELETE_UNKNOWN, UPDATE_UNKNOWN, JUNK
     }
 
-    private static final Kind[] ANSWERABLE = {Kind.CREATE_RANDOM, Kind.CREATE_VICTIM, Kind.DELETE_UNKNOWN,
+    private static final Kind[] ALL_ANSWERABLE = {Kind.CREATE_RANDOM, Kind.CREATE_VICTIM, Kind.DELETE_UNKNOWN,
         Kind.UPDATE_UNKNOWN};
+    private static final Kind[] WITHOUT_CREATES = {Kind.DELETE_UNKNOWN, Kind.UPDATE_UNKNOWN};
 
     private final CustomResourceBodies bodies;
     private final String origin;
@@ -44,9 +45,17 @@ final class FloodTraffic {
     private final String victimAccount;
     private final ExternalIds externalIds = new ExternalIds();
     private final AtomicLongArray sent = new AtomicLongArray(Kind.values().length);
+    private final Kind[] answerable;
 
     /** Traffic to {@code region}'s queue whose ResponseURLs point at the stand-in at {@code s3Origin}. */
     FloodTraffic(CustomResourceBodies bodies, String s3Origin, String region, String victimAccount) {
+        this(bodies, s3Origin, region, victimAccount, true);
+    }
+
+    /** As above; without {@code creates}, the answerable kinds are the Deletes and Updates alone. */
+    FloodTraffic(CustomResourceBodies bodies, String s3Origin, String region, String victimAccount,
+            boolean creates) {
+        this.answerable = creates ? ALL_ANSWERABLE : WITHOUT_CREATES;
         this.bodies = bodies;
         this.origin = s3Origin.replaceAll("/+$", "");
         this.region = region;
@@ -118,7 +127,7 @@ final class FloodTraffic {
                 List<SendMessageBatchRequestEntry> batch = new ArrayList<>(10);
                 for (long slot = first; slot < first + 10; slot++) {
                     Kind kind = slot * junkRate / rate != (slot + 1) * junkRate / rate ? Kind.JUNK
-                            : ANSWERABLE[(int) (slot % ANSWERABLE.length)];
+                            : answerable[(int) (slot % answerable.length)];
                     if (kind == Kind.JUNK) {
                         String body = body(kind);
                         retrying(() -> sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)));
@@ -212,7 +221,7 @@ final class FloodTraffic {
     /** Forged messages sent so far that the pipeline must answer (every kind but junk). */
     long answerable() {
         long n = 0;
-        for (Kind kind : ANSWERABLE) {
+        for (Kind kind : ALL_ANSWERABLE) {
             n += sent.get(kind.ordinal());
         }
         return n;

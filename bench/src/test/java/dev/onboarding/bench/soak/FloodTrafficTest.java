@@ -50,6 +50,8 @@ class FloodTrafficTest {
         FloodOptions options = FloodOptions.parse("seconds=20", "retention=3m", "answer-retention=30s");
         assertThat(options.seconds()).isEqualTo(20);
         assertThat(options.retention()).isEqualTo(Duration.ofMinutes(3));
+        assertThat(options.creates()).isTrue();
+        assertThat(FloodOptions.parse("creates=false").creates()).isFalse();
         assertThat(options.processorSettings()).containsEntry("processor.decided-requests.retention", "180s")
                 .containsEntry("processor.decided-requests.answer-retention", "30s")
                 .containsEntry("processor.decided-requests.allow-short-retention", "true");
