@@ -42,8 +42,8 @@ public record FloodOptions(int seconds, int genuine, int junkRate, int calibrati
 
     /**
      * The run of issue #19: 60 s at the bridge's Delete rate, 20 junk bodies a second, a retention of two minutes.
-     * The whole answers' retention (20 s) is shorter than the window, so that a reading after it, with every whole
-     * answer gone, still has every digest of the window within the retention.
+     * The whole answers' retention (20 s) is much shorter than the retention, so that a reading after it, with
+     * every whole answer gone, still has most of the window's digests.
      */
     public static FloodOptions defaults() {
         return new FloodOptions(60, 100, 20, 20_000, 0, Duration.ofMinutes(2), Duration.ofSeconds(20),
