@@ -150,6 +150,7 @@ public final class S3ResponseStandIn implements AutoCloseable {
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private final Map<String, Duration> delays = new ConcurrentHashMap<>();
     private final Map<String, String> redirects = new ConcurrentHashMap<>();
+    private final Map<String, Integer> refusedPrefixes = new ConcurrentHashMap<>();
     private volatile Instant failAllUntil = Instant.MIN;
     private volatile int failAllStatus;
     private final byte[] signingKey = new byte[32];
@@ -247,6 +248,26 @@ public final class S3ResponseStandIn implements AutoCloseable {
         return recorded.size();
     }
 
+    /**
+     * The requests received since the last call (or since the start), oldest first, and forgets them: for a caller
+     * that follows a long run without keeping every request twice.
+     */
+    public List<RecordedRequest> takeRequests() {
+        synchronized (recorded) {
+            List<RecordedRequest> taken = List.copyOf(recorded);
+            recorded.clear();
+            return taken;
+        }
+    }
+
+    /**
+     * Answers every request whose path starts with {@code pathPrefix} with {@code status}, as S3 refuses a URL whose
+     * signature it does not accept (403): a forged ResponseURL on the stand-in's origin.
+     */
+    public void refuseUnder(String pathPrefix, int status) {
+        refusedPrefixes.put(pathPrefix, status);
+    }
+
     /** Forgets recorded requests only; scripted answers stay. */
     public void clearRequests() {
         recorded.clear();
@@ -258,6 +279,7 @@ public final class S3ResponseStandIn implements AutoCloseable {
         scripts.clear();
         delays.clear();
         redirects.clear();
+        refusedPrefixes.clear();
         failAllUntil = Instant.MIN;
     }
 
@@ -315,8 +337,12 @@ public final class S3ResponseStandIn implements AutoCloseable {
             // The answer is chosen on arrival, so the recording can say what the client was told.
             String location = redirects.get(key);
             Script script = scripts.get(key);
+            Integer refused = refusedPrefixes.isEmpty() ? null : refusedPrefixes.entrySet().stream()
+                    .filter(e -> uri.getRawPath().startsWith(e.getKey())).map(Map.Entry::getValue).findFirst()
+                    .orElse(null);
             int status = receivedAt.isBefore(failAllUntil) ? failAllStatus
                     : location != null ? 307
+                    : refused != null ? refused
                     : script == null ? 200 : script.nextStatus();
             recorded.add(new RecordedRequest(exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(),
                     exchange.getRequestHeaders(), body, receivedAt, status));

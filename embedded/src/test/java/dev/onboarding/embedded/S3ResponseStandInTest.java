@@ -108,6 +108,20 @@ class S3ResponseStandInTest {
     }
 
     @Test
+    void pathsUnderARefusedPrefixAreAnsweredWithItsStatusAndTakenRequestsAreForgotten() throws Exception {
+        s3.refuseUnder("/forged-", 403);
+
+        assertThat(put(s3.origin() + "/forged-bucket/x?X-Amz-Signature=bad")).isEqualTo(403);
+        assertThat(put(newResponseUrl())).isEqualTo(200);
+
+        assertThat(s3.takeRequests()).extracting(S3ResponseStandIn.RecordedRequest::status).containsExactly(403, 200);
+        assertThat(s3.takeRequests()).isEmpty();
+        assertThat(s3.requestCount()).isZero();
+        s3.reset();
+        assertThat(put(s3.origin() + "/forged-bucket/x")).isEqualTo(200);
+    }
+
+    @Test
     void everyRecordingSaysWhetherItsAnswerWasDelivered() throws Exception {
         String url = newResponseUrl();
         s3.respondWith(url, 500, 200);

@@ -10,7 +10,10 @@ import static dev.onboarding.processor.TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_
 import static dev.onboarding.processor.TopologyNames.COLLECTION_RESULTS_BY_EXTERNAL_ID;
 import static dev.onboarding.processor.TopologyNames.COLLECTION_RESULTS_BY_INTEGRATION_ID;
 import static dev.onboarding.processor.TopologyNames.COLLECTION_RESULT_INTAKE;
+import static dev.onboarding.processor.TopologyNames.DECIDED_REQUESTS_BY_TIME_STORE;
+import static dev.onboarding.processor.TopologyNames.DECIDED_REQUEST_DIGESTS_STORE;
 import static dev.onboarding.processor.TopologyNames.EXTERNAL_ID_LEDGER;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_BY_TIME_STORE;
 import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_ID_STORE;
@@ -122,8 +125,9 @@ public final class OnboardingTopology {
         // the others by external ID with the callbacks' partition count (co-partitioned).
         KStream<String, Object> intake = builder
                 .stream(requests.name(), consumed(requests).withName("integration-requests"))
-                .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer()),
-                        Named.as(REQUEST_INTAKE), INTEGRATION_IDS_STORE);
+                .process(() -> new RequestIntakeProcessor(requests.name(), requests.valueSerde().serializer(),
+                        config.legacyExternalIdPattern()), Named.as(REQUEST_INTAKE),
+                        INTEGRATION_IDS_STORE);
         KStream<String, ExternalIdInput> requestsByExternalId = child(intake, IntegrationRequestEvent.class)
                 .repartition(repartition(REQUESTS_BY_EXTERNAL_ID, serdes.requestEvents(), partitions))
                 .mapValues(ExternalIdInput.Request::new, Named.as("request-input"));
@@ -162,7 +166,8 @@ public final class OnboardingTopology {
                 .merge(resultsByExternalId, Named.as("external-id-inputs-and-collection-results"))
                 .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks(), healthRules),
                         Named.as(EXTERNAL_ID_LEDGER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
-                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE, ROLE_DENIALS_STORE);
+                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE, ROLE_DENIALS_STORE,
+                        DECIDED_REQUEST_DIGESTS_STORE, DECIDED_REQUESTS_BY_TIME_STORE, HELD_CALLBACKS_BY_TIME_STORE);
 
         // Ownership decided, the ledger asks the bridge's verifier about the role (keyed by external ID).
         child(ledger, RoleVerificationRequest.class).to(catalog.roleVerifications().name(),
@@ -177,7 +182,8 @@ public final class OnboardingTopology {
         KStream<String, Object> finisher = child(accountClaims, OutcomeInTransit.class)
                 .repartition(repartition(CLAIM_OUTCOMES_BY_EXTERNAL_ID, serdes.outcomes(), partitions))
                 .process(() -> new ClaimFinisher(config, catalog, serdes.callbacks().deserializer()),
-                        Named.as(CLAIM_FINISHER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE);
+                        Named.as(CLAIM_FINISHER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
+                        DECIDED_REQUEST_DIGESTS_STORE, DECIDED_REQUESTS_BY_TIME_STORE);
 
         // A granted claim the finished Create cannot use goes back to the claims task (its own topic: no cycle).
         child(finisher, ClaimInTransit.class)
@@ -240,7 +246,10 @@ public final class OnboardingTopology {
                         VERIFYING_CALLBACKS_STORE), strings, serdes.callbacks()),
                 keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()),
                 keyValue(TENANT_INDEX_STORE, strings),
-                keyValue(ROLE_DENIALS_STORE, Serdes.Integer()));
+                keyValue(ROLE_DENIALS_STORE, Serdes.Integer()),
+                keyValue(HELD_CALLBACKS_BY_TIME_STORE, strings),
+                keyValue(DECIDED_REQUEST_DIGESTS_STORE, serdes.rememberedDecisions()),
+                keyValue(DECIDED_REQUESTS_BY_TIME_STORE, strings));
     }
 
     /** The store the integrations topic is read back into: that topic is its changelog. */

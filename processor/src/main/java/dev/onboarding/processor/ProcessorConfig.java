@@ -5,6 +5,9 @@ import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Configuration of the processor, read from the {@code processor.*} keys in one place and checked at
@@ -33,6 +36,15 @@ import java.time.Duration;
  *     FAILED (longer than the verifier's own bound, {@code bridge.verification.max-duration})
  * @param maxVerificationsPerIntegration role verifications in flight at once for one integration (its external ID):
  *     a further Create is answered FAILED at once, so a leaked external ID cannot keep the verifier busy
+ * @param decidedAnswerRetention how long the full answer to a callback that matches no integration is kept (its
+ *     ResponseURL included); after it only the RequestId's digest, the status and the reason code stay, for
+ *     {@code decidedRetention}, and a redelivery's answer is rebuilt from them and the redelivered callback
+ * @param maxHeldCallbacks callbacks held in the grace per partition at most: past it the oldest are decided at once
+ * @param maxHeldCallbackBytes bytes of callbacks held in the grace per partition at most (their Avro encoding)
+ * @param maxRecordedAttemptsPerHour state versions per integration and hour that record a failed attempt (a FAILED
+ *     Create on a PENDING integration, a refused role change on a CONNECTED one); past it the attempt is answered
+ *     but not recorded
+ * @param legacyExternalIdPattern external IDs accepted in integration requests besides the minted ones, if any
  */
 public record ProcessorConfig(
         String applicationId,
@@ -51,7 +63,12 @@ public record ProcessorConfig(
         Duration closeTimeout,
         int producerBatchSize,
         Duration verificationTimeout,
-        int maxVerificationsPerIntegration) {
+        int maxVerificationsPerIntegration,
+        Duration decidedAnswerRetention,
+        int maxHeldCallbacks,
+        long maxHeldCallbackBytes,
+        int maxRecordedAttemptsPerHour,
+        Optional<Pattern> legacyExternalIdPattern) {
 
     /** Every key under {@code processor.}: another is an error at start-up (README documents each). */
     public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("processor.", "processor.application-id",
@@ -60,7 +77,10 @@ public record ProcessorConfig(
             "processor.decided-requests.cleanup-interval", "processor.punctuation-interval",
             "processor.http.bind-address", "processor.http.port", "processor.http.advertised-host",
             "processor.internal-replication-factor", "processor.close-timeout", "processor.producer.batch-size",
-            "processor.verification.timeout", "processor.verification.max-in-flight-per-integration");
+            "processor.verification.timeout", "processor.verification.max-in-flight-per-integration",
+            "processor.decided-requests.answer-retention", "processor.decided-requests.allow-short-retention",
+            "processor.held-callbacks.max-per-partition", "processor.held-callbacks.max-bytes-per-partition",
+            "processor.recorded-attempts.max-per-hour", "processor.requests.legacy-external-id-pattern");
 
     /** Default application id. */
     public static final String DEFAULT_APPLICATION_ID = "onboarding-processor";
@@ -72,6 +92,15 @@ public record ProcessorConfig(
     public static final Duration DEFAULT_VERIFICATION_TIMEOUT = Duration.ofMinutes(5);
     /** Default {@code batch.size} of the processor's producers (128 KiB). */
     public static final int DEFAULT_PRODUCER_BATCH_SIZE = 128 * 1024;
+    /** How long the full answer to a callback that matches no integration is kept by default. */
+    public static final Duration DEFAULT_DECIDED_ANSWER_RETENTION = Duration.ofHours(1);
+    /** Callbacks held in the grace per partition at most, by default. */
+    public static final int DEFAULT_MAX_HELD_CALLBACKS = 1_000;
+    /** Bytes of callbacks held in the grace per partition at most, by default (8 MiB). */
+    public static final long DEFAULT_MAX_HELD_CALLBACK_BYTES = 8L * 1024 * 1024;
+    /** Recorded failed attempts per integration and hour, by default. */
+    public static final int DEFAULT_MAX_RECORDED_ATTEMPTS_PER_HOUR = 20;
+    private static final Duration SQS_MAX_RETENTION = Duration.ofDays(14);
 
     /** Checks the values that {@link Settings} getters cannot check on their own. */
     public ProcessorConfig {
@@ -80,9 +109,11 @@ public record ProcessorConfig(
         requirePositive("processor.decided-requests.cleanup-interval", decidedCleanupInterval);
         requirePositive("processor.close-timeout", closeTimeout);
         requirePositive("processor.verification.timeout", verificationTimeout);
-        if (decidedRetention.compareTo(Duration.ofDays(14)) <= 0) {
-            throw new SettingsException("processor.decided-requests.retention",
-                    "must be longer than the SQS retention maximum (14d), got " + decidedRetention);
+        requirePositive("processor.decided-requests.retention", decidedRetention);
+        if (decidedAnswerRetention.isNegative() || decidedAnswerRetention.compareTo(decidedRetention) > 0) {
+            throw new SettingsException("processor.decided-requests.answer-retention",
+                    "must be between 0 and processor.decided-requests.retention (" + decidedRetention + "), got "
+                            + decidedAnswerRetention);
         }
         if (applicationId.isBlank() || !applicationId.matches("[A-Za-z0-9._-]+")) {
             throw new SettingsException("processor.application-id",
@@ -93,6 +124,14 @@ public record ProcessorConfig(
     /** Reads the {@code processor.*} keys. */
     public static ProcessorConfig from(Settings settings) {
         String bind = settings.string("processor.http.bind-address", "0.0.0.0");
+        Duration retention = settings.duration("processor.decided-requests.retention", DEFAULT_DECIDED_RETENTION);
+        if (retention.compareTo(SQS_MAX_RETENTION) <= 0
+                && !settings.bool("processor.decided-requests.allow-short-retention", false)) {
+            // A redelivery after the retention would be decided afresh: tests and benchmarks may want that.
+            throw new SettingsException("processor.decided-requests.retention",
+                    "must be longer than the SQS retention maximum (14d), got " + retention
+                            + " (processor.decided-requests.allow-short-retention=true allows it, for tests)");
+        }
         return new ProcessorConfig(
                 settings.string("processor.application-id", DEFAULT_APPLICATION_ID),
                 Path.of(settings.string("processor.state-dir",
@@ -101,7 +140,7 @@ public record ProcessorConfig(
                 settings.integer("processor.stream-threads", defaultStreamThreads(), 1, 64),
                 settings.duration("processor.commit-interval", Duration.ofMillis(100)),
                 settings.duration("processor.callback-grace", DEFAULT_CALLBACK_GRACE),
-                settings.duration("processor.decided-requests.retention", DEFAULT_DECIDED_RETENTION),
+                retention,
                 settings.duration("processor.decided-requests.cleanup-interval", Duration.ofHours(1)),
                 settings.duration("processor.punctuation-interval", Duration.ofSeconds(1)),
                 bind,
@@ -112,7 +151,28 @@ public record ProcessorConfig(
                 settings.integer("processor.producer.batch-size", DEFAULT_PRODUCER_BATCH_SIZE, 1024,
                         16 * 1024 * 1024),
                 settings.duration("processor.verification.timeout", DEFAULT_VERIFICATION_TIMEOUT),
-                settings.integer("processor.verification.max-in-flight-per-integration", 2, 1, 1_000));
+                settings.integer("processor.verification.max-in-flight-per-integration", 2, 1, 1_000),
+                settings.duration("processor.decided-requests.answer-retention", DEFAULT_DECIDED_ANSWER_RETENTION),
+                settings.integer("processor.held-callbacks.max-per-partition", DEFAULT_MAX_HELD_CALLBACKS, 1,
+                        1_000_000),
+                settings.longValue("processor.held-callbacks.max-bytes-per-partition", DEFAULT_MAX_HELD_CALLBACK_BYTES,
+                        64 * 1024, 1L << 32),
+                settings.integer("processor.recorded-attempts.max-per-hour", DEFAULT_MAX_RECORDED_ATTEMPTS_PER_HOUR, 1,
+                        3_600),
+                legacyPattern(settings.string("processor.requests.legacy-external-id-pattern", "")));
+    }
+
+    /** The operator's pattern of legacy external IDs, compiled; empty when none is set. */
+    private static Optional<Pattern> legacyPattern(String regex) {
+        if (regex.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Pattern.compile(regex));
+        } catch (PatternSyntaxException e) {
+            throw new SettingsException("processor.requests.legacy-external-id-pattern",
+                    "is not a regular expression: " + e.getDescription());
+        }
     }
 
     /** The defaults, with nothing overridden. */

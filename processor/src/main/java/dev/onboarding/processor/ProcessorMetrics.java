@@ -36,7 +36,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  *   <li>{@code processor_decisions_total{type,outcome,reason}}: answers decided, by request type, SUCCESS/FAILED
  *       and a bounded reason code ({@link #reasonOf})</li>
  *   <li>{@code processor_callbacks_held_total}: Creates that arrived before their request and wait in the grace;
- *       {@code processor_callbacks_in_grace}: how many wait now</li>
+ *       {@code processor_callbacks_in_grace}: how many wait now; {@code processor_callbacks_held_over_bound_total}:
+ *       held ones decided before their grace was over, because the held callbacks were past their bound</li>
  *   <li>{@code processor_role_verifications_requested_total} and
  *       {@code processor_role_verification_results_total{outcome}}: verifications asked of the bridge's verifier
  *       (for Creates, and Updates that change the role, that passed the ownership checks) and the outcomes joined
@@ -110,6 +111,7 @@ public final class ProcessorMetrics {
         }
         // Zero series for what every dashboard and alert reads, so rates start at 0 rather than at the first event.
         counter("processor.callbacks.held");
+        counter("processor.callbacks.held.over.bound");
         counter("processor.role.verifications.requested");
         for (RoleVerificationOutcome outcome : RoleVerificationOutcome.values()) {
             counter("processor.role.verification.results", "outcome", outcome.name());
@@ -190,6 +192,11 @@ public final class ProcessorMetrics {
         /** The verifier's result joined to the callback that waited for it (ERROR: the wait ended first). */
         public void verificationResult(RoleVerificationOutcome outcome) {
             counter("processor.role.verification.results", "outcome", outcome.name()).increment();
+        }
+
+        /** A held callback decided before its grace was over: the held callbacks were past their bound. */
+        public void heldOverTheBound() {
+            counter("processor.callbacks.held.over.bound").increment();
         }
 
         /** How many callbacks wait in this task's grace now. */

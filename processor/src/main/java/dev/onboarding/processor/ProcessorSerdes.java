@@ -8,6 +8,7 @@ import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
 import dev.onboarding.processor.ledger.DecidedAnswer;
 import dev.onboarding.processor.ledger.LedgerEntry;
+import dev.onboarding.processor.ledger.RememberedDecision;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import java.util.Set;
@@ -36,11 +37,12 @@ import org.apache.kafka.common.serialization.Serde;
  * @param outcomes claim outcomes on their way back
  * @param accountHolders who holds each (tenant, account)
  * @param collectionResults collection results on their way to the task of their external ID
+ * @param rememberedDecisions what is remembered of an answer to a callback that matched no integration
  */
 public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serde<CfnCallback> callbacks,
         Serde<LedgerEntry> ledgerEntries, Serde<DecidedAnswer> decidedAnswers, Serde<ClaimInTransit> claims,
         Serde<OutcomeInTransit> outcomes, Serde<AccountHolder> accountHolders,
-        Serde<CollectionResult> collectionResults) {
+        Serde<CollectionResult> collectionResults, Serde<RememberedDecision> rememberedDecisions) {
     static {
         // Avro instantiates only classes it trusts: the processor's own records, besides the contract's.
         Set<String> own = Set.of(LedgerEntry.class.getPackageName(), ClaimInTransit.class.getPackageName());
@@ -58,6 +60,7 @@ public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serd
                 AvroSerde.forValues(ClaimInTransit.class, registry, true),
                 AvroSerde.forValues(OutcomeInTransit.class, registry, true),
                 AvroSerde.forValues(AccountHolder.class, registry, true),
-                AvroSerde.forValues(CollectionResult.class, registry, true));
+                AvroSerde.forValues(CollectionResult.class, registry, true),
+                AvroSerde.forValues(RememberedDecision.class, registry, true));
     }
 }

@@ -20,6 +20,12 @@ public final class TopologyNames {
     public static final String HELD_CALLBACKS_STORE = "held-callbacks";
     /** Callbacks waiting for the verifier's result on their role, keyed {@code <external ID>|<RequestId>}. */
     public static final String VERIFYING_CALLBACKS_STORE = "verifying-callbacks";
+    /** Index of {@link #HELD_CALLBACKS_STORE} by when each started waiting: the overdue and the oldest first. */
+    public static final String HELD_CALLBACKS_BY_TIME_STORE = "held-callbacks-by-time";
+    /** RequestId digest -> status and reason code of an answer to a callback that matched no integration. */
+    public static final String DECIDED_REQUEST_DIGESTS_STORE = "decided-request-digests";
+    /** Index of {@link #REQUESTS_STORE} and {@link #DECIDED_REQUEST_DIGESTS_STORE} by when each was decided. */
+    public static final String DECIDED_REQUESTS_BY_TIME_STORE = "decided-requests-by-time";
     /** (tenant, account) -> the integration holding it. */
     public static final String ACCOUNT_CLAIMS_STORE = "account-claims";
     /** Integration id -> state as the integrations topic holds it (wire-format bytes; interactive queries). */

@@ -16,13 +16,18 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.RocksDBStore;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
@@ -49,13 +54,20 @@ public final class MockTask implements AutoCloseable {
 
     /** A task with the named stores of the topology, opened for the processor to find. */
     public MockTask(String... storeNames) {
+        this(Map.of(), storeNames);
+    }
+
+    /** A task whose settings are the defaults with {@code settings} (processor.* keys) over them. */
+    public MockTask(Map<String, String> settings, String... storeNames) {
         try {
             stateDir = Files.createTempDirectory("processor-mock-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        config = ProcessorConfig.from(Settings.of(Map.of("processor.application-id", "mock-processor",
-                "processor.state-dir", stateDir.toString())));
+        Map<String, String> given = new java.util.HashMap<>(settings);
+        given.put("processor.application-id", "mock-processor");
+        given.put("processor.state-dir", stateDir.toString());
+        config = ProcessorConfig.from(Settings.of(given));
         InMemorySchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
         serdes = ProcessorSerdes.using(registry);
@@ -86,6 +98,41 @@ public final class MockTask implements AutoCloseable {
     /** A store of the task. */
     public <V> KeyValueStore<String, V> store(String name) {
         return context.getStateStore(name);
+    }
+
+    /**
+     * What a store holds, as it holds it: the bytes of every key and value in RocksDB (serialized, with the
+     * registry's framing and, in a timestamped store, the timestamp), which is also what its changelog carries.
+     */
+    public long storedBytes(String name) {
+        long bytes = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = rawStore(name).all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                bytes += kv.key.get().length + (kv.value == null ? 0 : kv.value.length);
+            }
+        }
+        return bytes;
+    }
+
+    /** How many keys a store holds. */
+    public long storedKeys(String name) {
+        long keys = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = rawStore(name).all()) {
+            for (; it.hasNext(); it.next()) {
+                keys++;
+            }
+        }
+        return keys;
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyValueStore<Bytes, byte[]> rawStore(String name) {
+        StateStore store = context.getStateStore(name);
+        while (store instanceof WrappedStateStore<?, ?, ?> wrapped && !(store instanceof RocksDBStore)) {
+            store = wrapped.wrapped();
+        }
+        return (KeyValueStore<Bytes, byte[]>) store;
     }
 
     /** The records forwarded to the child named {@code child} so far. */

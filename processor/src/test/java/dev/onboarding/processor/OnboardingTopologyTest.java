@@ -558,6 +558,22 @@ class OnboardingTopologyTest {
     }
 
     @Test
+    void aTenantIdOver65535BytesOrAnExternalIdNotMintedIsRefusedAndTheNextRequestGoesThrough() {
+        String ext = TestData.externalId();
+        fx.request(new dev.onboarding.contract.IntegrationRequestEvent(dev.onboarding.contract.IntegrationRequested
+                .newBuilder((dev.onboarding.contract.IntegrationRequested) TestData.requested("int-1",
+                        "t".repeat(70_000), ext, fx.now(), Duration.ofHours(1)).getEvent()).build()));
+        fx.request(TestData.requested("int-2", "tenant-a", "chosen-by-the-customer", fx.now(), Duration.ofHours(1)));
+
+        assertThat(fx.requestsDlq.readValuesToList()).extracting(DeadLetter::getReasonCode).containsExactly(
+                PendingIntegrations.FIELD_TOO_LONG, PendingIntegrations.EXTERNAL_ID_NOT_MINTED);
+        assertThat(fx.integrations.isEmpty()).isTrue();
+
+        Integration pending = fx.pending("int-1", "tenant-a", ext);
+        assertThat(pending.getStatus()).isEqualTo(IntegrationStatus.PENDING);
+    }
+
+    @Test
     void malformedAndUnreadableInputIsDeadLetteredAndProcessingGoesOn() {
         fx.close();
         fx = new TopologyFixture(false);
@@ -599,6 +615,63 @@ class OnboardingTopologyTest {
         assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNotNull();
         fx.advance(Duration.ofDays(1).plusHours(2));
         assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNull();
+    }
+
+    @Test
+    void aForgedDeletesWholeAnswerGoesAfterTheAnswerRetentionYetItsRedeliveryIsAnsweredIdenticallyUntilTheRetention() {
+        fx.close();
+        fx = new TopologyFixture(Map.of("processor.decided-requests.allow-short-retention", "true",
+                "processor.decided-requests.retention", "2m", "processor.decided-requests.answer-retention", "1m",
+                "processor.decided-requests.cleanup-interval", "10s"));
+        String url = "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/x?X-Amz-Signature=";
+        CfnCallback forged = TestData.delete(TestData.externalId(), "req-forged", ACCOUNT, "s", "int-x", fx.now())
+                .setResponseUrl(url + "f".repeat(4096 - url.length())).build();
+        CfnResponse first = fx.answer(forged);
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged")).isNotNull();
+
+        fx.advance(Duration.ofSeconds(80));
+        assertThat(fx.<DecidedAnswer>store(TopologyNames.REQUESTS_STORE).get("req-forged"))
+                .as("the whole answer, its 4 KB ResponseURL included").isNull();
+        assertThat(entries(TopologyNames.DECIDED_REQUEST_DIGESTS_STORE)).isOne();
+        assertThat(fx.answer(forged)).as("rebuilt from the digest and the redelivery").isEqualTo(first);
+
+        fx.advance(Duration.ofSeconds(60));
+        assertThat(entries(TopologyNames.DECIDED_REQUEST_DIGESTS_STORE)).isZero();
+        assertThat(entries(TopologyNames.REQUESTS_STORE)).isZero();
+        assertThat(entries(TopologyNames.DECIDED_REQUESTS_BY_TIME_STORE))
+                .as("nothing indexed but the marker that the earlier version's answers were indexed")
+                .isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void heldCreatesPastTheBoundAreAnsweredAtOnceOldestFirstAndTheRestAfterTheirGraceNoneDropped() {
+        fx.close();
+        fx = new TopologyFixture(Map.of("processor.held-callbacks.max-per-partition", "2"));
+        for (int n = 1; n <= 3; n++) {
+            fx.callback(create(TestData.externalId(), "req-" + n, ACCOUNT, "s" + n));
+            fx.advance(Duration.ofSeconds(1)); // so that which one is the oldest is defined
+        }
+        List<CfnResponse> atOnce = fx.allResponses();
+        assertThat(atOnce).extracting(CfnResponse::getRequestId).containsExactly("req-1");
+        assertFailed(atOnce.get(0), "req-1", "unknown or expired external ID");
+        assertThat(fx.meters.counter("processor.callbacks.held.over.bound").count()).isEqualTo(1.0);
+
+        fx.advance(fx.config.callbackGrace().plusSeconds(2));
+        List<CfnResponse> later = fx.allResponses();
+        assertThat(later).extracting(CfnResponse::getRequestId).containsExactly("req-2", "req-3");
+        later.forEach(r -> assertThat(r.getReason()).contains("unknown or expired external ID"));
+        assertThat(entries(TopologyNames.HELD_CALLBACKS_STORE)).isZero();
+    }
+
+    private long entries(String store) {
+        long n = 0;
+        try (var all = fx.store(store).all()) {
+            while (all.hasNext()) {
+                all.next();
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test

@@ -76,4 +76,42 @@ class ProcessorConfigTest {
                 TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID, "onboarding.cfn-callbacks",
                 "onboarding.cfn-responses");
     }
+
+    @Test
+    void theFloodBoundsHaveDocumentedDefaultsAndAreChecked() {
+        ProcessorConfig config = ProcessorConfig.defaults();
+        assertThat(config.decidedAnswerRetention()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.maxHeldCallbacks()).isEqualTo(1_000);
+        assertThat(config.maxHeldCallbackBytes()).isEqualTo(8L * 1024 * 1024);
+        assertThat(config.maxRecordedAttemptsPerHour()).isEqualTo(20);
+        assertThat(config.legacyExternalIdPattern()).isEmpty();
+
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of(
+                "processor.decided-requests.answer-retention", "16d"))))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("processor.decided-requests.answer-retention");
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of(
+                "processor.requests.legacy-external-id-pattern", "legacy-[")))).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("processor.requests.legacy-external-id-pattern");
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of(
+                "processor.held-callbacks.max-per-partition", "0")))).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("processor.held-callbacks.max-per-partition");
+        assertThat(ProcessorConfig.from(Settings.of(Map.of("processor.requests.legacy-external-id-pattern",
+                "legacy-[0-9]+"))).legacyExternalIdPattern()).get().extracting(p -> p.matcher("legacy-42").matches())
+                .isEqualTo(true);
+    }
+
+    @Test
+    void aRetentionShorterThanSqsKeepsMessagesIsForTestsOnlyAndSaysSo() {
+        assertThatThrownBy(() -> ProcessorConfig.from(Settings.of(Map.of("processor.decided-requests.retention",
+                "2m")))).isInstanceOf(SettingsException.class)
+                .hasMessageContaining("processor.decided-requests.allow-short-retention");
+
+        ProcessorConfig shortened = ProcessorConfig.from(Settings.of(Map.of(
+                "processor.decided-requests.allow-short-retention", "true",
+                "processor.decided-requests.retention", "2m",
+                "processor.decided-requests.answer-retention", "1m")));
+        assertThat(shortened.decidedRetention()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(shortened.decidedAnswerRetention()).isEqualTo(Duration.ofMinutes(1));
+    }
 }

@@ -57,8 +57,8 @@ class ProcessorSerdesTest {
     void everyInternalRecordReadsBackWhole() {
         String changelog = "app-integrations-by-external-id-changelog";
         for (LedgerEntry entry : List.of(
-                new LedgerEntry(ByteBuffer.wrap(STATE), new AnsweredRequest("req-ü-1", ANSWER)),
-                new LedgerEntry(ByteBuffer.wrap(STATE), null))) {
+                new LedgerEntry(ByteBuffer.wrap(STATE), new AnsweredRequest("req-ü-1", ANSWER), List.of()),
+                new LedgerEntry(ByteBuffer.wrap(STATE), null, List.of()))) {
             assertThat(roundTrip(serdes.ledgerEntries(), changelog, entry)).isEqualTo(entry);
         }
         assertThat(roundTrip(serdes.decidedAnswers(), "app-requests-changelog", ANSWER)).isEqualTo(ANSWER);
@@ -87,7 +87,7 @@ class ProcessorSerdesTest {
     @Test
     void theRecordsAreRegisteredUnderTheApplicationsOwnSubjects() {
         serdes.ledgerEntries().serializer().serialize("app-integrations-by-external-id-changelog",
-                new LedgerEntry(ByteBuffer.wrap(STATE), null));
+                new LedgerEntry(ByteBuffer.wrap(STATE), null, List.of()));
         serdes.claims().serializer().serialize(CLAIMS_TOPIC, claim.inTransit(null));
 
         assertThat(registry.idOf("app-integrations-by-external-id-changelog-value", LedgerEntry.getClassSchema()))

@@ -85,13 +85,24 @@ final class TopologyFixture implements AutoCloseable {
      * tests of that path use at-least-once here and the broker test covers it under exactly-once.
      */
     TopologyFixture(boolean exactlyOnce) {
+        this(exactlyOnce, Map.of());
+    }
+
+    /** A driver whose processor settings are the defaults with {@code settings} over them. */
+    TopologyFixture(Map<String, String> settings) {
+        this(true, settings);
+    }
+
+    private TopologyFixture(boolean exactlyOnce, Map<String, String> settings) {
         try {
             stateDir = Files.createTempDirectory("processor-ttd-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.config = ProcessorConfig.from(Settings.of(Map.of("processor.application-id", "ttd-processor",
-                "processor.state-dir", stateDir.toString())));
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("processor.application-id", "ttd-processor");
+        all.put("processor.state-dir", stateDir.toString());
+        this.config = ProcessorConfig.from(Settings.of(all));
         SchemaRegistry registry = InMemorySchemaRegistry.scope(scope);
         this.catalog = TopicCatalog.create(TopicSettings.defaults(), registry, true);
         this.serdes = ProcessorSerdes.using(registry);

@@ -68,6 +68,11 @@ final class ChildJvm implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + opsPort + "/ready"));
     }
 
+    /** The app's operations endpoint {@code path} (e.g. {@code /metrics}). */
+    URI ops(String path) {
+        return ready.resolve(path);
+    }
+
     /** The app's name in reports. */
     String name() {
         return name;

@@ -42,6 +42,16 @@ final class CustomResourceBodies {
      */
     String request(String type, String region, String stackId, String requestId, String physicalId,
             String externalId, String roleName, String responseUrl) {
+        return request(type, region, stackId, requestId, physicalId, externalId, roleName, responseUrl, false);
+    }
+
+    /**
+     * As {@link #request(String, String, String, String, String, String, String, String)}; an Update with
+     * {@code withOldProperties} carries OldResourceProperties equal to its properties (a stack update that changes
+     * neither the role nor the external ID, so it needs no role verification).
+     */
+    String request(String type, String region, String stackId, String requestId, String physicalId,
+            String externalId, String roleName, String responseUrl, boolean withOldProperties) {
         String topicArn = "arn:aws:sns:" + region + ":" + SoakStack.PROVIDER_ACCOUNT + ":onboarding-callbacks";
         ObjectNode request = JSON.createObjectNode();
         request.put("RequestType", type);
@@ -60,6 +70,9 @@ final class CustomResourceBodies {
         properties.put("ServiceToken", topicArn);
         properties.put("ExternalID", externalId);
         properties.put("RoleName", roleName);
+        if (withOldProperties) {
+            request.set("OldResourceProperties", properties.deepCopy());
+        }
         return envelope(region, topicArn, request.toString());
     }
 

@@ -108,8 +108,8 @@ final class SoakDriver {
         for (SoakPlan.TrustedRole role : plan.trustedRoles()) {
             stack.sts().trust(role.roleArn(), role.externalId());
         }
-        publishRequests();
-        awaitPending();
+        publish(stack, plan.requests());
+        awaitPending(stack, plan.requests());
         Thread watcher = new Thread(this::watchAnswers, "soak-answer-watch");
         watcher.setDaemon(true);
         watcher.start();
@@ -138,7 +138,8 @@ final class SoakDriver {
                 Map.copyOf(deliveredPuts), refusedPuts, List.copyOf(faults), List.copyOf(unsent), doneAt);
     }
 
-    private void publishRequests() {
+    /** Publishes {@code requests} on the integration requests topic, as the upstream service does. */
+    static void publish(SoakStack stack, List<IntegrationRequested> requests) {
         Topic<String, IntegrationRequestEvent> topic = stack.catalog().integrationRequests();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafka().bootstrapServers());
@@ -146,7 +147,7 @@ final class SoakDriver {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         try (KafkaProducer<String, IntegrationRequestEvent> producer = new KafkaProducer<>(props,
                 new StringSerializer(), topic.valueSerde().serializer())) {
-            for (IntegrationRequested requested : plan.requests()) {
+            for (IntegrationRequested requested : requests) {
                 producer.send(new ProducerRecord<>(topic.name(), requested.getIntegrationId(),
                         IntegrationRequestEvent.newBuilder().setEvent(requested).build()));
             }
@@ -159,11 +160,11 @@ final class SoakDriver {
      * processor shows every requested integration PENDING, so that no valid Create can overtake its request by
      * more than the (short) grace the soak configures.
      */
-    private void awaitPending() {
+    static void awaitPending(SoakStack stack, List<IntegrationRequested> requests) {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.URI base = stack.processorQueries().get(0);
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        for (IntegrationRequested requested : plan.requests()) {
+        for (IntegrationRequested requested : requests) {
             java.net.URI uri = base.resolve("/integrations/" + requested.getIntegrationId());
             while (!isPending(http, uri)) {
                 if (System.nanoTime() > deadline) {
@@ -176,13 +177,17 @@ final class SoakDriver {
     }
 
     private static boolean isPending(java.net.http.HttpClient http, java.net.URI uri) {
+        return "PENDING".equals(statusOf(http, uri));
+    }
+
+    /** The status the processor's query at {@code uri} shows for an integration, or null if it shows none. */
+    static String statusOf(java.net.http.HttpClient http, java.net.URI uri) {
         try {
             java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(uri)
                     .timeout(Duration.ofSeconds(10)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && "PENDING".equals(JSON.readTree(response.body()).path("status")
-                    .asText());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()).path("status").asText() : null;
         } catch (IOException e) {
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -294,7 +299,8 @@ final class SoakDriver {
         }
     }
 
-    private static Answer parse(S3ResponseStandIn.RecordedRequest request) {
+    /** The answer a response PUT carries, or null if its body is not one. */
+    static Answer parse(S3ResponseStandIn.RecordedRequest request) {
         try {
             JsonNode body = JSON.readTree(request.body());
             return new Answer(body.path("RequestId").asText(), body.path("Status").asText(),

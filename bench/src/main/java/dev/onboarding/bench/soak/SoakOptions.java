@@ -56,14 +56,7 @@ public record SoakOptions(int requests, int rate, List<String> regions, int proc
 
     /** The defaults overridden by {@code key=value} arguments; unknown keys are refused. */
     public static SoakOptions parse(String... args) {
-        Map<String, String> values = new HashMap<>();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1 || !KEYS.contains(arg.substring(0, eq))) {
-                throw new IllegalArgumentException("unknown option '" + arg + "'; use key=value with keys " + KEYS);
-            }
-            values.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        Map<String, String> values = keyValues(args, KEYS);
         SoakOptions d = defaults();
         return new SoakOptions(
                 Integer.parseInt(values.getOrDefault("requests", String.valueOf(d.requests()))),
@@ -79,7 +72,21 @@ public record SoakOptions(int requests, int rate, List<String> regions, int proc
                 values.getOrDefault("child-heap", d.childHeap()));
     }
 
-    private static Duration duration(String text, Duration fallback) {
+    /** {@code key=value} arguments by key; a key not in {@code keys} is refused. */
+    static Map<String, String> keyValues(String[] args, Set<String> keys) {
+        Map<String, String> values = new HashMap<>();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1 || !keys.contains(arg.substring(0, eq))) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'; use key=value with keys " + keys);
+            }
+            values.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return values;
+    }
+
+    /** {@code 500ms}, {@code 30s} or {@code 5m}; {@code fallback} when {@code text} is null. */
+    static Duration duration(String text, Duration fallback) {
         if (text == null) {
             return fallback;
         }

@@ -250,7 +250,8 @@ final class SoakPlan {
         return "cloudformation-custom-resource-response-" + other.replace("-", "") + ".s3." + other + ".amazonaws.com";
     }
 
-    private static IntegrationRequested requested(String integrationId, String tenant, String externalId,
+    /** The upstream service's request for an integration, expiring in a day. */
+    static IntegrationRequested requested(String integrationId, String tenant, String externalId,
             String roleName, Instant now) {
         return IntegrationRequested.newBuilder().setIntegrationId(integrationId).setTenantId(tenant)
                 .setExternalId(externalId).setRoleName(roleName).setName("soak " + integrationId)

@@ -26,6 +26,16 @@ final class SoakReport {
     private final List<String> figures = new ArrayList<>();
     private final List<Check> checks = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final String title;
+
+    SoakReport() {
+        this("soak");
+    }
+
+    /** A report whose printout names {@code title} (e.g. {@code flood}). */
+    SoakReport(String title) {
+        this.title = title;
+    }
 
     void figure(String format, Object... args) {
         figures.add(String.format(Locale.ROOT, format, args));
@@ -58,7 +68,7 @@ final class SoakReport {
     /** Prints the figures, then every check with PASS or FAIL and examples of what failed. */
     void print(PrintStream out) {
         out.println();
-        out.println("== soak figures");
+        out.println("== " + title + " figures");
         figures.forEach(f -> out.println("  " + f));
         out.println("== checks");
         for (Check c : checks) {
@@ -67,7 +77,8 @@ final class SoakReport {
             c.problems().forEach(p -> out.println("         e.g. " + p));
         }
         notes.forEach(n -> out.println("  note: " + n));
-        out.println(passed() ? "== soak PASSED" : "== soak FAILED: " + failed().size() + " check(s)");
+        out.println(passed() ? "== " + title + " PASSED"
+                : "== " + title + " FAILED: " + failed().size() + " check(s)");
     }
 
     @Override

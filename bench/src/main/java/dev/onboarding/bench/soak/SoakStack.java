@@ -45,6 +45,7 @@ final class SoakStack implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final SoakOptions options;
+    private final Map<String, String> overrides;
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Map<String, EmbeddedSqs> sqs = new LinkedHashMap<>();
     private final Map<String, EmbeddedSqs.QueuePair> queues = new LinkedHashMap<>();
@@ -62,13 +63,19 @@ final class SoakStack implements AutoCloseable {
     private ChildJvm bridge;
     private ChildJvm scheduler;
 
-    private SoakStack(SoakOptions options) {
+    private SoakStack(SoakOptions options, Map<String, String> overrides) {
         this.options = options;
+        this.overrides = Map.copyOf(overrides);
     }
 
     /** Starts every service and app and waits until each app is ready; on failure stops what had started. */
     static SoakStack start(SoakOptions options) {
-        SoakStack stack = new SoakStack(options);
+        return start(options, Map.of());
+    }
+
+    /** As {@link #start(SoakOptions)}, every app's settings with {@code overrides} over the soak's. */
+    static SoakStack start(SoakOptions options, Map<String, String> overrides) {
+        SoakStack stack = new SoakStack(options, overrides);
         try {
             stack.startAll();
             return stack;
@@ -152,6 +159,7 @@ final class SoakStack implements AutoCloseable {
                 .with("scheduler.home-region", options.regions().get(0))
                 // Finer slots: a disconnected integration that kept its schedule would show within seconds.
                 .with("scheduler.slot-spacing", "5s");
+        overrides.forEach(s::with);
         return s.build();
     }
 

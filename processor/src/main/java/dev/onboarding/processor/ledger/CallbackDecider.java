@@ -34,6 +34,9 @@ public final class CallbackDecider {
     public static final String ROLE_TRUSTS_WITHOUT_EXTERNAL_ID = "ROLE_TRUSTS_WITHOUT_EXTERNAL_ID";
     /** Reason for an Update that changes the external ID. */
     public static final String EXTERNAL_ID_CHANGED = "the external ID cannot change; connect a new integration";
+    /** Reason for an Update from a stack that is not the one connected to the integration. */
+    public static final String NOT_THE_CONNECTED_STACK = "this stack is not the one connected to the integration;"
+            + " update the stack that connected it or connect a new integration";
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
@@ -243,9 +246,7 @@ public final class CallbackDecider {
         if (!ownsIntegration) {
             boolean idChanged = callback.getOldExternalId() != null
                     && !callback.getOldExternalId().equals(callback.getExternalId());
-            String reason = idChanged ? EXTERNAL_ID_CHANGED
-                    : "this stack is not the one connected to the integration; update the stack that connected it"
-                            + " or connect a new integration";
+            String reason = idChanged ? EXTERNAL_ID_CHANGED : NOT_THE_CONNECTED_STACK;
             // Never name (or touch) an integration the caller does not own.
             return CallbackDecision.Answer.only(CallbackAnswers.failed(callback, reason, null, now));
         }

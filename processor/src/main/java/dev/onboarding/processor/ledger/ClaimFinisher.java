@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ClaimFinisher implements Processor<String, OutcomeInTransit, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ClaimFinisher.class);
 
+    private final ProcessorConfig config;
     private final TopicCatalog catalog;
     private final Deserializer<CfnCallback> waitingCreates;
     private final String waitingCreatesSubjectTopic;
@@ -52,6 +53,7 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
      * @param waitingCreates reads the Create that travelled with a claim
      */
     public ClaimFinisher(ProcessorConfig config, TopicCatalog catalog, Deserializer<CfnCallback> waitingCreates) {
+        this.config = config;
         this.catalog = catalog;
         this.waitingCreates = waitingCreates;
         this.waitingCreatesSubjectTopic = TopologyNames.waitingCreatesSubjectTopic(config.applicationId());
@@ -61,7 +63,7 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.metrics = ProcessorMetrics.of(context);
-        this.ledger = new Ledger(context, catalog, RELEASES);
+        this.ledger = new Ledger(context, catalog, config, RELEASES);
     }
 
     @Override
@@ -77,7 +79,7 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
     private void finish(Record<String, OutcomeInTransit> record, ClaimOutcome outcome, ClaimCommand claim) {
         LedgerEntry entry = ledger.entry(claim.externalId());
         Optional<Integration> current = ledger.stateOf(entry);
-        if (ledger.decided(claim.requestId()) != null || Ledger.keptWith(entry, claim.requestId()) != null) {
+        if (ledger.isDecided(claim.requestId()) || Ledger.keptWith(entry, claim.requestId()) != null) {
             // A redelivered Create claimed again while the first claim travelled: the first outcome decided.
             LOG.debug("claim outcome for request {}, already decided; ignored", claim.requestId());
             releaseUnused(outcome, current);

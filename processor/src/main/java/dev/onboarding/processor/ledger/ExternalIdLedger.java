@@ -1,6 +1,7 @@
 package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TopologyNames.CLAIMS;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_BY_TIME_STORE;
 import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
 import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
@@ -31,7 +32,6 @@ import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
@@ -69,6 +69,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExternalIdLedger implements Processor<String, ExternalIdInput, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdLedger.class);
+    /** Answers of an earlier version indexed per punctuation, so a large store delays no callback for long. */
+    private static final int EARLIER_ANSWERS_SLICE = 1_000;
 
     /** Reason for a callback refused because its integration has the most verifications in flight already. */
     public static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
@@ -128,14 +130,19 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.metrics = ProcessorMetrics.of(context);
-        this.ledger = new Ledger(context, catalog, CLAIMS);
-        this.held = new HeldCallbacks(context.getStateStore(HELD_CALLBACKS_STORE));
+        this.ledger = new Ledger(context, catalog, config, CLAIMS);
+        this.held = new HeldCallbacks(context.getStateStore(HELD_CALLBACKS_STORE),
+                context.getStateStore(HELD_CALLBACKS_BY_TIME_STORE), config.maxHeldCallbacks(),
+                config.maxHeldCallbackBytes());
         this.verifying = new VerifyingCallbacks(context.getStateStore(VERIFYING_CALLBACKS_STORE),
                 config.maxVerificationsPerIntegration(), config.verificationTimeout());
         this.expiry = new PendingExpiry(context.getStateStore(PENDING_EXPIRY_STORE));
         this.health = new HealthKeeper(ledger, context.getStateStore(ROLE_DENIALS_STORE), healthRules);
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
         context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
+        // Once per task, in slices: index the answers an earlier version kept without the index by time.
+        context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
+                timestamp -> ledger.indexEarlierAnswers(EARLIER_ANSWERS_SLICE));
     }
 
     @Override
@@ -176,7 +183,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         CfnCallback callback = input.callback();
         String requestId = callback.getRequestId();
         // Rule 1: SNS and SQS deliver at least once; a decided RequestId gets the identical answer again.
-        DecidedAnswer prior = ledger.decided(requestId);
+        DecidedAnswer prior = ledger.decided(callback);
         if (prior != null) {
             LOG.debug("request {} already decided; answering the same again", requestId);
             ledger.answerAgain(requestId, prior);
@@ -234,7 +241,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      */
     private void decideWaited(CfnCallback callback, RoleVerification verification, Instant now) {
         String requestId = callback.getRequestId();
-        DecidedAnswer prior = ledger.decided(requestId);
+        DecidedAnswer prior = ledger.decided(callback);
         if (prior == null) {
             prior = Ledger.keptWith(ledger.entry(callback.getExternalId()), requestId);
         }
@@ -285,6 +292,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
             held.hold(callback, now.toEpochMilli());
+            decideHeldOverTheBound(now);
         } else if (decision instanceof CallbackDecision.Verify verify) {
             askVerifier(callback, verify, now);
         } else if (decision instanceof CallbackDecision.Claim claim) {
@@ -317,8 +325,22 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         metrics.verificationRequested();
         context.forward(new Record<>(callback.getExternalId(), request, context.currentSystemTimeMs()),
                 VERIFICATION_REQUESTS);
-        // Whoever waits on the integration sees its role being verified (PENDING), on a version of its own.
-        ledger.save(CallbackProgress.verifying(integration, callback, now));
+        // Whoever waits on the integration sees its role being verified (PENDING), on a version of its own, within
+        // the bound on versions that only record an attempt.
+        ledger.saveStep(CallbackProgress.verifying(integration, callback, now), callback.getRequestId(),
+                HandlingStep.VERIFIED, now);
+    }
+
+    /** Past the bound on held callbacks, the oldest cannot wait for their request: decided now, never dropped. */
+    private void decideHeldOverTheBound(Instant now) {
+        for (CfnCallback early : held.takeOverBound()) {
+            LOG.info("deciding held {} {} before its grace is over: more than {} callbacks or {} bytes are held",
+                    early.getRequestType(), early.getRequestId(), config.maxHeldCallbacks(),
+                    config.maxHeldCallbackBytes());
+            metrics.heldOverTheBound();
+            carryOut(early, decider.decide(early, ledger.integrationOf(early.getExternalId()), false, now), null,
+                    now);
+        }
     }
 
     /** Wall-clock checks: held callbacks past their grace, verifications past their wait, pending past expiry. */
@@ -344,12 +366,15 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
     }
 
-    /** Forgets decided RequestIds older than the retention (longer than SQS can still redeliver them). */
+    /**
+     * Forgets decided RequestIds older than the retention (longer than SQS can still redeliver them), and whole
+     * answers to callbacks that matched no integration older than the answer retention; reads only those.
+     */
     private void forgetOldDecisions(long timestamp) {
-        int forgotten = ledger.forgetDecidedBefore(timestamp - config.decidedRetention().toMillis());
+        int forgotten = ledger.forgetDecided(timestamp);
         if (forgotten > 0) {
-            LOG.info("forgot {} decided requests older than {}", forgotten, Duration.ofMillis(
-                    config.decidedRetention().toMillis()));
+            LOG.info("forgot {} decided requests (answers after {}, the rest after {})", forgotten,
+                    config.decidedAnswerRetention(), config.decidedRetention());
         }
     }
 

@@ -2,7 +2,6 @@ package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TopologyNames.ANSWERS;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
-import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
 import static dev.onboarding.processor.TopologyNames.STATES;
 
 import dev.onboarding.contract.CfnCallback;
@@ -13,13 +12,13 @@ import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.processor.ProcessorConfig;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +32,21 @@ import org.slf4j.LoggerFactory;
  * so a connecting Create costs one store write, not two; an earlier answer kept there moves to the requests store
  * when a later one takes its place. Answers kept with a state are not swept by the retention: there is one per
  * external ID at most. Answers and states are encoded once, in their topic's wire format, for the store and the
- * topic alike.
+ * topic alike. The other answers are the {@link DecidedRequests}: an answer to a callback that matched no
+ * integration costs its full size for the answer retention only, then a few dozen bytes.
+ *
+ * <p>A failed attempt recorded on a state (a FAILED Create on a PENDING integration, a refused role change on a
+ * CONNECTED one) is a version the integration could do without: {@link AttemptRecords} bounds them per RequestId and
+ * per hour, and past the bound the attempt is answered but not recorded.
  */
 final class Ledger {
     private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
 
     private final ProcessorContext<String, Object> context;
     private final KeyValueStore<String, LedgerEntry> entries;
-    private final KeyValueStore<String, DecidedAnswer> decided;
+    private final DecidedRequests decided;
+    private final ProcessorConfig config;
+    private final AttemptRecords attempts;
     private final Topic<String, Integration> statesTopic;
     private final Topic<String, CfnResponse> answersTopic;
     private final String claimsChild;
@@ -50,10 +56,13 @@ final class Ledger {
      *
      * @param claimsChild the child that claims and releases are forwarded to
      */
-    Ledger(ProcessorContext<String, Object> context, TopicCatalog catalog, String claimsChild) {
+    Ledger(ProcessorContext<String, Object> context, TopicCatalog catalog, ProcessorConfig config,
+            String claimsChild) {
         this.context = context;
         this.entries = context.getStateStore(INTEGRATIONS_BY_EXTERNAL_ID_STORE);
-        this.decided = context.getStateStore(REQUESTS_STORE);
+        this.decided = new DecidedRequests(context);
+        this.config = config;
+        this.attempts = new AttemptRecords(config.maxRecordedAttemptsPerHour());
         this.statesTopic = catalog.integrations();
         this.answersTopic = catalog.cfnResponses();
         this.claimsChild = claimsChild;
@@ -76,9 +85,30 @@ final class Ledger {
                         bytesOf(entry.getState())));
     }
 
-    /** The answer decided for {@code requestId} and kept by RequestId, or null. */
-    DecidedAnswer decided(String requestId) {
-        return decided.get(requestId);
+    /**
+     * The answer decided before for {@code callback}'s RequestId and kept by RequestId, or null: the whole answer, or
+     * the one rebuilt from the callback and what is remembered of its first copy (null also when the callback cannot
+     * be a redelivery of it: another request type under the same RequestId).
+     */
+    DecidedAnswer decided(CfnCallback callback) {
+        String requestId = callback.getRequestId();
+        DecidedAnswer whole = decided.answer(requestId);
+        if (whole != null) {
+            return whole;
+        }
+        RememberedDecision remembered = decided.remembered(requestId);
+        if (remembered == null) {
+            return null;
+        }
+        return RememberedAnswers.rebuild(callback, remembered)
+                .map(response -> new DecidedAnswer(response.getDecidedAt(), ByteBuffer.wrap(
+                        answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response))))
+                .orElse(null);
+    }
+
+    /** Whether {@code requestId} was decided and is remembered (by its answer or its digest). */
+    boolean isDecided(String requestId) {
+        return decided.isDecided(requestId);
     }
 
     /** The answer kept with {@code entry} for {@code requestId}, if it is the one the entry holds, or null. */
@@ -102,19 +132,41 @@ final class Ledger {
         CfnResponse response = answer.response();
         byte[] encoded = answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response);
         DecidedAnswer decision = new DecidedAnswer(response.getDecidedAt(), ByteBuffer.wrap(encoded));
+        Optional<Integration> newState = answer.newState();
+        List<RecordedStep> recorded = null;
+        if (newState.isPresent() && AttemptRecords.recordsAnAttempt(response, newState.get())) {
+            LedgerEntry entry = entry(callback.getExternalId());
+            Optional<List<RecordedStep>> admitted = attempts.admit(entry == null ? null : entry.getAttempts(),
+                    response.getRequestId(), HandlingStep.DECIDED, Instant.ofEpochMilli(context.currentSystemTimeMs()));
+            if (admitted.isEmpty()) {
+                LOG.info("not recording the failed {} {} on its integration: {} attempts recorded this hour already",
+                        callback.getRequestType(), callback.getRequestId(), config.maxRecordedAttemptsPerHour());
+            }
+            newState = admitted.isPresent() ? newState : Optional.empty();
+            recorded = admitted.orElse(null);
+        }
         // An answer that changes its own external ID's state is kept with the state: one write, not two.
-        boolean keptWithState = answer.newState()
+        boolean keptWithState = newState
                 .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
         // The callback's own integration also shows its progress (arrival, role verification).
         Optional<Integration> before = keptWithState ? integrationOf(callback.getExternalId()) : Optional.empty();
-        answer.newState()
+        List<RecordedStep> attemptsNow = recorded;
+        newState
                 .map(next -> before.map(b -> CallbackProgress.stamp(next, callback, b, checked, response))
                         .orElse(next))
                 .ifPresent(next -> save(next,
-                        keptWithState ? new AnsweredRequest(response.getRequestId(), decision) : null));
+                        keptWithState ? new AnsweredRequest(response.getRequestId(), decision) : null, attemptsNow));
         answer.release().ifPresent(this::release);
         if (!keptWithState) {
-            decided.put(response.getRequestId(), decision);
+            Optional<RememberedDecision> remembered = newState.isEmpty() && answer.release().isEmpty()
+                    ? RememberedAnswers.remember(callback, response) : Optional.empty();
+            if (remembered.isPresent()) {
+                // A callback that matched no integration: its ResponseURL stays for the answer retention only.
+                decided.keepBriefly(response.getRequestId(), decision, remembered.get(),
+                        config.decidedAnswerRetention());
+            } else {
+                decided.keep(response.getRequestId(), decision);
+            }
         }
         LOG.info("decided {} {} for external ID {}: {}{}", callback.getRequestType(), callback.getRequestId(),
                 ExternalIds.redact(callback.getExternalId()), response.getStatus(),
@@ -124,15 +176,29 @@ final class Ledger {
 
     /** Stores a new state, keeping the answer stored with the previous one, and publishes it in full. */
     void save(Integration next) {
-        save(next, null);
+        save(next, null, null);
+    }
+
+    /**
+     * Stores a version that only shows a step of a callback's handling (its role being verified), as
+     * {@link AttemptRecords} admits it: once per RequestId and step, and within the integration's hourly bound, so
+     * that whoever holds an external ID cannot write a version per callback. Returns whether it was written.
+     */
+    boolean saveStep(Integration next, String requestId, HandlingStep step, Instant now) {
+        LedgerEntry entry = entry(next.getExternalId());
+        Optional<List<RecordedStep>> admitted = attempts.admit(entry == null ? null : entry.getAttempts(), requestId,
+                step, now);
+        admitted.ifPresent(recorded -> save(next, null, recorded));
+        return admitted.isPresent();
     }
 
     /**
      * Stores a new state and publishes it in full: encoded once, for the store and the topic.
      *
      * @param answered the answer decided with this change, kept with the state; null keeps the one kept before
+     * @param recorded the attempts recorded with this change; null keeps those recorded before
      */
-    private void save(Integration next, AnsweredRequest answered) {
+    private void save(Integration next, AnsweredRequest answered, List<RecordedStep> recorded) {
         byte[] encoded = statesTopic.valueSerde().serializer().serialize(statesTopic.name(), next);
         String externalId = next.getExternalId();
         LedgerEntry prior = entry(externalId);
@@ -140,11 +206,12 @@ final class Ledger {
         if (answered != null) {
             if (kept != null && !kept.getRequestId().equals(answered.getRequestId())) {
                 // Still answerable after it leaves the entry, for as long as any decided RequestId.
-                decided.put(kept.getRequestId(), kept.getDecided());
+                decided.keep(kept.getRequestId(), kept.getDecided());
             }
             kept = answered;
         }
-        entries.put(externalId, new LedgerEntry(ByteBuffer.wrap(encoded), kept));
+        List<RecordedStep> attemptsNow = recorded != null ? recorded : prior == null ? List.of() : prior.getAttempts();
+        entries.put(externalId, new LedgerEntry(ByteBuffer.wrap(encoded), kept, attemptsNow));
         forward(next.getIntegrationId(), encoded, STATES);
     }
 
@@ -159,21 +226,17 @@ final class Ledger {
     }
 
     /**
-     * Forgets the answers kept by RequestId that were decided before {@code cutoffMillis}.
+     * Forgets what the retentions let go at {@code nowMillis} (reading only that).
      *
-     * @return how many were forgotten
+     * @return how many entries were forgotten
      */
-    int forgetDecidedBefore(long cutoffMillis) {
-        List<String> old = new ArrayList<>();
-        try (KeyValueIterator<String, DecidedAnswer> it = decided.all()) {
-            it.forEachRemaining(kv -> {
-                if (kv.value.getDecidedAt().toEpochMilli() < cutoffMillis) {
-                    old.add(kv.key);
-                }
-            });
-        }
-        old.forEach(decided::delete);
-        return old.size();
+    int forgetDecided(long nowMillis) {
+        return decided.forget(nowMillis, config.decidedAnswerRetention(), config.decidedRetention());
+    }
+
+    /** Indexes up to {@code slice} more answers an earlier version kept without an index (once per task). */
+    int indexEarlierAnswers(int slice) {
+        return decided.indexEarlierAnswers(slice);
     }
 
     private void forward(String key, Object value, String child) {

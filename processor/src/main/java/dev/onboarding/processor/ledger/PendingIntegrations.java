@@ -9,6 +9,7 @@ import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.schemas.ExternalIds;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,27 @@ public final class PendingIntegrations {
     public static final String UNKNOWN_INTEGRATION = "UNKNOWN_INTEGRATION";
     /** Dead-letter reason code: a cancel names an external ID owned by another integration or tenant. */
     public static final String NOT_THE_OWNER = "NOT_THE_OWNER";
+    /** Dead-letter reason code: a string field is longer than its bound ({@link #MAX_LENGTHS}). */
+    public static final String FIELD_TOO_LONG = "FIELD_TOO_LONG";
+    /** Dead-letter reason code: the external ID is not one this provider mints (nor an accepted legacy one). */
+    public static final String EXTERNAL_ID_NOT_MINTED = "EXTERNAL_ID_NOT_MINTED";
+
+    /**
+     * The length bound, in characters, of every string an upstream service writes in a request or cancel (besides
+     * {@code externalId}: at most {@value ExternalIds#MAX_LENGTH}, STS's bound, and the minted shape unless a legacy
+     * pattern is accepted; {@code roleName}: IAM's 64; {@code expectedAccountId}: 12 digits). The same bounds as the
+     * API's. A longer value is refused with {@link #FIELD_TOO_LONG} before it reaches any store, topic or the
+     * scheduler's binary format (whose strings cannot exceed 65,535 bytes).
+     */
+    public static final Map<String, Integer> MAX_LENGTHS = Map.of(
+            "integrationId", 128,
+            "tenantId", 256,
+            "name", 256,
+            "description", 1024,
+            "tags", 50,
+            "tag key", 128,
+            "tag value", 256,
+            "reason", 1024);
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
     private static final Pattern ROLE_NAME = Pattern.compile("[\\w+=,.@-]{1,64}");
@@ -88,6 +110,74 @@ public final class PendingIntegrations {
             return firstProblem(ids(key, c.getIntegrationId(), c.getTenantId(), c.getExternalId()));
         }
         return Optional.of("unknown event type " + event.getEvent().getClass().getSimpleName());
+    }
+
+    /**
+     * Why an event on the requests topic is refused at the intake, or empty when it may go on: malformed
+     * ({@link #MALFORMED}), a string longer than its bound ({@link #FIELD_TOO_LONG}), or a request whose external ID
+     * is neither minted by this provider ({@link ExternalIds#isMintedFormat}) nor matched by the operator's
+     * {@code legacyExternalIds} pattern ({@link #EXTERNAL_ID_NOT_MINTED}). A cancel names an existing integration
+     * and so may carry a legacy external ID.
+     *
+     * @param key the record key (must be the integration id)
+     * @param event the event, null for a tombstone
+     * @param legacyExternalIds external IDs accepted besides the minted ones, if any
+     */
+    public static Optional<Refused> refusal(String key, IntegrationRequestEvent event,
+            Optional<Pattern> legacyExternalIds) {
+        Optional<String> tooLong = tooLong(event);
+        if (tooLong.isPresent()) {
+            return tooLong.map(problem -> new Refused(FIELD_TOO_LONG, problem));
+        }
+        Optional<String> malformed = malformed(key, event);
+        if (malformed.isPresent()) {
+            return malformed.map(problem -> new Refused(MALFORMED, problem));
+        }
+        if (event.getEvent() instanceof IntegrationRequested r && !ExternalIds.isMintedFormat(r.getExternalId())
+                && !legacyExternalIds.map(p -> p.matcher(r.getExternalId()).matches()).orElse(false)) {
+            return Optional.of(new Refused(EXTERNAL_ID_NOT_MINTED, "externalId " + ExternalIds.redact(r.getExternalId())
+                    + " is not one this provider mints (" + ExternalIds.PREFIX + " and 32 base32 characters)"
+                    + legacyExternalIds.map(p -> " nor matches processor.requests.legacy-external-id-pattern")
+                            .orElse("")));
+        }
+        return Optional.empty();
+    }
+
+    /** The first string of the event longer than its bound ({@link #MAX_LENGTHS}), or empty. */
+    static Optional<String> tooLong(IntegrationRequestEvent event) {
+        if (event == null) {
+            return Optional.empty();
+        }
+        if (event.getEvent() instanceof IntegrationRequested r) {
+            Optional<String> tags = r.getTags() == null ? Optional.empty()
+                    : r.getTags().size() > MAX_LENGTHS.get("tags")
+                    ? Optional.of("tags has " + r.getTags().size() + " entries, more than " + MAX_LENGTHS.get("tags"))
+                    : r.getTags().entrySet().stream()
+                            .flatMap(tag -> firstProblem(longer("tag key", tag.getKey()),
+                                    longer("tag value", tag.getValue())).stream())
+                            .findFirst();
+            return firstProblem(longer("integrationId", r.getIntegrationId()), longer("tenantId", r.getTenantId()),
+                    longerThan("externalId", r.getExternalId(), ExternalIds.MAX_LENGTH),
+                    longerThan("roleName", r.getRoleName(), 64), longer("name", r.getName()),
+                    longer("description", r.getDescription()),
+                    longerThan("expectedAccountId", r.getExpectedAccountId(), 12), tags.orElse(null));
+        }
+        if (event.getEvent() instanceof IntegrationCancelled c) {
+            return firstProblem(longer("integrationId", c.getIntegrationId()), longer("tenantId", c.getTenantId()),
+                    longerThan("externalId", c.getExternalId(), ExternalIds.MAX_LENGTH),
+                    longer("reason", c.getReason()));
+        }
+        return Optional.empty();
+    }
+
+    private static String longer(String field, String value) {
+        return longerThan(field, value, MAX_LENGTHS.get(field));
+    }
+
+    /** A problem naming the field, its length and its bound (never the value, which may be a secret). */
+    private static String longerThan(String field, String value, int max) {
+        return value != null && value.length() > max
+                ? field + " has " + value.length() + " characters, more than " + max : null;
     }
 
     private static String ids(String key, String integrationId, String tenantId, String externalId) {

@@ -14,6 +14,7 @@ import dev.onboarding.runtime.RequestLogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First stop of a request event, in the task of its integration id: refuses malformed events and an
+ * First stop of a request event, in the task of its integration id: refuses malformed events, strings longer than
+ * their bounds, external IDs this provider did not mint (unless the operator accepts a legacy pattern), and an
  * integration id re-requested with another external ID (so the compacted integration topic cannot get two
  * owners for one key), then sends the event on to the task of its external ID. Forwards to
  * {@link TopologyNames#REKEYED_REQUESTS} and {@link TopologyNames#REFUSED_REQUESTS}.
@@ -32,8 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class RequestIntakeProcessor implements Processor<String, IntegrationRequestEvent, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RequestIntakeProcessor.class);
 
+    /** The longest key a dead letter carries (as its key and in it): a refused key may be the over-long field. */
+    static final int MAX_DEAD_LETTER_KEY_CHARS = 1024;
+    private static final int MAX_LOGGED_KEY_CHARS = 160;
+
     private final String sourceTopic;
     private final Serializer<IntegrationRequestEvent> serializer;
+    private final Optional<Pattern> legacyExternalIds;
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, String> externalIdByIntegration;
     private ProcessorMetrics.Task metrics;
@@ -45,8 +52,22 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
      * @param serializer its serializer (a dead letter carries the event in the topic's wire format)
      */
     public RequestIntakeProcessor(String sourceTopic, Serializer<IntegrationRequestEvent> serializer) {
+        this(sourceTopic, serializer, Optional.empty());
+    }
+
+    /**
+     * An intake that also accepts requests whose external ID matches {@code legacyExternalIds}.
+     *
+     * @param sourceTopic the requests topic (named in dead letters)
+     * @param serializer its serializer (a dead letter carries the event in the topic's wire format)
+     * @param legacyExternalIds external IDs accepted besides the minted ones
+     *     ({@code processor.requests.legacy-external-id-pattern}), if any
+     */
+    public RequestIntakeProcessor(String sourceTopic, Serializer<IntegrationRequestEvent> serializer,
+            Optional<Pattern> legacyExternalIds) {
         this.sourceTopic = sourceTopic;
         this.serializer = serializer;
+        this.legacyExternalIds = legacyExternalIds;
     }
 
     @Override
@@ -58,16 +79,17 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
 
     @Override
     public void process(Record<String, IntegrationRequestEvent> record) {
-        try (RequestLogContext ignored = RequestLogContext.of(null, record.key(), null)) {
+        try (RequestLogContext ignored = RequestLogContext.of(null, cut(record.key(), MAX_LOGGED_KEY_CHARS), null)) {
             intake(record);
         }
     }
 
     private void intake(Record<String, IntegrationRequestEvent> record) {
         IntegrationRequestEvent event = record.value();
-        Optional<String> malformed = PendingIntegrations.malformed(record.key(), event);
-        if (malformed.isPresent()) {
-            refuse(record, PendingIntegrations.MALFORMED, malformed.get());
+        Optional<PendingIntegrations.Refused> refused = PendingIntegrations.refusal(record.key(), event,
+                legacyExternalIds);
+        if (refused.isPresent()) {
+            refuse(record, refused.get().reasonCode(), refused.get().reason());
             return;
         }
         String integrationId = PendingIntegrations.integrationIdOf(event);
@@ -101,15 +123,22 @@ public final class RequestIntakeProcessor implements Processor<String, Integrati
 
     private void refuse(Record<String, IntegrationRequestEvent> record, String code, String reason) {
         Optional<RecordMetadata> meta = context.recordMetadata();
-        LOG.warn("refused integration request {} from {}-{}@{}: {} ({})", record.key(), sourceTopic,
-                meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L), code,
-                reason);
-        DeadLetter letter = DeadLetters.of(code, reason, keyBytes(record.key()),
+        // The key is the integration id, which may be the over-long field: the dead letter keeps its first bytes.
+        String key = cut(record.key(), MAX_DEAD_LETTER_KEY_CHARS);
+        LOG.warn("refused integration request {} from {}-{}@{}: {} ({})", cut(record.key(), MAX_LOGGED_KEY_CHARS),
+                sourceTopic, meta.map(RecordMetadata::partition).orElse(-1),
+                meta.map(RecordMetadata::offset).orElse(-1L), code, reason);
+        DeadLetter letter = DeadLetters.of(code, reason, keyBytes(key),
                 originalBytes(sourceTopic, serializer, record.value()), sourceTopic,
                 meta.map(RecordMetadata::partition).orElse(-1), meta.map(RecordMetadata::offset).orElse(-1L),
                 record.headers(), record.timestamp(), Instant.ofEpochMilli(context.currentSystemTimeMs()));
         metrics.deadLettered(letter);
-        context.forward(new Record<>(record.key(), letter, record.timestamp()), REFUSED_REQUESTS);
+        context.forward(new Record<>(key, letter, record.timestamp()), REFUSED_REQUESTS);
+    }
+
+    /** {@code text} cut to {@code max} characters, the cut marked with an ellipsis; null stays null. */
+    static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     static byte[] keyBytes(String key) {

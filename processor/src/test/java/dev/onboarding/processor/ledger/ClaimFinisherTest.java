@@ -2,6 +2,8 @@ package dev.onboarding.processor.ledger;
 
 import static dev.onboarding.processor.TestData.ACCOUNT;
 import static dev.onboarding.processor.TopologyNames.ANSWERS;
+import static dev.onboarding.processor.TopologyNames.DECIDED_REQUESTS_BY_TIME_STORE;
+import static dev.onboarding.processor.TopologyNames.DECIDED_REQUEST_DIGESTS_STORE;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
 import static dev.onboarding.processor.TopologyNames.RELEASES;
 import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
@@ -21,6 +23,7 @@ import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.ClaimKind;
 import dev.onboarding.processor.claims.OutcomeInTransit;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /** The claim finisher alone: a claim's outcome in, the Create that travelled with it finished. */
 class ClaimFinisherTest {
-    private final MockTask task = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE);
+    private final MockTask task = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
+            DECIDED_REQUEST_DIGESTS_STORE, DECIDED_REQUESTS_BY_TIME_STORE);
     private final ClaimFinisher finisher = new ClaimFinisher(task.config, task.catalog,
             task.serdes.callbacks().deserializer());
     private final String ext = TestData.externalId();
@@ -45,7 +49,7 @@ class ClaimFinisherTest {
         Integration pending = ((PendingIntegrations.Changed) new PendingIntegrations().request(requested,
                 Optional.empty(), task.now())).newState();
         byte[] state = task.catalog.integrations().valueSerde().serializer().serialize("t", pending);
-        task.store(INTEGRATIONS_BY_EXTERNAL_ID_STORE).put(ext, new LedgerEntry(ByteBuffer.wrap(state), null));
+        task.store(INTEGRATIONS_BY_EXTERNAL_ID_STORE).put(ext, new LedgerEntry(ByteBuffer.wrap(state), null, List.of()));
     }
 
     @AfterEach

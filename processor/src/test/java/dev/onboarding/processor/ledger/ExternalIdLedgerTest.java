@@ -3,6 +3,9 @@ package dev.onboarding.processor.ledger;
 import static dev.onboarding.processor.TestData.ACCOUNT;
 import static dev.onboarding.processor.TopologyNames.ANSWERS;
 import static dev.onboarding.processor.TopologyNames.CLAIMS;
+import static dev.onboarding.processor.TopologyNames.DECIDED_REQUESTS_BY_TIME_STORE;
+import static dev.onboarding.processor.TopologyNames.DECIDED_REQUEST_DIGESTS_STORE;
+import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_BY_TIME_STORE;
 import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
 import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
@@ -35,9 +38,12 @@ import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.ClaimKind;
 import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +51,8 @@ import org.junit.jupiter.api.Test;
 /** The external-ID ledger alone: requests, callbacks and the wall clock in, named children out. */
 class ExternalIdLedgerTest {
     private final MockTask task = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE,
-            PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE);
+            PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE, DECIDED_REQUEST_DIGESTS_STORE,
+            DECIDED_REQUESTS_BY_TIME_STORE, HELD_CALLBACKS_BY_TIME_STORE);
     private final ExternalIdLedger ledger = new ExternalIdLedger(task.config, task.catalog, task.serdes.callbacks());
     private final String ext = TestData.externalId();
 
@@ -336,13 +343,243 @@ class ExternalIdLedgerTest {
 
     @Test
     void decidedRequestsAreForgottenAfterTheRetention() {
-        callback(TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build());
+        // A Delete that matches no integration: its whole answer goes after the answer retention (an hour), its
+        // RequestId's digest with the status and reason code stays for the retention (issue #19).
+        CfnCallback delete = TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build();
+        callback(delete);
+        byte[] first = task.<byte[]>forwarded(ANSWERS).get(0).value();
         Duration sweep = task.config.decidedCleanupInterval();
 
         task.advance(Duration.ofDays(14), sweep);
-        assertThat(task.store(REQUESTS_STORE).get("req-d")).isNotNull();
-        task.advance(Duration.ofDays(1).plusHours(2), sweep);
         assertThat(task.store(REQUESTS_STORE).get("req-d")).isNull();
+        assertThat(task.store(DECIDED_REQUEST_DIGESTS_STORE).get(RequestDigests.of("req-d"))).isNotNull();
+        task.context.resetForwards();
+        callback(delete);
+        assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
+                .isEqualTo(first));
+
+        task.advance(Duration.ofDays(1).plusHours(2), sweep);
+        assertThat(task.store(DECIDED_REQUEST_DIGESTS_STORE).get(RequestDigests.of("req-d"))).isNull();
+        assertThat(keys(DECIDED_REQUESTS_BY_TIME_STORE)).isSubsetOf(DecidedRequests.EARLIER_ANSWERS_INDEXED);
+    }
+
+    @Test
+    void anAnswerThatNamesAnIntegrationIsKeptWholeForTheRetention() {
+        pending();
+        callback(TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build());
+        verify(RoleVerificationOutcome.DENIED);
+        byte[] first = task.<byte[]>forwarded(ANSWERS).get(0).value();
+        // A later attempt takes req-1's place beside the state: req-1's answer moves to the requests store, whole.
+        callback(TestData.create(ext, "req-2", ACCOUNT, "s", task.now()).build());
+        verify(RoleVerificationOutcome.DENIED);
+        Duration sweep = task.config.decidedCleanupInterval();
+
+        task.advance(Duration.ofDays(14), sweep);
+        assertThat(task.store(REQUESTS_STORE).get("req-1")).isNotNull();
+        task.context.resetForwards();
+        callback(TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).setRoleVerification(TestData.denied())
+                .build());
+        assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
+                .isEqualTo(first));
+        task.advance(Duration.ofDays(1).plusHours(2), sweep);
+        assertThat(task.store(REQUESTS_STORE).get("req-1")).isNull();
+    }
+
+    @Test
+    void aForgedDeleteIsAnsweredTheSameByteForByteBeforeAndAfterItsAnswerIsDropped() {
+        CfnCallback delete = TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build();
+        callback(delete);
+        byte[] first = task.<byte[]>forwarded(ANSWERS).get(0).value();
+        Duration sweep = task.config.decidedCleanupInterval();
+
+        task.advance(Duration.ofMinutes(59), sweep);
+        assertThat(task.store(REQUESTS_STORE).get("req-d")).isNotNull();
+        task.advance(Duration.ofHours(1), sweep);
+        assertThat(task.store(REQUESTS_STORE).get("req-d")).isNull();
+        task.context.resetForwards();
+
+        // SQS delivers the same message again: same ResponseURL, StackId, LogicalResourceId and sent time.
+        callback(delete);
+
+        assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
+                .isEqualTo(first));
+        assertThat(task.store(REQUESTS_STORE).get("req-d")).isNull();
+    }
+
+    @Test
+    void aCallbackOfAnotherTypeUnderARememberedRequestIdIsNotAnsweredWithTheRememberedStatus() {
+        callback(TestData.delete(ext, "req-d", ACCOUNT, "s", "int-x", task.now()).build());
+        task.advance(Duration.ofHours(2), task.config.decidedCleanupInterval());
+        task.context.resetForwards();
+
+        // A Create forged under the Delete's RequestId: decided for what it is (held: its external ID is unknown).
+        callback(TestData.create(ext, "req-d", ACCOUNT, "s", task.now()).build());
+
+        assertThat(task.forwarded(ANSWERS)).isEmpty();
+        assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isOne();
+    }
+
+    @Test
+    void heldCallbacksPastTheBoundAreDecidedOldestFirstNeverDropped() {
+        try (MockTask small = new MockTask(Map.of("processor.held-callbacks.max-per-partition", "3"),
+                INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE,
+                VERIFYING_CALLBACKS_STORE, DECIDED_REQUEST_DIGESTS_STORE, DECIDED_REQUESTS_BY_TIME_STORE,
+                HELD_CALLBACKS_BY_TIME_STORE)) {
+            ExternalIdLedger bounded = new ExternalIdLedger(small.config, small.catalog, small.serdes.callbacks());
+            bounded.init(small.context);
+            List<String> exts = new ArrayList<>();
+            for (int n = 0; n < 5; n++) {
+                exts.add(TestData.externalId());
+                bounded.process(small.record(exts.get(n), new ExternalIdInput.Callback(TestData.create(exts.get(n),
+                        "req-" + n, ACCOUNT, "s", small.now()).build())));
+                small.advance(Duration.ofSeconds(1), Duration.ofDays(365));
+            }
+
+            // The two oldest were answered at once: FAILED, unknown external ID.
+            assertThat(small.<byte[]>forwarded(ANSWERS)).extracting(Record::key).containsExactly("req-0", "req-1");
+            assertThat(small.<byte[]>forwarded(ANSWERS)).allSatisfy(r -> assertThat(small.catalog.cfnResponses()
+                    .valueSerde().deserializer().deserialize("t", r.value()).getReason())
+                    .isEqualTo(CallbackDecider.UNKNOWN_EXTERNAL_ID));
+            assertThat(small.storedKeys(HELD_CALLBACKS_STORE)).isEqualTo(3);
+            assertThat(small.storedKeys(HELD_CALLBACKS_BY_TIME_STORE)).isEqualTo(3);
+
+            // The others still wait for their request; one arrives.
+            bounded.process(small.record(exts.get(4), new ExternalIdInput.Request(TestData.requested("int-4",
+                    "tenant-a", exts.get(4), small.now(), Duration.ofHours(24)))));
+            // Its held Create goes on to the verifier (issue #18: ownership first, then the role).
+            assertThat(small.<RoleVerificationRequest>forwarded(VERIFICATION_REQUESTS)).singleElement()
+                    .satisfies(r -> assertThat(r.value().getRequestId()).isEqualTo("req-4"));
+            assertThat(small.storedKeys(HELD_CALLBACKS_STORE)).isEqualTo(2);
+            assertThat(small.storedKeys(HELD_CALLBACKS_BY_TIME_STORE)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void heldCallbacksPastTheByteBoundAreDecided() {
+        try (MockTask small = new MockTask(Map.of("processor.held-callbacks.max-bytes-per-partition", "65536"),
+                INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE,
+                VERIFYING_CALLBACKS_STORE, DECIDED_REQUEST_DIGESTS_STORE, DECIDED_REQUESTS_BY_TIME_STORE,
+                HELD_CALLBACKS_BY_TIME_STORE)) {
+            ExternalIdLedger bounded = new ExternalIdLedger(small.config, small.catalog, small.serdes.callbacks());
+            bounded.init(small.context);
+            for (int n = 0; n < 40; n++) {
+                String other = TestData.externalId();
+                bounded.process(small.record(other, new ExternalIdInput.Callback(TestData.create(other, "req-" + n,
+                        ACCOUNT, "s", small.now()).setResponseUrl(longUrl("req-" + n)).build())));
+            }
+
+            long held = small.storedKeys(HELD_CALLBACKS_STORE);
+            assertThat(held).isLessThan(40);
+            assertThat(small.storedBytes(HELD_CALLBACKS_STORE)).isLessThanOrEqualTo(65536 + held * 64);
+            assertThat(small.<byte[]>forwarded(ANSWERS)).hasSize(40 - (int) held);
+        }
+    }
+
+    @Test
+    void overdueHeldCallbacksAreAnsweredOldestFirstAndTheOthersStay() {
+        List<String> exts = new ArrayList<>();
+        for (int n = 0; n < 4; n++) {
+            exts.add(TestData.externalId());
+            callback(TestData.create(exts.get(n), "req-" + n, ACCOUNT, "s", task.now()).build());
+            task.advance(Duration.ofSeconds(10), task.config.punctuationInterval());
+        }
+        // req-0 waited 40 s, req-1 30 s (its grace ends now), req-2 20 s, req-3 10 s.
+        assertThat(task.<byte[]>forwarded(ANSWERS)).extracting(Record::key).containsExactly("req-0", "req-1");
+        assertThat(task.storedKeys(HELD_CALLBACKS_STORE)).isEqualTo(2);
+        assertThat(task.storedKeys(HELD_CALLBACKS_BY_TIME_STORE)).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestIdRecordsAFailedAttemptOnceAndAnIntegrationABoundedNumberPerHour() {
+        pending();
+        int max = task.config.maxRecordedAttemptsPerHour();
+        List<CfnResponse> answers = new ArrayList<>();
+        List<Integration> versions = new ArrayList<>();
+        for (int n = 0; n < max + 10; n++) {
+            CfnCallback denied = TestData.create(ext, "req-" + n, ACCOUNT, "s", task.now()).build();
+            callback(denied);
+            // verify() starts the forwards afresh: what the Create wrote before its result is kept first
+            task.<byte[]>forwarded(STATES).forEach(r -> versions.add(state(r.value())));
+            verify(RoleVerificationOutcome.DENIED);
+            callback(denied); // a redelivery: answered again, never a second version
+            task.advance(Duration.ofSeconds(10), Duration.ofDays(365));
+            task.<byte[]>forwarded(ANSWERS).forEach(r -> answers.add(answer(r.value())));
+            task.<byte[]>forwarded(STATES).forEach(r -> versions.add(state(r.value())));
+            task.context.resetForwards();
+        }
+
+        assertThat(answers).hasSize(2 * (max + 10))
+                .allSatisfy(r -> assertThat(r.getStatus()).isEqualTo(ResponseStatus.FAILED));
+        // Both steps that only record an attempt (the role being verified, since issue #18, and the failed
+        // decision) count against the one bound.
+        assertThat(versions).hasSize(max);
+        assertThat(versions).filteredOn(v -> v.getProgress().getRoleVerification().getState()
+                != RoleVerificationState.PENDING).extracting(Integration::getLastRequestId).hasSize(max / 2)
+                .doesNotHaveDuplicates();
+        assertThat(versions).allSatisfy(v -> assertThat(v.getStatus()).isEqualTo(IntegrationStatus.PENDING));
+
+        // An hour after the first, attempts are recorded again; a success is never held back.
+        task.advance(Duration.ofHours(1), Duration.ofDays(365));
+        task.context.resetForwards();
+        callback(TestData.create(ext, "req-late", ACCOUNT, "s", task.now()).build());
+        // Its role being verified (a version of its own since issue #18), then its failed attempt.
+        assertThat(task.<byte[]>forwarded(STATES)).singleElement().satisfies(r -> assertThat(state(r.value())
+                .getProgress().getRoleVerification().getState()).isEqualTo(RoleVerificationState.PENDING));
+        verify(RoleVerificationOutcome.DENIED);
+        assertThat(task.<byte[]>forwarded(STATES)).singleElement().satisfies(r -> assertThat(state(r.value())
+                .getLastRequestId()).isEqualTo("req-late"));
+        callback(TestData.create(ext, "req-ok", ACCOUNT, "s", task.now()).build());
+        verify(RoleVerificationOutcome.VERIFIED);
+        assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).hasSize(1);
+    }
+
+    @Test
+    void answersAndHeldCallbacksAnEarlierVersionKeptWithoutTheIndexAreIndexedAndExpire() {
+        try (MockTask upgraded = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE,
+                PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE, DECIDED_REQUEST_DIGESTS_STORE,
+                DECIDED_REQUESTS_BY_TIME_STORE, HELD_CALLBACKS_BY_TIME_STORE)) {
+            // What the earlier version left: answers by RequestId, a held callback, and no index.
+            for (int n = 0; n < 2_500; n++) {
+                upgraded.<DecidedAnswer>store(REQUESTS_STORE).put("old-" + n, new DecidedAnswer(upgraded.now(),
+                        java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})));
+            }
+            CfnCallback waiting = TestData.create(ext, "req-held", ACCOUNT, "s", upgraded.now()).build();
+            org.apache.kafka.streams.state.TimestampedKeyValueStore<String, CfnCallback> heldStore =
+                    upgraded.context.getStateStore(HELD_CALLBACKS_STORE);
+            heldStore.put(ext + "|req-held", org.apache.kafka.streams.state.ValueAndTimestamp.make(waiting,
+                    upgraded.now().toEpochMilli()));
+
+            ExternalIdLedger ledgerNow = new ExternalIdLedger(upgraded.config, upgraded.catalog,
+                    upgraded.serdes.callbacks());
+            ledgerNow.init(upgraded.context);
+            for (int s = 0; s < 3; s++) {
+                upgraded.advance(Duration.ofSeconds(1), upgraded.config.punctuationInterval());
+            }
+
+            assertThat(upgraded.store(DECIDED_REQUESTS_BY_TIME_STORE).get(DecidedRequests.EARLIER_ANSWERS_INDEXED))
+                    .isNotNull();
+            assertThat(upgraded.storedKeys(DECIDED_REQUESTS_BY_TIME_STORE)).isEqualTo(2_500 + 1);
+            // The held callback's grace ends like any other's.
+            upgraded.advance(Duration.ofSeconds(30), upgraded.config.punctuationInterval());
+            assertThat(upgraded.<byte[]>forwarded(ANSWERS)).extracting(Record::key).containsExactly("req-held");
+            // The earlier answers go after the retention, as they always did.
+            upgraded.advance(Duration.ofDays(15).plusHours(1), upgraded.config.decidedCleanupInterval());
+            assertThat(upgraded.storedKeys(REQUESTS_STORE)).isZero();
+        }
+    }
+
+    private List<String> keys(String store) {
+        List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = task.<Object>store(store).all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    private static String longUrl(String requestId) {
+        String base = "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/" + requestId
+                + "?X-Amz-Signature=";
+        return base + "s".repeat(4096 - base.length());
     }
 
     @Test
