@@ -7,6 +7,8 @@ import dev.onboarding.bridge.egress.CloudFormationResponder;
 import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.BridgeIngress;
 import dev.onboarding.bridge.ingress.IngressConfig;
+import dev.onboarding.bridge.verification.RoleVerificationService;
+import dev.onboarding.bridge.verification.VerificationConfig;
 import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
@@ -37,8 +39,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress and
- * responder), the processor, the scheduler and the API, with the JVM's meters and each service's readiness
+ * The pipeline's apps as services, built from one {@link Settings}: the bridge (ingress, role verifier
+ * and responder), the processor, the scheduler and the API, with the JVM's meters and each service's readiness
  * ({@code onboarding_service_ready}). Starting binds the Streams apps' metrics to the
  * process's meter registry; closing stops them in reverse order (ingress first, so nothing new
  * enters while the rest drains). The one way an app runs: the {@code bridge}, {@code processor},
@@ -64,6 +66,7 @@ public final class PipelineApps implements AutoCloseable {
     private final MeterRegistry metrics;
     private BridgeIngress ingress;
     private CloudFormationResponder responder;
+    private RoleVerificationService verifier;
     private ProcessorApp processor;
     private SchedulerApp scheduler;
     private ApiApp api;
@@ -106,8 +109,10 @@ public final class PipelineApps implements AutoCloseable {
                     SchemaRegistries.connect(registry), registry.autoRegister());
             built.responder = new CloudFormationResponder(EgressConfig.from(settings), KafkaSettings.from(settings),
                     catalog, metrics);
+            built.verifier = RoleVerificationService.from(settings, metrics);
             built.ingress = BridgeIngress.from(settings, metrics);
             built.services.add(built.responder);
+            built.services.add(built.verifier);
             built.services.add(built.ingress);
         }
         // The JVM's own meters, as every app process serves them.
@@ -133,7 +138,7 @@ public final class PipelineApps implements AutoCloseable {
      * {@code api.}): any other key under those prefixes stops {@link #build}.
      */
     public static List<ConfigKeys> configKeys() {
-        return List.of(IngressConfig.CONFIG_KEYS.and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
+        return List.of(IngressConfig.CONFIG_KEYS.and(VerificationConfig.CONFIG_KEYS).and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
                 SchedulerConfig.CONFIG_KEYS, ApiConfig.CONFIG_KEYS);
     }
 
@@ -162,10 +167,11 @@ public final class PipelineApps implements AutoCloseable {
         return List.copyOf(services);
     }
 
-    /** The bridge's services (ingress and responder), if built. */
+    /** The bridge's services (ingress, role verifier and responder), if built. */
     public List<Service> bridgeServices() {
         List<Service> bridge = new ArrayList<>();
         Optional.ofNullable(responder).ifPresent(bridge::add);
+        Optional.ofNullable(verifier).ifPresent(bridge::add);
         Optional.ofNullable(ingress).ifPresent(bridge::add);
         return bridge;
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.onboarding.api.ApiConfig;
 import dev.onboarding.bridge.egress.EgressConfig;
 import dev.onboarding.bridge.ingress.IngressConfig;
+import dev.onboarding.bridge.verification.VerificationConfig;
 import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
@@ -49,6 +50,7 @@ class AppConfigKeysTest {
         values.put("request.provider-account-id", "111122223333");
         Settings settings = Settings.of(values);
         IngressConfig.from(settings);
+        VerificationConfig.from(settings);
         EgressConfig.from(settings);
         ProcessorConfig.from(settings);
         SchedulerConfig.from(settings);

@@ -44,8 +44,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for AWS STS {@code AssumeRole} that the AWS SDK v2 {@code StsClient} talks to unchanged
- * ({@code endpointOverride(endpoint())}). It answers from a table of trusted (role ARN, external id) pairs that tests
- * change at run time, and can script AccessDenied, other failures and late answers per role.
+ * ({@code endpointOverride(endpoint())}). It answers from each role's trust policy, which tests change at run time,
+ * and can script AccessDenied, other failures and late answers per role. A trust policy is a set of statements that
+ * trust the provider's principal, each with one of the {@code sts:ExternalId} conditions seen in the wild
+ * ({@link Condition}): an exact ID ({@code StringEquals}, the default; several IDs make a list), no condition at
+ * all, a {@code StringLike} pattern, or {@code StringEqualsIfExists}. A call is allowed when any statement allows
+ * it, as IAM evaluates them.
  *
  * <p>Built on WireMock, kept cheap so that it answers "at once" even under benchmark load: one request filter answers
  * every request itself (no stub matching, no transformers); WireMock's request journal, per-request logging and gzip
@@ -53,9 +57,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stand-in counts every call and keeps a record of the most recent {@value #RECORDED_CALLS} ({@link #calls()}).
  *
  * <p>Another process (e.g. {@code onboarding simulate}) controls the trust table over HTTP, on the same loopback port:
- * {@code POST /__onboarding/roles} with {@code {"roleArn": "...", "externalId": "..."}} trusts a pair (like
- * {@link #trust}); {@code DELETE /__onboarding/roles?roleArn=...} revokes a role (like {@link #revoke}). These admin
- * calls are not AssumeRole calls: they are neither counted nor recorded.
+ * {@code POST /__onboarding/roles} with {@code {"roleArn": "...", "externalId": "...", "condition": "..."}} adds a
+ * statement (like {@link #trust(String, Condition, String)}; {@code condition} defaults to {@code StringEquals});
+ * {@code DELETE /__onboarding/roles?roleArn=...} revokes a role (like {@link #revoke}). These admin calls are not
+ * AssumeRole calls: they are neither counted nor recorded.
  */
 public final class StsStandIn implements AutoCloseable {
 
@@ -89,6 +94,64 @@ public final class StsStandIn implements AutoCloseable {
                                  int httpStatus, String errorCode, Instant receivedAt) {
     }
 
+    /** The {@code sts:ExternalId} condition of one trust policy statement. */
+    public enum Condition {
+        /** {@code StringEquals}: only this external ID (a missing one is denied). The shipped template's. */
+        STRING_EQUALS("StringEquals"),
+        /** No condition: any caller of the provider's account, with or without an external ID. */
+        NONE("None"),
+        /** {@code StringLike} with a pattern ({@code *}, {@code ?}): any external ID that matches; a missing one is denied. */
+        STRING_LIKE("StringLike"),
+        /** {@code StringEqualsIfExists}: this external ID, or none at all. */
+        STRING_EQUALS_IF_EXISTS("StringEqualsIfExists");
+
+        private final String policyName;
+
+        Condition(String policyName) {
+            this.policyName = policyName;
+        }
+
+        /** The operator's name as written in a policy ({@code None} for no condition). */
+        public String policyName() {
+            return policyName;
+        }
+
+        /** The condition named {@code name} as written in a policy, case-insensitively. */
+        public static Condition named(String name) {
+            for (Condition c : values()) {
+                if (c.policyName.equalsIgnoreCase(name) || c.name().equalsIgnoreCase(name)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("unknown trust condition '" + name + "'");
+        }
+
+        boolean allows(String value, String externalId) {
+            return switch (this) {
+                case STRING_EQUALS -> key(value).equals(key(externalId));
+                case NONE -> true;
+                case STRING_LIKE -> externalId != null && glob(value).matcher(externalId).matches();
+                case STRING_EQUALS_IF_EXISTS -> externalId == null || externalId.equals(value);
+            };
+        }
+
+        private static java.util.regex.Pattern glob(String pattern) {
+            StringBuilder regex = new StringBuilder();
+            for (char c : pattern.toCharArray()) {
+                switch (c) {
+                    case '*' -> regex.append(".*");
+                    case '?' -> regex.append('.');
+                    default -> regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.DOTALL);
+        }
+    }
+
+    /** One trust policy statement: the provider's principal, with {@code condition} on {@code value}. */
+    private record Statement(Condition condition, String value) {
+    }
+
     /** One scripted answer: a failure, or (httpStatus 0) the usual answer given {@code delay} late. */
     private record Scripted(int httpStatus, String errorCode, String message, Duration delay) {
         static Scripted failure(int httpStatus, String errorCode, String message) {
@@ -100,7 +163,7 @@ public final class StsStandIn implements AutoCloseable {
         }
     }
 
-    private final Map<String, Set<String>> trusted = new ConcurrentHashMap<>();
+    private final Map<String, Set<Statement>> trusted = new ConcurrentHashMap<>();
     private final Map<String, Queue<Scripted>> scripted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> callsPerRole = new ConcurrentHashMap<>();
     private final AtomicInteger totalCalls = new AtomicInteger();
@@ -143,9 +206,24 @@ public final class StsStandIn implements AutoCloseable {
         return URI.create("http://" + Support.LOOPBACK + ":" + server.port());
     }
 
-    /** Lets {@code roleArn} be assumed with {@code externalId} (null: a request without ExternalId). */
+    /**
+     * Lets {@code roleArn} be assumed with {@code externalId} ({@code StringEquals}; trusting several IDs makes a list).
+     * Null trusts a request without ExternalId.
+     */
     public void trust(String roleArn, String externalId) {
-        trusted.computeIfAbsent(roleArn, r -> ConcurrentHashMap.newKeySet()).add(key(externalId));
+        trust(roleArn, Condition.STRING_EQUALS, externalId);
+    }
+
+    /** Adds a statement to the trust policy of {@code roleArn}: the provider, with {@code condition} on {@code value}. */
+    public void trust(String roleArn, Condition condition, String value) {
+        trusted.computeIfAbsent(roleArn, r -> ConcurrentHashMap.newKeySet())
+                .add(new Statement(condition, condition == Condition.NONE ? null : value));
+    }
+
+    /** Whether a call for {@code roleArn} with {@code externalId} (null: none) passes its trust policy now. */
+    public boolean allows(String roleArn, String externalId) {
+        return trusted.getOrDefault(roleArn, Set.of()).stream().anyMatch(s -> s.condition().allows(s.value(),
+                externalId));
     }
 
     /** Removes every trusted external id of {@code roleArn}: later calls get AccessDenied. */
@@ -262,7 +340,7 @@ public final class StsStandIn implements AutoCloseable {
             status = next.httpStatus();
             errorCode = next.errorCode();
             response = error(status, errorCode, next.message());
-        } else if (!trusted.getOrDefault(roleArn, Set.of()).contains(key(externalId))) {
+        } else if (!allows(roleArn, externalId)) {
             status = 403;
             errorCode = "AccessDenied";
             response = error(status, errorCode, notAuthorized(roleArn));
@@ -302,8 +380,16 @@ public final class StsStandIn implements AutoCloseable {
             if (roleArn == null || !roleArn.startsWith("arn:")) {
                 return adminAnswer(400, "{\"error\":\"roleArn must be an ARN\"}");
             }
-            trust(roleArn, textOrNull(body.get("externalId")));
-            return adminAnswer(200, JSON.createObjectNode().put("roleArn", roleArn).put("trusted", true).toString());
+            Condition condition;
+            try {
+                condition = body.hasNonNull("condition") ? Condition.named(body.get("condition").asText())
+                        : Condition.STRING_EQUALS;
+            } catch (IllegalArgumentException e) {
+                return adminAnswer(400, JSON.createObjectNode().put("error", e.getMessage()).toString());
+            }
+            trust(roleArn, condition, textOrNull(body.get("externalId")));
+            return adminAnswer(200, JSON.createObjectNode().put("roleArn", roleArn).put("trusted", true)
+                    .put("condition", condition.policyName()).toString());
         }
         if ("DELETE".equals(method)) {
             String roleArn = parseForm(uri.getRawQuery()).get("roleArn");

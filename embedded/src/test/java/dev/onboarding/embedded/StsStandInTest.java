@@ -243,6 +243,46 @@ class StsStandInTest {
         return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    @Test
+    void trustPoliciesAllowWhatTheirExternalIdConditionAllows() throws Exception {
+        String exact = newRole();
+        sts.trust(exact, "ext-1");
+        sts.trust(exact, "ext-2"); // a StringEquals list
+        String open = newRole();
+        sts.trust(open, StsStandIn.Condition.NONE, null);
+        String like = newRole();
+        sts.trust(like, StsStandIn.Condition.STRING_LIKE, "*");
+        String ifExists = newRole();
+        sts.trust(ifExists, StsStandIn.Condition.STRING_EQUALS_IF_EXISTS, "ext-1");
+
+        // with the ID, with another, without any
+        assertAllowed(exact, true, true, false, false);
+        assertAllowed(open, true, true, true, true);
+        assertAllowed(like, true, true, true, false);
+        assertAllowed(ifExists, true, false, false, true);
+
+        String viaAdmin = newRole();
+        HttpResponse<String> trusted = admin("POST", "", "{\"roleArn\":\"" + viaAdmin
+                + "\",\"condition\":\"None\"}");
+        assertThat(trusted.statusCode()).isEqualTo(200);
+        assertThat(assume(viaAdmin, null).credentials()).isNotNull();
+        assertThat(admin("POST", "", "{\"roleArn\":\"" + viaAdmin + "\",\"condition\":\"Maybe\"}")
+                .statusCode()).isEqualTo(400);
+    }
+
+    private static void assertAllowed(String role, boolean withId, boolean withSecondOrMatching, boolean withOther,
+            boolean withoutAny) {
+        assertThat(sts.allows(role, "ext-1")).as("%s with ext-1", role).isEqualTo(withId);
+        assertThat(sts.allows(role, "ext-2")).as("%s with ext-2", role).isEqualTo(withSecondOrMatching);
+        assertThat(sts.allows(role, "onb-somethingelse")).as("%s with another", role).isEqualTo(withOther);
+        assertThat(sts.allows(role, null)).as("%s without", role).isEqualTo(withoutAny);
+        if (withoutAny) {
+            assertThat(assume(role, null).credentials()).isNotNull();
+        } else {
+            assertThatThrownBy(() -> assume(role, null)).isInstanceOf(StsException.class);
+        }
+    }
+
     private static AssumeRoleResponse assume(String role, String externalId) {
         return client.assumeRole(b -> b.roleArn(role).roleSessionName("onboarding-test")
                 .externalId(externalId).durationSeconds(900));

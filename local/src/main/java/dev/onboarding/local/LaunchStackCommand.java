@@ -78,6 +78,11 @@ final class LaunchStackCommand implements Callable<Integer> {
             description = "The role trusts this external ID instead of --external-id.")
     String trustExternalId;
 
+    @Option(names = "--trust-without-external-id",
+            description = "The role trusts the provider with no external ID condition at all (the provider must "
+                    + "refuse it: ROLE_TRUSTS_WITHOUT_EXTERNAL_ID).")
+    boolean trustWithoutExternalId;
+
     @Option(names = "--wait", description = "Wait for CloudFormation's view of the answer.")
     boolean await;
 
@@ -102,7 +107,7 @@ final class LaunchStackCommand implements Callable<Integer> {
                 Optional.ofNullable(stackId), Optional.ofNullable(physicalId), Optional.ofNullable(oldRoleName),
                 Optional.ofNullable(oldExternalId), !noRole, Optional.ofNullable(trustExternalId),
                 Optional.of(templateVersion != null ? templateVersion : TemplateCommand.customerTemplateVersion()),
-                Optional.ofNullable(oldTemplateVersion));
+                Optional.ofNullable(oldTemplateVersion), trustWithoutExternalId);
         PrintWriter out = spec.commandLine().getOut();
         try (SimulatedCloudFormation cloudFormation = new SimulatedCloudFormation(endpointsFile.read(),
                 Clock.systemUTC())) {
@@ -145,9 +150,10 @@ final class LaunchStackCommand implements Callable<Integer> {
             launch.templateVersion().ifPresent(version -> out.println("  template      " + version
                     + launch.oldTemplateVersion().filter(old -> launch.type() == StackLaunch.Type.Update)
                             .map(old -> " (was " + old + ")").orElse("")));
-            out.println("  role          " + launch.roleArn() + (launch.createRole()
-                    ? " (trusts " + (launch.trustExternalId().isPresent() ? "--trust-external-id" : "the external ID")
-                    + ")" : " (not created)"));
+            out.println("  role          " + launch.roleArn() + (launch.trustWithoutExternalId()
+                    ? " (trusts the provider without any external ID)"
+                    : launch.createRole() ? " (trusts " + (launch.trustExternalId().isPresent() ? "--trust-external-id"
+                    : "the external ID") + ")" : " (not created)"));
         }
         out.flush();
     }

@@ -67,7 +67,9 @@ final class SimulatedCloudFormation implements AutoCloseable {
                         .orElseThrow(() -> new IllegalArgumentException(launch.type() + " carries the "
                                 + "PhysicalResourceId of the stack's earlier answer: pass --physical-id, or "
                                 + "--stack-id of a stack whose Create was answered"))));
-        if (launch.createRole()) {
+        if (launch.trustWithoutExternalId()) {
+            standIns.trustRole(launch.roleArn(), "None", null);
+        } else if (launch.createRole()) {
             standIns.trustRole(launch.roleArn(), launch.trustExternalId().orElse(launch.externalId()));
         }
         String requestId = UUID.randomUUID().toString();

@@ -19,11 +19,13 @@ import java.util.Optional;
  * @param trustExternalId the external ID the role trusts (default: {@code externalId})
  * @param templateVersion the TemplateVersion property, absent for a stack of a template before versions
  * @param oldTemplateVersion the TemplateVersion before an Update (default: unchanged)
+ * @param trustWithoutExternalId whether the role trusts the provider with no external ID condition at all (a
+ *     misconfigured role the provider must refuse)
  */
 record StackLaunch(Type type, String externalId, String account, String region, String roleName,
         Optional<String> stackId, Optional<String> physicalId, Optional<String> oldRoleName,
         Optional<String> oldExternalId, boolean createRole, Optional<String> trustExternalId,
-        Optional<String> templateVersion, Optional<String> oldTemplateVersion) {
+        Optional<String> templateVersion, Optional<String> oldTemplateVersion, boolean trustWithoutExternalId) {
 
     /** The custom resource request types, spelled as CloudFormation spells them. */
     enum Type {
@@ -33,6 +35,15 @@ record StackLaunch(Type type, String externalId, String account, String region, 
         Update,
         /** The stack is deleted, or a failed create rolls back. */
         Delete
+    }
+
+    /** A launch whose role, if created, trusts the provider with an external ID. */
+    StackLaunch(Type type, String externalId, String account, String region, String roleName,
+            Optional<String> stackId, Optional<String> physicalId, Optional<String> oldRoleName,
+            Optional<String> oldExternalId, boolean createRole, Optional<String> trustExternalId,
+            Optional<String> templateVersion, Optional<String> oldTemplateVersion) {
+        this(type, externalId, account, region, roleName, stackId, physicalId, oldRoleName, oldExternalId, createRole,
+                trustExternalId, templateVersion, oldTemplateVersion, false);
     }
 
     /** Checks what CloudFormation itself would guarantee. */
@@ -45,6 +56,10 @@ record StackLaunch(Type type, String externalId, String account, String region, 
         }
         if (externalId.isEmpty() || roleName.isEmpty()) {
             throw new IllegalArgumentException("--external-id and --role-name must not be empty");
+        }
+        if (trustWithoutExternalId && (!createRole || trustExternalId.isPresent())) {
+            throw new IllegalArgumentException(
+                    "--trust-without-external-id cannot be combined with --no-role or --trust-external-id");
         }
     }
 

@@ -51,7 +51,17 @@ final class StandInControl {
 
     /** Creates (or extends) the role {@code roleArn} so that it trusts the provider with {@code externalId}. */
     void trustRole(String roleArn, String externalId) {
-        String body = JSON.createObjectNode().put("roleArn", roleArn).put("externalId", externalId).toString();
+        trustRole(roleArn, "StringEquals", externalId);
+    }
+
+    /**
+     * Adds a statement to the trust policy of role {@code roleArn}: the provider, with the {@code sts:ExternalId}
+     * {@code condition} ({@code StringEquals}, {@code StringLike}, {@code StringEqualsIfExists}, or {@code None})
+     * on {@code externalId}.
+     */
+    void trustRole(String roleArn, String condition, String externalId) {
+        String body = JSON.createObjectNode().put("roleArn", roleArn).put("externalId", externalId)
+                .put("condition", condition).toString();
         HttpRequest request = HttpRequest.newBuilder(sts.resolve("/__onboarding/roles")).timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();

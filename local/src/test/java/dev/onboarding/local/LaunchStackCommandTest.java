@@ -130,6 +130,25 @@ class LaunchStackCommandTest {
     }
 
     @Test
+    void trustWithoutExternalIdMakesARoleAnyCallerOfTheProviderMayAssume() throws Exception {
+        StandInStack.Endpoints endpoints = stack.endpointsWithFreshQueue(dir);
+
+        CommandRun run = CommandRun.of("simulate", "launch-stack", "--endpoints-file", endpoints.file().toString(),
+                "--external-id", "onb-open-role", "--account", "210987654321", "--region", "us-east-1",
+                "--role-name", "OpenTrust", "--trust-without-external-id");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("trusts the provider without any external ID");
+        assertThat(assume("arn:aws:iam::210987654321:role/OpenTrust", "onb-open-role")).isTrue();
+        assertThat(assume("arn:aws:iam::210987654321:role/OpenTrust", "onb-anything-else")).isTrue();
+        assertThat(assume("arn:aws:iam::210987654321:role/OpenTrust", null)).isTrue();
+        assertThat(receiveOne(endpoints.queueUrl())).isNotNull();
+        assertThat(CommandRun.of("simulate", "launch-stack", "--endpoints-file", endpoints.file().toString(),
+                "--external-id", "onb-open-role", "--account", "210987654321", "--region", "us-east-1",
+                "--trust-without-external-id", "--no-role").exitCode()).isNotZero();
+    }
+
+    @Test
     void waitShowsWhatCloudFormationSeesAndLaterRequestsReuseTheStack() throws Exception {
         StandInStack.Endpoints endpoints = stack.endpointsWithFreshQueue(dir);
         CompletableFuture<CommandRun> create = CompletableFuture.supplyAsync(() -> CommandRun.of("simulate",

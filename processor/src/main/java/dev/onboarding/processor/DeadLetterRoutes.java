@@ -9,7 +9,8 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * Where an unreadable record of each input topic goes: callbacks to the callbacks DLQ, requests to the
- * requests DLQ. The integrations read-back keeps raw bytes (nothing to fail); an unreadable record of an
+ * requests DLQ, role verification results to the callbacks DLQ too (the callback waiting for one is answered FAILED
+ * when its wait is over). The integrations read-back keeps raw bytes (nothing to fail); an unreadable record of an
  * internal topic stops the thread: only this app writes those, so it is a bug or a registry problem.
  */
 public final class DeadLetterRoutes {
@@ -23,7 +24,8 @@ public final class DeadLetterRoutes {
     public static DeadLetterRoutes of(TopicCatalog catalog) {
         return new DeadLetterRoutes(Map.of(
                 catalog.cfnCallbacks().name(), catalog.cfnCallbacksDlq(),
-                catalog.integrationRequests().name(), catalog.integrationRequestsDlq()));
+                catalog.integrationRequests().name(), catalog.integrationRequestsDlq(),
+                catalog.roleVerificationResults().name(), catalog.cfnCallbacksDlq()));
     }
 
     /** The dead-letter topic for records of {@code inputTopic}, if it has one. */

@@ -22,11 +22,15 @@ import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
 import static dev.onboarding.processor.TopologyNames.REQUEST_INTAKE;
 import static dev.onboarding.processor.TopologyNames.STATES;
 import static dev.onboarding.processor.TopologyNames.TENANT_INDEX_STORE;
+import static dev.onboarding.processor.TopologyNames.VERIFICATION_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.claims.AccountClaimProcessor;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
@@ -57,7 +61,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Builds the processor's topology. Reading top to bottom follows the data: requests are checked and re-keyed
  * by external ID; they meet the callbacks (keyed by external ID, same partition count) in the task that owns the
- * external ID; a Create that passes claims its AWS account in the task that owns (tenant, account), travelling
+ * external ID; a Create whose external ID is its integration's is sent to the bridge's verifier, whose result comes
+ * back to the same task (keyed by external ID, same partition count); a verified Create claims its AWS account in
+ * the task that owns (tenant, account), travelling
  * with its claim; the outcome brings it back to be finished; answers, states and dead letters go to their
  * topics; the integrations topic is read back into the stores queried over HTTP.
  *
@@ -76,7 +82,8 @@ public final class OnboardingTopology {
      * @param serdes serdes of internal topics and stores
      * @param config processor settings
      * @param partitions partition count of the callbacks topic: every repartition keyed by external ID uses it
-     *     too, so re-keyed requests and claim outcomes land in the task that owns their callbacks
+     *     too, so re-keyed requests and claim outcomes land in the task that owns their callbacks (the verification
+     *     results topic must have it as well)
      */
     public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
             int partitions) {
@@ -84,6 +91,7 @@ public final class OnboardingTopology {
         stores(serdes).forEach(builder::addStateStore);
         Topic<String, IntegrationRequestEvent> requests = catalog.integrationRequests();
         Topic<String, CfnCallback> callbacksTopic = catalog.cfnCallbacks();
+        Topic<String, RoleVerificationResult> resultsTopic = catalog.roleVerificationResults();
 
         // Requests, in the task of their integration id: refuse malformed ones and reused integration ids, re-key
         // the others by external ID with the callbacks' partition count (co-partitioned).
@@ -100,12 +108,23 @@ public final class OnboardingTopology {
                 .stream(callbacksTopic.name(), consumed(callbacksTopic).withName("cfn-callbacks"))
                 .mapValues(ExternalIdInput::ofCallback, Named.as("callback-input"));
 
-        // Requests and callbacks meet the ledger of their external ID: answers, new states, account claims.
+        // The verifier's results on the roles the ledger asked about, keyed by external ID by the bridge.
+        KStream<String, ExternalIdInput> verified = builder
+                .stream(resultsTopic.name(), consumed(resultsTopic).withName("role-verification-results"))
+                .mapValues(ExternalIdInput::ofVerification, Named.as("verification-input"));
+
+        // Requests, callbacks and results meet the ledger of their external ID: answers, new states, verification
+        // requests, account claims.
         KStream<String, Object> ledger = requestsByExternalId
                 .merge(callbacks, Named.as("external-id-inputs"))
+                .merge(verified, Named.as("external-id-inputs-and-results"))
                 .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks()),
                         Named.as(EXTERNAL_ID_LEDGER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
-                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE);
+                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE);
+
+        // Ownership decided, the ledger asks the bridge's verifier about the role (keyed by external ID).
+        child(ledger, RoleVerificationRequest.class).to(catalog.roleVerifications().name(),
+                produced(catalog.roleVerifications()).withName(VERIFICATION_REQUESTS));
 
         // Claims and releases, decided in the task of (tenant, account): one AWS account per tenant.
         KStream<String, Object> accountClaims = child(ledger, ClaimInTransit.class)
@@ -175,6 +194,8 @@ public final class OnboardingTopology {
                 keyValue(REQUESTS_STORE, serdes.decidedAnswers()),
                 Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(HELD_CALLBACKS_STORE),
                         strings, serdes.callbacks()),
+                Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(
+                        VERIFYING_CALLBACKS_STORE), strings, serdes.callbacks()),
                 keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()),
                 keyValue(TENANT_INDEX_STORE, strings));
     }

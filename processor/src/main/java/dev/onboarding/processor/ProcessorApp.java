@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -179,16 +178,29 @@ public final class ProcessorApp implements Service {
                 topics.spec(TopicDefinition.CFN_CALLBACKS).partitions()).describe().toString();
     }
 
-    /** Partition count of the callbacks topic, which every repartition keyed by external ID must share. */
+    /**
+     * Partition count of the callbacks topic, which every repartition keyed by external ID must share, and so must
+     * the verification results topic (read by the same tasks): a different count would send results to tasks that
+     * do not wait for them, so it stops the start with the reason.
+     */
     private int callbackPartitions() {
         String topic = catalog.cfnCallbacks().name();
+        String results = catalog.roleVerificationResults().name();
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topic);
-            return description.partitions().size();
+            var descriptions = admin.describeTopics(List.of(topic, results)).allTopicNames()
+                    .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            int partitions = descriptions.get(topic).partitions().size();
+            int resultPartitions = descriptions.get(results).partitions().size();
+            if (resultPartitions != partitions) {
+                throw new IllegalStateException("topic " + results + " has " + resultPartitions + " partitions and "
+                        + topic + " has " + partitions + ": they must have the same count (the processor reads each "
+                        + "result in the task of its external ID); recreate " + results + " with " + partitions);
+            }
+            return partitions;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("topic " + topic + " does not exist: create the topics first", e);
+                throw new IllegalStateException("topic " + topic + " or " + results
+                        + " does not exist: create the topics first", e);
             }
             throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {

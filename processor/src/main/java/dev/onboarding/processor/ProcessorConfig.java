@@ -29,6 +29,10 @@ import java.time.Duration;
  * @param producerBatchSize the producers' {@code batch.size} in bytes: a Create writes seven records, most of
  *     them near a kilobyte, and every commit flushes, so batches larger than the client default (16 KB) save
  *     produce requests and their handling
+ * @param verificationTimeout how long a callback waits for the verifier's result on its role before it is answered
+ *     FAILED (longer than the verifier's own bound, {@code bridge.verification.max-duration})
+ * @param maxVerificationsPerIntegration role verifications in flight at once for one integration (its external ID):
+ *     a further Create is answered FAILED at once, so a leaked external ID cannot keep the verifier busy
  */
 public record ProcessorConfig(
         String applicationId,
@@ -45,7 +49,9 @@ public record ProcessorConfig(
         String httpAdvertisedHost,
         int internalReplicationFactor,
         Duration closeTimeout,
-        int producerBatchSize) {
+        int producerBatchSize,
+        Duration verificationTimeout,
+        int maxVerificationsPerIntegration) {
 
     /** Every key under {@code processor.}: another is an error at start-up (README documents each). */
     public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("processor.", "processor.application-id",
@@ -53,7 +59,8 @@ public record ProcessorConfig(
             "processor.commit-interval", "processor.callback-grace", "processor.decided-requests.retention",
             "processor.decided-requests.cleanup-interval", "processor.punctuation-interval",
             "processor.http.bind-address", "processor.http.port", "processor.http.advertised-host",
-            "processor.internal-replication-factor", "processor.close-timeout", "processor.producer.batch-size");
+            "processor.internal-replication-factor", "processor.close-timeout", "processor.producer.batch-size",
+            "processor.verification.timeout", "processor.verification.max-in-flight-per-integration");
 
     /** Default application id. */
     public static final String DEFAULT_APPLICATION_ID = "onboarding-processor";
@@ -61,6 +68,8 @@ public record ProcessorConfig(
     public static final Duration DEFAULT_DECIDED_RETENTION = Duration.ofDays(15);
     /** Default wait for a request that a callback overtook. */
     public static final Duration DEFAULT_CALLBACK_GRACE = Duration.ofSeconds(30);
+    /** Default wait for a role verification's result: the verifier's bound (60 s) with room for a backlog. */
+    public static final Duration DEFAULT_VERIFICATION_TIMEOUT = Duration.ofMinutes(5);
     /** Default {@code batch.size} of the processor's producers (128 KiB). */
     public static final int DEFAULT_PRODUCER_BATCH_SIZE = 128 * 1024;
 
@@ -70,6 +79,7 @@ public record ProcessorConfig(
         requirePositive("processor.punctuation-interval", punctuationInterval);
         requirePositive("processor.decided-requests.cleanup-interval", decidedCleanupInterval);
         requirePositive("processor.close-timeout", closeTimeout);
+        requirePositive("processor.verification.timeout", verificationTimeout);
         if (decidedRetention.compareTo(Duration.ofDays(14)) <= 0) {
             throw new SettingsException("processor.decided-requests.retention",
                     "must be longer than the SQS retention maximum (14d), got " + decidedRetention);
@@ -100,7 +110,9 @@ public record ProcessorConfig(
                 settings.integer("processor.internal-replication-factor", -1, -1, 32),
                 settings.duration("processor.close-timeout", Duration.ofSeconds(30)),
                 settings.integer("processor.producer.batch-size", DEFAULT_PRODUCER_BATCH_SIZE, 1024,
-                        16 * 1024 * 1024));
+                        16 * 1024 * 1024),
+                settings.duration("processor.verification.timeout", DEFAULT_VERIFICATION_TIMEOUT),
+                settings.integer("processor.verification.max-in-flight-per-integration", 2, 1, 1_000));
     }
 
     /** The defaults, with nothing overridden. */

@@ -18,6 +18,8 @@ public final class TopologyNames {
     public static final String REQUESTS_STORE = "requests";
     /** Callbacks waiting for their request, stamped with when they started waiting. */
     public static final String HELD_CALLBACKS_STORE = "held-callbacks";
+    /** Callbacks waiting for the verifier's result on their role, keyed {@code <external ID>|<RequestId>}. */
+    public static final String VERIFYING_CALLBACKS_STORE = "verifying-callbacks";
     /** (tenant, account) -> the integration holding it. */
     public static final String ACCOUNT_CLAIMS_STORE = "account-claims";
     /** Integration id -> state as the integrations topic holds it (wire-format bytes; interactive queries). */
@@ -65,6 +67,8 @@ public final class TopologyNames {
     public static final String STATES = "states";
     /** Child of the intake and the ledger: dead letters of refused request events. */
     public static final String REFUSED_REQUESTS = "refused-requests";
+    /** Child of the ledger: role verification requests, to {@code onboarding.role-verifications}. */
+    public static final String VERIFICATION_REQUESTS = "role-verifications-sink";
     /** Child of the ledger: dead letters of callbacks that cannot be decided at all. */
     public static final String REJECTED_CALLBACKS = "rejected-callbacks";
 

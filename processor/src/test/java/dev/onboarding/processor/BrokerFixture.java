@@ -51,6 +51,7 @@ final class BrokerFixture implements AutoCloseable {
     final SchemaRegistry registry;
     private final List<Path> dirs = new ArrayList<>();
     private KafkaProducer<String, byte[]> producer;
+    private final VerifierStandIn verifier;
 
     /**
      * @param registryUrl {@code mock://...} for processors in this JVM, a real registry for child JVMs
@@ -78,6 +79,7 @@ final class BrokerFixture implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             new TopicCreator(admin, 60_000).createAll(topics);
         }
+        verifier = new VerifierStandIn(kafka.bootstrapServers(), catalog);
     }
 
     /** Settings of one processor instance with its own state dir. */
@@ -134,6 +136,7 @@ final class BrokerFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        verifier.close();
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }

@@ -78,6 +78,7 @@ class ClaimTransitTest {
                 fx.serdes.claims().deserializer());
 
         fx.rawCallbacks.pipeInput(ext.getBytes(StandardCharsets.UTF_8), received, fx.now());
+        fx.answerVerifications();
 
         ByteBuffer travelling = claims.readValue().getWaitingCreate();
         byte[] bytes = new byte[travelling.remaining()];

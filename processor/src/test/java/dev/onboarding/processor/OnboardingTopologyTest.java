@@ -14,6 +14,10 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.processor.ledger.CallbackDecider;
 import dev.onboarding.processor.claims.AccountHolder;
 import dev.onboarding.processor.ledger.DecidedAnswer;
 import dev.onboarding.processor.ledger.LedgerEntry;
@@ -178,12 +182,71 @@ class OnboardingTopologyTest {
         fx.callbacks.pipeKeyValueList(List.of(
                 new KeyValue<>(extA, create(extA, "req-a", ACCOUNT, "one")),
                 new KeyValue<>(extB, create(extB, "req-b", ACCOUNT, "two"))));
+        fx.answerVerifications();
 
         List<CfnResponse> answers = fx.allResponses();
         assertThat(answers).hasSize(2);
         assertThat(answers).filteredOn(r -> r.getStatus() == ResponseStatus.SUCCESS).hasSize(1);
         assertThat(answers).filteredOn(r -> r.getStatus() == ResponseStatus.FAILED).singleElement()
                 .satisfies(r -> assertThat(r.getReason()).contains("already connected to this workspace"));
+    }
+
+    @Test
+    void ownershipFirstThenStsCreatesForUnknownExternalIdsAreNeverVerified() {
+        for (int i = 0; i < 50; i++) {
+            fx.callback(create(TestData.externalId(), "forged-" + i, TestData.OTHER_ACCOUNT, "forged"));
+        }
+        fx.advance(ProcessorConfig.DEFAULT_CALLBACK_GRACE.plusSeconds(2));
+
+        assertThat(fx.allResponses()).hasSize(50).allSatisfy(r -> assertFailed(r, r.getRequestId(),
+                CallbackDecider.UNKNOWN_EXTERNAL_ID));
+        fx.newVerificationRequests();
+        assertThat(fx.asked).as("no STS call is asked for an unknown external ID").isEmpty();
+    }
+
+    @Test
+    void aCreateThatOvertookItsRequestIsVerifiedWhenTheRequestArrives() {
+        fx.verifyByHand();
+        String ext = TestData.externalId();
+        fx.callback(create(ext, "req-1", ACCOUNT, "fast"));
+        assertThat(fx.newVerificationRequests()).isEmpty();
+
+        fx.pending("int-1", "tenant-a", ext);
+
+        RoleVerificationRequest asked = fx.newVerificationRequests().get(0);
+        assertThat(asked.getRequestId()).isEqualTo("req-1");
+        assertThat(asked.getIntegrationId()).isEqualTo("int-1");
+        assertThat(fx.verificationRequests.isEmpty()).isTrue();
+        fx.verify(asked, TestData.verified());
+        assertThat(fx.responses.readValue().getStatus()).isEqualTo(ResponseStatus.SUCCESS);
+    }
+
+    @Test
+    void aRoleThatDoesNotRequireTheExternalIdIsAnsweredFailedWithItsReasonCode() {
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "open", fx.now()).setRoleVerification(
+                RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID)
+                        .setErrorCode("AssumedWithoutExternalId").setAttempts(2).build()).build();
+
+        CfnResponse answer = fx.answer(create);
+
+        assertFailed(answer, "req-1", CallbackDecider.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID);
+        Integration state = fx.integrations.readValue();
+        assertThat(state.getStatus()).isEqualTo(IntegrationStatus.PENDING);
+        assertThat(state.getLastFailureReason()).startsWith(CallbackDecider.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID);
+    }
+
+    @Test
+    void aRoleNameOtherThanTheIntegrationsIsAnsweredFailedWithoutAVerification() {
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", fx.now()).setRoleName("Other")
+                .setRoleArn(TestData.roleArn(ACCOUNT, "Other")).build();
+
+        assertFailed(fx.answer(create), "req-1", CallbackDecider.ROLE_NAME_MISMATCH);
+        fx.newVerificationRequests();
+        assertThat(fx.asked).isEmpty();
     }
 
     @Test

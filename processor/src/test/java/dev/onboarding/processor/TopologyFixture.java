@@ -7,6 +7,10 @@ import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.ledger.LedgerEntry;
 import dev.onboarding.processor.ledger.PendingIntegrations;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
@@ -20,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +41,11 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** The processor topology in a {@link TopologyTestDriver}, with typed input and output topics. */
+/**
+ * The processor topology in a {@link TopologyTestDriver}, with typed input and output topics. It also plays the
+ * bridge's verifier: every verification the processor asks for is answered at once with the outcome the test set in
+ * the callback's {@code roleVerification} (VERIFIED unless set), unless {@link #verifyByHand} turned that off.
+ */
 final class TopologyFixture implements AutoCloseable {
     static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -52,6 +61,12 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, Integration> integrations;
     final TestOutputTopic<String, DeadLetter> requestsDlq;
     final TestOutputTopic<String, DeadLetter> callbacksDlq;
+    final TestOutputTopic<String, RoleVerificationRequest> verificationRequests;
+    final TestInputTopic<String, RoleVerificationResult> verificationResults;
+    /** Every verification request the processor sent, in order. */
+    final List<RoleVerificationRequest> asked = new java.util.ArrayList<>();
+    private final Map<String, RoleVerification> scripted = new HashMap<>();
+    private boolean verifyAutomatically = true;
     /** What the processors counted ({@link ProcessorMetrics}). */
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final String scope = "ttd-" + UUID.randomUUID();
@@ -103,6 +118,52 @@ final class TopologyFixture implements AutoCloseable {
                 catalog.integrationRequestsDlq().valueSerde().deserializer());
         callbacksDlq = driver.createOutputTopic(catalog.cfnCallbacksDlq().name(), keysOut,
                 catalog.cfnCallbacksDlq().valueSerde().deserializer());
+        verificationRequests = driver.createOutputTopic(catalog.roleVerifications().name(), keysOut,
+                catalog.roleVerifications().valueSerde().deserializer());
+        verificationResults = driver.createInputTopic(catalog.roleVerificationResults().name(), keys,
+                catalog.roleVerificationResults().valueSerde().serializer());
+    }
+
+    /** From now on the test answers verification requests itself ({@link #verify}). */
+    TopologyFixture verifyByHand() {
+        verifyAutomatically = false;
+        return this;
+    }
+
+    /** The verification requests sent since the last call (they are also kept in {@link #asked}). */
+    List<RoleVerificationRequest> newVerificationRequests() {
+        List<RoleVerificationRequest> fresh = verificationRequests.readValuesToList();
+        asked.addAll(fresh);
+        return fresh;
+    }
+
+    /** Answers {@code request} as the verifier would, with {@code verification}. */
+    void verify(RoleVerificationRequest request, RoleVerification verification) {
+        verificationResults.pipeInput(request.getExternalId(), RoleVerificationResult.newBuilder()
+                .setVerificationId(request.getVerificationId())
+                .setChecks(request.getChecks())
+                .setIntegrationId(request.getIntegrationId())
+                .setExternalId(request.getExternalId())
+                .setRoleArn(request.getRoleArn())
+                .setRequestId(request.getRequestId())
+                .setVerification(verification)
+                .build(), now);
+    }
+
+    /**
+     * Answers every new verification request with the outcome scripted for its callback (VERIFIED unless set); tests
+     * that pipe callbacks straight into {@link #callbacks} or {@link #rawCallbacks} call it themselves.
+     */
+    void answerVerifications() {
+        if (!verifyAutomatically) {
+            return;
+        }
+        List<RoleVerificationRequest> fresh;
+        while (!(fresh = newVerificationRequests()).isEmpty()) {
+            for (RoleVerificationRequest request : fresh) {
+                verify(request, scripted.getOrDefault(request.getRequestId(), TestData.verified()));
+            }
+        }
     }
 
     Instant now() {
@@ -113,14 +174,21 @@ final class TopologyFixture implements AutoCloseable {
     void advance(Duration duration) {
         now = now.plus(duration);
         driver.advanceWallClockTime(duration);
+        answerVerifications();
     }
 
     void request(IntegrationRequestEvent event) {
         requests.pipeInput(PendingIntegrations.integrationIdOf(event), event, now);
+        answerVerifications();
     }
 
     void callback(CfnCallback callback) {
+        RoleVerification script = callback.getRoleVerification();
+        if (script != null && script.getOutcome() != RoleVerificationOutcome.NOT_REQUIRED) {
+            scripted.put(callback.getRequestId(), script);
+        }
         callbacks.pipeInput(callback.getExternalId(), callback, now);
+        answerVerifications();
     }
 
     /** Requests a pending integration (24 h TTL) and returns its state as published. */

@@ -18,8 +18,11 @@ import dev.onboarding.contract.OrganizationMemberStatus;
 import dev.onboarding.contract.OrganizationMemberSummary;
 import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.contract.RoleCheckKind;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.contract.SqsSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -295,6 +298,42 @@ public final class ContractSamples {
                 .build();
     }
 
+    /** A connect-time verification request for a Create. */
+    public static RoleVerificationRequest roleVerificationRequest() {
+        return RoleVerificationRequest.newBuilder()
+                .setVerificationId("req-1")
+                .setChecks(RoleCheckKind.FULL)
+                .setIntegrationId("int-1")
+                .setTenantId("tenant-7")
+                .setExternalId(EXTERNAL_ID)
+                .setAccountId("123456789012")
+                .setPartition("aws")
+                .setRoleArn("arn:aws:iam::123456789012:role/ProviderIntegrationRole")
+                .setRequestId("req-1")
+                .setRequestedAt(T0)
+                .setDeadline(T0.plusSeconds(3600))
+                .build();
+    }
+
+    /** A role that trusts the provider without an external ID, as the verifier reports it. */
+    public static RoleVerificationResult roleVerificationResult() {
+        return RoleVerificationResult.newBuilder()
+                .setVerificationId("req-1")
+                .setChecks(RoleCheckKind.FULL)
+                .setIntegrationId("int-1")
+                .setExternalId(EXTERNAL_ID)
+                .setRoleArn("arn:aws:iam::123456789012:role/ProviderIntegrationRole")
+                .setRequestId("req-1")
+                .setVerification(RoleVerification.newBuilder()
+                        .setOutcome(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID)
+                        .setErrorCode("AssumedWithoutExternalId")
+                        .setErrorMessage("AssumeRole without an ExternalId succeeded")
+                        .setAttempts(2)
+                        .setVerifiedAt(T0.plusSeconds(1))
+                        .build())
+                .build();
+    }
+
     /** Every sample, labelled, covering every record type and every union branch. */
     public static Map<String, SpecificRecord> all() {
         Map<String, SpecificRecord> all = new LinkedHashMap<>();
@@ -310,6 +349,8 @@ public final class ContractSamples {
         all.put("CollectionJob", collectionJob());
         all.put("DeadLetter(SqsSource)", deadLetterFromSqs());
         all.put("DeadLetter(KafkaSource)", deadLetterFromKafka());
+        all.put("RoleVerificationRequest", roleVerificationRequest());
+        all.put("RoleVerificationResult", roleVerificationResult());
         return all;
     }
 

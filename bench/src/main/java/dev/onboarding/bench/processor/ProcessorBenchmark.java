@@ -10,7 +10,10 @@ import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.bridge.verification.RoleVerificationService;
 import dev.onboarding.embedded.EmbeddedKafka;
+import dev.onboarding.embedded.StsStandIn;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.onboarding.processor.DeadLetterRoutes;
 import dev.onboarding.processor.ProcessorApp;
 import dev.onboarding.processor.ProcessorConfig;
@@ -67,7 +70,8 @@ import org.slf4j.LoggerFactory;
  * The processor's figures on one embedded broker, each measured for the processor and, in the same run,
  * for a {@link PassThroughTopology} (same topics, serdes, exactly-once and repartition hops, no rules):
  * <ul>
- * <li>sustained Creates per second, each a full decision (claim round trip, CONNECTED state, SUCCESS);</li>
+ * <li>sustained Creates per second, each a full decision (the role verification round trip through the bridge's
+ * verifier against the STS stand-in, three AssumeRole calls; the claim round trip; CONNECTED state, SUCCESS);</li>
  * <li>p50/p99 latency from a callback's append (broker {@code LogAppendTime}) to its answer being visible to
  * a {@code read_committed} consumer, at a steady rate.</li>
  * </ul>
@@ -91,6 +95,7 @@ public final class ProcessorBenchmark {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private final EmbeddedKafka kafka;
+    private final StsStandIn sts = StsStandIn.start();
     private final SchemaRegistry registry = InMemorySchemaRegistry.scope("bench-processor");
     private final int partitions;
     private final int threads;
@@ -279,12 +284,20 @@ public final class ProcessorBenchmark {
         for (int n = 0; n < total; n++) {
             externalIds.add(minter.mint());
         }
+        // Every role trusts the provider with its external ID only: each Create costs the verifier three calls.
+        for (int n = 0; n < total; n++) {
+            sts.trust(Inputs.roleArn(n), externalIds.get(n));
+        }
         try (Inputs inputs = new Inputs(catalog);
                 Answers answers = new Answers(catalog.cfnResponses().name());
+                Service verifier = RoleVerificationService.from(verifierSettings(keys, prefix),
+                        new SimpleMeterRegistry());
                 Service app = isProcessor ? ProcessorApp.from(settings)
                         : new PassThroughApp(settings, catalog, measured == App.PASS_THROUGH)) {
+            verifier.start();
             app.start();
             awaitTrue(app::isReady, "the " + name + " to run");
+            awaitTrue(verifier::isReady, "the verifier to run");
             if (isProcessor) {
                 // Every callback needs its pending integration: register them all first.
                 try (Answers states = new Answers(catalog.integrations().name())) {
@@ -347,6 +360,20 @@ public final class ProcessorBenchmark {
             deleteQuietly(stateDir);
             deleteTopics(prefix);
         }
+    }
+
+    /** The bridge's verifier against the STS stand-in, with limits no benchmark reaches (they are not measured). */
+    private Settings verifierSettings(Map<String, String> keys, String prefix) {
+        Map<String, String> verifier = new LinkedHashMap<>(keys);
+        verifier.put("bridge.sts.endpoint", sts.endpoint().toString());
+        verifier.put("bridge.aws.access-key-id", "bench");
+        verifier.put("bridge.aws.secret-access-key", "bench");
+        verifier.put("bridge.verification.group-id", prefix + "-verifier");
+        verifier.put("bridge.verification.rate", "1000000");
+        verifier.put("bridge.verification.rate-per-account", "1000");
+        verifier.put("bridge.verification.rate-per-integration", "1000");
+        verifier.put("bridge.verification.max-pending", "100000");
+        return Settings.of(verifier);
     }
 
     private void createTopics(TopicSettings topics, String callbacksTopic) throws Exception {
@@ -531,12 +558,13 @@ public final class ProcessorBenchmark {
                     .setStackId("arn:aws:cloudformation:eu-west-1:" + account + ":stack/onboarding/" + n)
                     .setAccountId(account).setRegion("eu-west-1").setLogicalResourceId("ProviderIntegration")
                     .setResourceType("Custom::ProviderAWSIntegrationNotification").setExternalId(externalId)
-                    .setRoleName("ProviderReadOnly").setRoleArn("arn:aws:iam::" + account + ":role/ProviderReadOnly")
+                    .setRoleName("ProviderReadOnly").setRoleArn(roleArn(n))
                     .setResponseUrl("https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/"
                             + requestId + "?X-Amz-Signature=0123456789abcdef")
                     .setSourceQueueRegion("eu-west-1").setSentAt(Instant.now()).setReceivedAt(Instant.now())
-                    .setRoleVerification(RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.VERIFIED)
-                            .setAttempts(1).build())
+                    // As the ingress writes it: the processor asks the verifier itself.
+                    .setRoleVerification(RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.NOT_REQUIRED)
+                            .setAttempts(0).build())
                     .build();
             String topic = catalog.cfnCallbacks().name();
             producer.send(new ProducerRecord<>(topic, externalId, catalog.cfnCallbacks().valueSerde().serializer()
@@ -549,6 +577,10 @@ public final class ProcessorBenchmark {
 
         void flush() {
             producer.flush();
+        }
+
+        static String roleArn(int n) {
+            return "arn:aws:iam::" + String.format("%012d", n) + ":role/ProviderReadOnly";
         }
 
         long appendMillis(String requestId) {

@@ -1,27 +1,37 @@
 package dev.onboarding.bridge.ingress;
 
 import dev.onboarding.bridge.ingress.IngressConfig.QueueSpec;
+import dev.onboarding.config.Settings;
+import dev.onboarding.config.SettingsException;
 import java.time.Duration;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
-import software.amazon.awssdk.services.sts.StsClient;
-import software.amazon.awssdk.services.sts.StsClientBuilder;
 
-/** How the ingress builds its AWS clients: explicit region, endpoint and HTTP client, one place. */
-final class AwsClients {
+/** How the bridge builds its AWS clients: explicit region, endpoint and HTTP client, one place. */
+public final class AwsClients {
     private AwsClients() {
     }
 
+    /** The {@code bridge.aws.*} static credentials (both keys or neither), if set. */
+    public static Optional<IngressConfig.StaticCredentials> staticCredentials(Settings settings) {
+        Optional<String> keyId = settings.find("bridge.aws.access-key-id");
+        Optional<String> secret = settings.find("bridge.aws.secret-access-key");
+        if (keyId.isPresent() != secret.isPresent()) {
+            throw new SettingsException(keyId.isPresent() ? "bridge.aws.secret-access-key" : "bridge.aws.access-key-id",
+                    "must be set together with its pair, or neither (default AWS credential chain)");
+        }
+        return keyId.map(k -> new IngressConfig.StaticCredentials(k, secret.orElseThrow()));
+    }
+
     /** Static credentials when configured (local runs), else the default AWS chain. */
-    static AwsCredentialsProvider credentials(Optional<IngressConfig.StaticCredentials> configured) {
+    public static AwsCredentialsProvider credentials(Optional<IngressConfig.StaticCredentials> configured) {
         return configured.<AwsCredentialsProvider>map(c -> StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(c.accessKeyId(), c.secretAccessKey())))
                 .orElseGet(() -> DefaultCredentialsProvider.builder().build());
@@ -37,22 +47,6 @@ final class AwsClients {
                         // Above the 20 s long poll.
                         .socketTimeout(Duration.ofSeconds(30)));
         queue.endpoint().ifPresent(builder::endpointOverride);
-        return builder.build();
-    }
-
-    /**
-     * The STS client of the verifier: no SDK retries (each attempt must pass the verifier's limits), so an API call is
-     * one attempt and one timeout bounds it; a second, attempt-level timer would only double the timer work of every
-     * call. The pool holds a kept-alive connection for each of the verifier's concurrent calls.
-     */
-    static StsClient sts(IngressConfig.Verification verification, AwsCredentialsProvider credentials) {
-        StsClientBuilder builder = StsClient.builder()
-                .region(Region.of(verification.stsRegion()))
-                .credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(verification.maxConcurrency() + 2))
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(verification.attemptTimeout()));
-        verification.stsEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
 }

@@ -23,7 +23,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * The bridge's ingress as one service: pollers on every regional queue (and on the regional SQS
@@ -43,8 +42,6 @@ public final class BridgeIngress implements Service {
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, SqsClient> receivers = new LinkedHashMap<>();
     private final Map<String, SqsClient> operations = new LinkedHashMap<>();
-    private StsClient sts;
-    private RoleVerifier verifier;
     private CallbackPublisher publisher;
     private ScheduledExecutorService visibilityTimer;
     private volatile boolean started;
@@ -92,13 +89,11 @@ public final class BridgeIngress implements Service {
 
     private void startParts() {
         AwsCredentialsProvider credentials = AwsClients.credentials(config.staticCredentials());
-        sts = AwsClients.sts(config.verification(), credentials);
-        verifier = new RoleVerifier(sts, config.verification(), clock, metrics);
         publisher = CallbackPublisher.create(kafka, topics, metrics);
         DeadLetters deadLetters = new DeadLetters(clock, config.deadLetterMaxOriginalBytes());
         CallbackParser parser = new CallbackParser(ResponseUrlPolicy.of(config.responseUrlLocalOrigin()),
                 config.defaultServiceTimeout());
-        CallbackIntake intake = new CallbackIntake(parser, verifier, publisher, deadLetters, metrics, clock);
+        CallbackIntake intake = new CallbackIntake(parser, publisher, deadLetters, metrics, clock);
         SqsDeadLetterDrain drain = new SqsDeadLetterDrain(publisher, deadLetters, metrics);
         RegionalQueuePoller.PollSettings poll = new RegionalQueuePoller.PollSettings(config.waitTime(),
                 config.maxMessages(), config.visibilityTimeout(), config.maxInFlightPerPoller(),
@@ -182,14 +177,10 @@ public final class BridgeIngress implements Service {
         if (visibilityTimer != null) {
             visibilityTimer.shutdownNow();
         }
-        if (verifier != null) {
-            verifier.close();
-        }
         if (publisher != null) {
             publisher.close(Duration.ofSeconds(10));
         }
         operations.values().forEach(BridgeIngress::closeQuietly);
-        closeQuietly(sts);
         LOG.info("bridge ingress stopped");
     }
 

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingress flow for one message of a regional queue: parse and validate; verify the role when the
- * request claims an account; publish the callback. A message that fails validation becomes a dead
+ * The ingress flow for one message of a regional queue: parse and validate; publish the callback. Roles are not
+ * verified here: the processor first decides whether the external ID is an integration's, and only then asks the
+ * bridge's verifier (so a forged callback costs no STS call). A message that fails validation becomes a dead
  * letter, and is answered through the responses topic when it still can be. Nothing is dropped: the
  * returned future fails only when Kafka did not take the records, and then the message comes back.
  */
@@ -21,17 +22,15 @@ public final class CallbackIntake implements MessageHandler {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackIntake.class);
 
     private final CallbackParser parser;
-    private final RoleVerifier verifier;
     private final CallbackPublisher publisher;
     private final DeadLetters deadLetters;
     private final IngressMetrics metrics;
     private final Clock clock;
 
     /** The intake from its parts. */
-    public CallbackIntake(CallbackParser parser, RoleVerifier verifier, CallbackPublisher publisher,
-            DeadLetters deadLetters, IngressMetrics metrics, Clock clock) {
+    public CallbackIntake(CallbackParser parser, CallbackPublisher publisher, DeadLetters deadLetters,
+            IngressMetrics metrics, Clock clock) {
         this.parser = parser;
-        this.verifier = verifier;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
@@ -73,11 +72,7 @@ public final class CallbackIntake implements MessageHandler {
                     ExternalIds.redact(callback.getExternalId()),
                     ResponseUrlPolicy.hostForLogs(callback.getResponseUrl()));
         }
-        if (!parsed.needsVerification()) {
-            return publisher.publish(callback);
-        }
-        return verifier.verify(callback).thenCompose(verification -> publisher.publish(
-                parsed.withVerification(verification)));
+        return publisher.publish(callback);
     }
 
     private CompletableFuture<Void> reject(QueueMessage message, Rejection rejection) {

@@ -30,7 +30,6 @@ import java.util.Optional;
  * @param shutdownTimeout how long close() waits for in-flight work
  * @param deadLetterMaxOriginalBytes how much of a refused body its dead letter keeps (the rest: size and SHA-256)
  * @param staticCredentials access key and secret for local runs; empty means the default AWS chain
- * @param verification role verification settings
  */
 public record IngressConfig(
         List<QueueSpec> queues,
@@ -43,20 +42,15 @@ public record IngressConfig(
         Duration defaultServiceTimeout,
         Duration shutdownTimeout,
         int deadLetterMaxOriginalBytes,
-        Optional<StaticCredentials> staticCredentials,
-        Verification verification) {
+        Optional<StaticCredentials> staticCredentials) {
 
-    /** Every key the ingress reads: with the responder's, what the bridge knows under {@code bridge.}. */
+    /** Every key the ingress reads: with the verifier's and the responder's, what the bridge knows under {@code bridge.}. */
     public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("bridge.", "bridge.queues", "bridge.pollers-per-queue",
             "bridge.sqs.endpoint.<region>", "bridge.dead-letter-queues", "bridge.sqs.wait-time",
             "bridge.sqs.max-messages", "bridge.sqs.visibility-timeout", "bridge.max-in-flight-per-poller",
             "bridge.response-url.local-origin", "bridge.service-timeout", "bridge.shutdown-timeout",
             "bridge.dead-letter.max-original-bytes",
-            "bridge.aws.access-key-id", "bridge.aws.secret-access-key", "bridge.sts.region", "bridge.sts.endpoint",
-            "bridge.sts.session-name", "bridge.verification.max-duration", "bridge.verification.initial-backoff",
-            "bridge.verification.max-backoff", "bridge.verification.attempt-timeout",
-            "bridge.verification.max-concurrency", "bridge.verification.max-concurrency-per-account",
-            "bridge.verification.rate", "bridge.verification.rate-per-account");
+            "bridge.aws.access-key-id", "bridge.aws.secret-access-key");
 
     /**
      * One regional queue.
@@ -76,26 +70,6 @@ public record IngressConfig(
         public String toString() {
             return "StaticCredentials[accessKeyId=" + accessKeyId + "]";
         }
-    }
-
-    /**
-     * How roles are verified with STS AssumeRole.
-     *
-     * @param stsRegion region of the STS client; it vouches for roles of that region's partition only
-     * @param stsEndpoint STS endpoint override (local runs)
-     * @param sessionName the fixed RoleSessionName
-     * @param maxDuration the whole verification's bound, retries included
-     * @param initialBackoff first retry delay, doubled up to {@code maxBackoff}
-     * @param maxBackoff longest retry delay
-     * @param attemptTimeout timeout of one AssumeRole call
-     * @param maxConcurrency AssumeRole calls in progress at once, all accounts
-     * @param maxConcurrencyPerAccount AssumeRole calls in progress at once for one account
-     * @param ratePerSecond AssumeRole calls per second, all accounts
-     * @param ratePerSecondPerAccount AssumeRole calls per second for one account
-     */
-    public record Verification(String stsRegion, Optional<URI> stsEndpoint, String sessionName, Duration maxDuration,
-            Duration initialBackoff, Duration maxBackoff, Duration attemptTimeout, int maxConcurrency,
-            int maxConcurrencyPerAccount, int ratePerSecond, int ratePerSecondPerAccount) {
     }
 
     /** Reads and validates every {@code bridge.*} key of the ingress. */
@@ -136,12 +110,6 @@ public record IngressConfig(
         if (serviceTimeout.isZero()) {
             throw new SettingsException("bridge.service-timeout", "must be positive");
         }
-        Optional<String> keyId = settings.find("bridge.aws.access-key-id");
-        Optional<String> secret = settings.find("bridge.aws.secret-access-key");
-        if (keyId.isPresent() != secret.isPresent()) {
-            throw new SettingsException(keyId.isPresent() ? "bridge.aws.secret-access-key" : "bridge.aws.access-key-id",
-                    "must be set together with its pair, or neither (default AWS credential chain)");
-        }
         return new IngressConfig(List.copyOf(queues),
                 settings.integer("bridge.pollers-per-queue", 2, 1, 64),
                 waitTime,
@@ -153,38 +121,7 @@ public record IngressConfig(
                 settings.duration("bridge.shutdown-timeout", Duration.ofSeconds(30)),
                 settings.integer("bridge.dead-letter.max-original-bytes", DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES,
                         1024, CallbackParser.MAX_BODY_BYTES),
-                keyId.map(k -> new StaticCredentials(k, secret.orElseThrow())),
-                verification(settings));
-    }
-
-    private static Verification verification(Settings settings) {
-        String stsRegion = settings.string("bridge.sts.region", "us-east-1");
-        if (AwsPartition.ofRegion(stsRegion).isEmpty()) {
-            throw new SettingsException("bridge.sts.region", "is not an AWS region: " + stsRegion);
-        }
-        String sessionName = settings.string("bridge.sts.session-name", "onboarding-role-check");
-        if (!sessionName.matches("[\\w+=,.@-]{2,64}")) {
-            throw new SettingsException("bridge.sts.session-name", "must be 2-64 characters of [\\w+=,.@-]");
-        }
-        Duration maxDuration = settings.duration("bridge.verification.max-duration", Duration.ofSeconds(60));
-        Duration initial = settings.duration("bridge.verification.initial-backoff", Duration.ofMillis(500));
-        Duration maxBackoff = settings.duration("bridge.verification.max-backoff", Duration.ofSeconds(10));
-        if (initial.isZero() || maxBackoff.compareTo(initial) < 0) {
-            throw new SettingsException("bridge.verification.max-backoff",
-                    "must be at least bridge.verification.initial-backoff, which must be positive");
-        }
-        Duration attemptTimeout = settings.duration("bridge.verification.attempt-timeout", Duration.ofSeconds(10));
-        if (attemptTimeout.isZero()) {
-            throw new SettingsException("bridge.verification.attempt-timeout", "must be positive");
-        }
-        int maxConcurrency = settings.integer("bridge.verification.max-concurrency", 16, 1, 1024);
-        int perAccount = settings.integer("bridge.verification.max-concurrency-per-account", 2, 1, maxConcurrency);
-        int rate = settings.integer("bridge.verification.rate", 50, 1, 1_000_000);
-        int ratePerAccount = settings.integer("bridge.verification.rate-per-account", 2, 1, rate);
-        return new Verification(stsRegion,
-                settings.find("bridge.sts.endpoint").map(v -> httpUri("bridge.sts.endpoint", v)),
-                sessionName, maxDuration, initial, maxBackoff, attemptTimeout, maxConcurrency, perAccount, rate,
-                ratePerAccount);
+                AwsClients.staticCredentials(settings));
     }
 
     /** Parses {@code region=url,region=url}; a region may appear once. */
@@ -208,7 +145,8 @@ public record IngressConfig(
         return out;
     }
 
-    private static URI httpUri(String key, String value) {
+    /** {@code value} as an http(s) URL, or a settings error naming {@code key}. */
+    public static URI httpUri(String key, String value) {
         try {
             URI uri = new URI(value);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -227,7 +165,6 @@ public record IngressConfig(
                 + ", maxMessages=" + maxMessages + ", visibilityTimeout=" + visibilityTimeout
                 + ", maxInFlightPerPoller=" + maxInFlightPerPoller + ", responseUrlLocalOrigin="
                 + responseUrlLocalOrigin + ", defaultServiceTimeout=" + defaultServiceTimeout + ", shutdownTimeout="
-                + shutdownTimeout + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", staticCredentials=" + staticCredentials + ", verification=" + verification
-                + "]";
+                + shutdownTimeout + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", staticCredentials=" + staticCredentials + "]";
     }
 }

@@ -1,6 +1,5 @@
 package dev.onboarding.bridge.ingress;
 
-import dev.onboarding.contract.RoleVerificationOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -55,11 +54,6 @@ public final class IngressMetrics {
 
     void answeredRejection(String region, String status) {
         counter("bridge.ingress.rejections.answered", "region", region, "status", status).increment();
-    }
-
-    void verification(RoleVerificationOutcome outcome, Duration took) {
-        counter("bridge.ingress.verifications", "outcome", outcome.name()).increment();
-        timer("bridge.ingress.verification.latency", "outcome", outcome.name()).record(took);
     }
 
     void snsNotice(String region, String type) {

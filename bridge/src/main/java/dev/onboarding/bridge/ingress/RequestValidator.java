@@ -128,12 +128,6 @@ final class RequestValidator {
             oldExternalId = lenientExternalId(old);
             oldRoleName = textOf(old, "RoleName").filter(v -> ROLE_NAME.matcher(v).matches()).orElse(null);
         }
-        boolean needsVerification = switch (type) {
-            case CREATE -> true;
-            // A changed role or external ID is a new claim on an account: prove it like a Create.
-            case UPDATE -> !roleName.equals(oldRoleName) || !externalId.equals(oldExternalId);
-            default -> false;
-        };
         StackArn arn = stack.get();
         CfnCallback callback = CfnCallback.newBuilder()
                 .setRequestType(type)
@@ -161,10 +155,10 @@ final class RequestValidator {
                 .setRoleVerification(notRequired())
                 .setTemplateVersion(templateVersion)
                 .build();
-        return new ParsedCallback(callback, needsVerification);
+        return new ParsedCallback(callback);
     }
 
-    /** The verification of requests that need none. */
+    /** The verification the ingress writes: none (the processor asks the verifier once it knows the external ID). */
     static RoleVerification notRequired() {
         return RoleVerification.newBuilder()
                 .setOutcome(RoleVerificationOutcome.NOT_REQUIRED)

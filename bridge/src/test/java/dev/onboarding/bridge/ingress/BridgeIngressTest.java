@@ -99,11 +99,13 @@ class BridgeIngressTest {
         assertThat(eu.getRegion()).isEqualTo(EU);
         assertThat(eu.getSourceQueueRegion()).isEqualTo(EU);
         assertThat(eu.getSnsTopicArn()).isEqualTo(CfnRequests.topicArn(EU));
-        assertThat(eu.getRoleVerification().getOutcome()).isEqualTo(RoleVerificationOutcome.VERIFIED);
+        assertThat(eu.getRoleVerification().getOutcome()).isEqualTo(RoleVerificationOutcome.NOT_REQUIRED);
         CfnCallback us = byRequest.get(requestId(usCreate)).value();
         assertThat(us.getRegion()).isEqualTo(US);
         assertThat(us.getSnsTopicArn()).isNull();
-        assertThat(us.getRoleVerification().getOutcome()).isEqualTo(RoleVerificationOutcome.VERIFIED);
+        assertThat(us.getRoleVerification().getOutcome()).isEqualTo(RoleVerificationOutcome.NOT_REQUIRED);
+        // Creates no longer pay for STS at the ingress (the processor asks the verifier after its ownership checks).
+        assertThat(sts.assumeRoleCalls(roleArn(euCreate)) + sts.assumeRoleCalls(roleArn(usCreate))).isZero();
         assertThat(byRequest.get(requestId(euDelete)).value().getRoleVerification().getOutcome())
                 .isEqualTo(RoleVerificationOutcome.NOT_REQUIRED);
         CfnCallback update = byRequest.get(requestId(usUpdate)).value();
@@ -227,33 +229,8 @@ class BridgeIngressTest {
     }
 
     @Test
-    void extendsVisibilityWhileARoleIsBeingVerified() {
-        IngressHarness h = harness()
-                .with("bridge.sqs.visibility-timeout", "4s")
-                .with("bridge.verification.initial-backoff", "1s")
-                .with("bridge.verification.max-backoff", "1s")
-                .with("bridge.verification.max-duration", "20s");
-        ObjectNode create = trustedCreate(EU);
-        String roleArn = roleArn(create);
-        sts.denyNext(roleArn, 6); // about 6 s of AccessDenied: longer than the visibility timeout
-        h.start();
-
-        h.send(EU, create.toString());
-
-        IngressHarness.TopicTail<CfnCallback> callbacks = h.tail(h.topics.cfnCallbacks());
-        await().atMost(WAIT).until(() -> callbacks.records().size() >= 1 && h.messagesInQueue(EU) == 0);
-        CfnCallback callback = callbacks.values().get(0);
-        assertThat(callback.getRoleVerification().getOutcome()).isEqualTo(RoleVerificationOutcome.VERIFIED);
-        assertThat(callback.getRoleVerification().getAttempts()).isEqualTo(7);
-        // Had the message become visible again, a second verification would have made more calls.
-        assertThat(sts.assumeRoleCalls(roleArn)).isEqualTo(7);
-        assertThat(callbacks.records()).hasSize(1);
-        assertThat(h.counter("bridge.ingress.visibility.extended", "region", EU)).isPositive();
-    }
-
-    @Test
-    void aDeniedRoleStillProducesACallbackCarryingTheOutcome() {
-        IngressHarness h = harness().with("bridge.verification.max-duration", "1s");
+    void theIngressCallsNoStsWhateverTheStackClaims() {
+        IngressHarness h = harness();
         ObjectNode create = create(EU, account(), "onb-" + random(), "NeverTrusted");
         h.start();
 
@@ -261,8 +238,10 @@ class BridgeIngressTest {
 
         IngressHarness.TopicTail<CfnCallback> callbacks = h.tail(h.topics.cfnCallbacks());
         await().atMost(WAIT).until(() -> callbacks.records().size() >= 1 && h.messagesInQueue(EU) == 0);
+        // The processor decides ownership first and asks the verifier only for an integration's external ID.
         assertThat(callbacks.values().get(0).getRoleVerification().getOutcome())
-                .isEqualTo(RoleVerificationOutcome.DENIED);
+                .isEqualTo(RoleVerificationOutcome.NOT_REQUIRED);
+        assertThat(sts.assumeRoleCalls(roleArn(create))).isZero();
     }
 
     @Test

@@ -35,7 +35,8 @@ class CallbackParserTest {
         ParsedCallback parsed = (ParsedCallback) parser.parse(message);
 
         CfnCallback callback = parsed.callback();
-        assertThat(parsed.needsVerification()).isTrue();
+        // The ingress verifies nothing: the processor asks the verifier once the external ID is known.
+        assertThat(callback.getRoleVerification().getOutcome()).isEqualTo(RoleVerificationOutcome.NOT_REQUIRED);
         assertThat(callback.getRequestType()).isEqualTo(RequestType.CREATE);
         assertThat(callback.getRequestId()).isEqualTo(request.get("RequestId").asText());
         assertThat(callback.getStackId()).isEqualTo(request.get("StackId").asText());
@@ -121,7 +122,7 @@ class CallbackParserTest {
     }
 
     @Test
-    void anUpdateThatOnlyMovesTheTemplateVersionNeedsNoVerification() {
+    void anUpdateThatOnlyMovesTheTemplateVersionCarriesIt() {
         ObjectNode create = create(REGION, ACCOUNT, EXTERNAL_ID, "ProviderReadOnly");
         props(create).put("TemplateVersion", "1.0.0");
         ObjectNode update = CfnRequests.update(create, "integration-1", EXTERNAL_ID, "ProviderReadOnly");
@@ -129,12 +130,11 @@ class CallbackParserTest {
 
         ParsedCallback parsed = (ParsedCallback) parser.parse(message(REGION, update.toString()));
 
-        assertThat(parsed.needsVerification()).isFalse();
         assertThat(parsed.callback().getTemplateVersion()).isEqualTo("1.1.0");
     }
 
     @Test
-    void deletesAndUnchangedUpdatesNeedNoVerification() {
+    void deletesAndUpdatesCarryWhatTheProcessorComparesWithTheIntegration() {
         ObjectNode create = create(REGION, ACCOUNT, EXTERNAL_ID, "ProviderReadOnly");
 
         ParsedCallback delete = (ParsedCallback) parser.parse(message(REGION,
@@ -144,12 +144,9 @@ class CallbackParserTest {
         ParsedCallback renamed = (ParsedCallback) parser.parse(message(REGION,
                 CfnRequests.update(create, "integration-1", EXTERNAL_ID, "ProviderReadOnlyV2").toString()));
 
-        assertThat(delete.needsVerification()).isFalse();
         assertThat(delete.callback().getPhysicalResourceId()).isEqualTo("integration-1");
-        assertThat(unchanged.needsVerification()).isFalse();
         assertThat(unchanged.callback().getOldRoleName()).isEqualTo("ProviderReadOnly");
         assertThat(unchanged.callback().getOldExternalId()).isEqualTo(EXTERNAL_ID);
-        assertThat(renamed.needsVerification()).isTrue();
         assertThat(renamed.callback().getRoleName()).isEqualTo("ProviderReadOnlyV2");
         assertThat(renamed.callback().getOldRoleName()).isEqualTo("ProviderReadOnly");
     }

@@ -29,9 +29,6 @@ class IngressConfigTest {
         assertThat(config.responseUrlLocalOrigin()).isEmpty();
         assertThat(config.defaultServiceTimeout()).isEqualTo(Duration.ofSeconds(3600));
         assertThat(config.staticCredentials()).isEmpty();
-        assertThat(config.verification().maxDuration()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(config.verification().stsRegion()).isEqualTo("us-east-1");
-        assertThat(config.verification().sessionName()).isEqualTo("onboarding-role-check");
     }
 
     @Test
@@ -53,8 +50,6 @@ class IngressConfigTest {
         assertThat(config.queues().get(1).endpoint()).isEmpty();
         assertThat(config.pollersPerQueue()).isEqualTo(4);
         assertThat(config.responseUrlLocalOrigin()).contains("http://127.0.0.1:4566");
-        assertThat(config.verification().stsEndpoint()).contains(URI.create("http://127.0.0.1:4567"));
-        assertThat(config.verification().maxDuration()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.toString()).doesNotContain("very-secret");
     }
 
@@ -75,12 +70,6 @@ class IngressConfigTest {
         assertBad(Map.of("bridge.queues", QUEUES, "bridge.response-url.local-origin", "http://example.com:80"),
                 "bridge.response-url.local-origin");
         assertBad(Map.of("bridge.queues", QUEUES, "bridge.aws.access-key-id", "x"), "bridge.aws.secret-access-key");
-        assertBad(Map.of("bridge.queues", QUEUES, "bridge.sts.region", "nowhere"), "bridge.sts.region");
-        assertBad(Map.of("bridge.queues", QUEUES, "bridge.sts.session-name", "has space"), "bridge.sts.session-name");
-        assertBad(Map.of("bridge.queues", QUEUES, "bridge.verification.max-backoff", "100ms"),
-                "bridge.verification.max-backoff");
-        assertBad(Map.of("bridge.queues", QUEUES, "bridge.verification.rate-per-account", "100"),
-                "bridge.verification.rate-per-account");
         assertBad(Map.of("bridge.queues", QUEUES, "bridge.sqs.endpoint.eu-west-1", "not a url"),
                 "bridge.sqs.endpoint.eu-west-1");
     }

@@ -50,16 +50,10 @@ class RegionalQueuePollerTest {
         try (IngressHarness h = new IngressHarness(kafka.bootstrapServers(), Map.of(EU, sqs), sts, kafka::createTopic);
                 SqsClient client = sqs.newClient()) {
             IngressMetrics metrics = new IngressMetrics(h.meters);
-            IngressConfig.Verification verification = new IngressConfig.Verification("us-east-1",
-                    Optional.of(sts.endpoint()), "onboarding-role-check", Duration.ofSeconds(2), Duration.ofMillis(100),
-                    Duration.ofMillis(200), Duration.ofSeconds(5), 4, 2, 100, 10);
             try (CallbackPublisher publisher = CallbackPublisher.create(KafkaSettings.of(kafka.bootstrapServers()),
-                    h.topics, metrics);
-                    RoleVerifier verifier = new RoleVerifier(AwsClients.sts(verification, AwsClients.credentials(
-                            Optional.of(new IngressConfig.StaticCredentials("test", "test")))), verification,
-                            Clock.systemUTC(), metrics)) {
+                    h.topics, metrics)) {
                 CallbackIntake intake = new CallbackIntake(new CallbackParser(ResponseUrlPolicy.awsOnly(),
-                        Duration.ofHours(1)), verifier, publisher, new DeadLetters(Clock.systemUTC(), DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES), metrics,
+                        Duration.ofHours(1)), publisher, new DeadLetters(Clock.systemUTC(), DeadLetterBuilder.DEFAULT_MAX_ORIGINAL_BYTES), metrics,
                         Clock.systemUTC());
                 MessageHandler faulty = message -> {
                     String body = new String(message.body(), StandardCharsets.UTF_8);
@@ -117,6 +111,45 @@ class RegionalQueuePollerTest {
                         .anyMatch(c -> c.getRequestId().equals(later.get("RequestId").asText())));
                 await().atMost(WAIT).until(() -> h.messagesInQueue(EU) == 5);
 
+                poller.stop();
+                assertThat(poller.awaitStopped(Duration.ofSeconds(10))).isTrue();
+                thread.join(5_000);
+            }
+        }
+    }
+
+    @Test
+    void extendsVisibilityWhileAMessageIsInFlight() throws Exception {
+        EmbeddedKafka kafka = EmbeddedKafka.shared();
+        try (IngressHarness h = new IngressHarness(kafka.bootstrapServers(), Map.of(EU, sqs), sts, kafka::createTopic);
+                SqsClient client = sqs.newClient()) {
+            IngressMetrics metrics = new IngressMetrics(h.meters);
+            java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+            // About 6 s in flight (e.g. Kafka slow to acknowledge): longer than the 4 s visibility timeout.
+            MessageHandler slow = message -> {
+                handled.incrementAndGet();
+                return CompletableFuture.runAsync(() -> { },
+                        CompletableFuture.delayedExecutor(6, java.util.concurrent.TimeUnit.SECONDS));
+            };
+            RegionalQueuePoller poller = new RegionalQueuePoller(EU, h.queueUrls.get(EU), client, client, slow,
+                    new RegionalQueuePoller.PollSettings(Duration.ofSeconds(1), 10, Duration.ofSeconds(4), 100,
+                            Duration.ofSeconds(5)), metrics, Clock.systemUTC());
+            java.util.concurrent.ScheduledExecutorService extender =
+                    java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+            extender.scheduleWithFixedDelay(poller::extendVisibility, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            Thread thread = new Thread(poller, "test-poller-slow");
+            thread.start();
+            try {
+                h.send(EU, CfnRequests.delete(CfnRequests.create(EU, account(), "onb-" + account(),
+                        "ProviderReadOnly"), "integration-1").toString());
+
+                await().atMost(WAIT).until(() -> h.counter("bridge.ingress.deleted", "region", EU) == 1);
+                // Had the message become visible again, it would have been handled twice.
+                assertThat(handled.get()).isEqualTo(1);
+                assertThat(h.counter("bridge.ingress.visibility.extended", "region", EU)).isPositive();
+                assertThat(h.messagesInQueue(EU)).isZero();
+            } finally {
+                extender.shutdownNow();
                 poller.stop();
                 assertThat(poller.awaitStopped(Duration.ofSeconds(10))).isTrue();
                 thread.join(5_000);

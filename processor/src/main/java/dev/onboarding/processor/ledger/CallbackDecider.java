@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
 public final class CallbackDecider {
     /** Reason for a callback whose external ID no request announced (also after the grace period). */
     public static final String UNKNOWN_EXTERNAL_ID = "unknown or expired external ID";
+    /** Reason code of a Create whose RoleName is not the integration's. */
+    public static final String ROLE_NAME_MISMATCH = "ROLE_NAME_MISMATCH";
+    /** Reason code of a role that can be assumed without this external ID. */
+    public static final String ROLE_TRUSTS_WITHOUT_EXTERNAL_ID = "ROLE_TRUSTS_WITHOUT_EXTERNAL_ID";
     /** Reason for an Update that changes the external ID. */
     public static final String EXTERNAL_ID_CHANGED = "the external ID cannot change; connect a new integration";
 
@@ -43,7 +47,9 @@ public final class CallbackDecider {
     }
 
     /**
-     * Decides a callback.
+     * Decides a callback. A Create (or an Update that changes the role) that passes every ownership check is not
+     * decided yet: it is to be verified ({@link CallbackDecision.Verify}). The callback's own
+     * {@code roleVerification} is never read: only the verifier's result, given to {@link #decideVerified}, counts.
      *
      * @param callback the callback
      * @param current the integration its external ID names, if known
@@ -52,9 +58,25 @@ public final class CallbackDecider {
      */
     public CallbackDecision decide(CfnCallback callback, Optional<Integration> current, boolean mayHold,
             Instant now) {
+        return decide(callback, current, mayHold, null, now);
+    }
+
+    /**
+     * Decides a callback whose role the verifier checked, as asked by a {@link CallbackDecision.Verify} decided for
+     * it before: the integration may have moved on meanwhile, so every other check is made again.
+     *
+     * @param verification the verifier's outcome for this callback's role
+     */
+    public CallbackDecision decideVerified(CfnCallback callback, Optional<Integration> current,
+            RoleVerification verification, Instant now) {
+        return decide(callback, current, false, Objects.requireNonNull(verification), now);
+    }
+
+    private CallbackDecision decide(CfnCallback callback, Optional<Integration> current, boolean mayHold,
+            RoleVerification verification, Instant now) {
         return switch (callback.getRequestType()) {
-            case CREATE -> create(callback, current, mayHold, now);
-            case UPDATE -> update(callback, current, now);
+            case CREATE -> create(callback, current, mayHold, verification, now);
+            case UPDATE -> update(callback, current, verification, now);
             case DELETE -> delete(callback, current, now);
             default -> CallbackDecision.Answer.only(CallbackAnswers.failed(callback,
                     "unsupported request type; only Create, Update and Delete are handled", null, now));
@@ -108,7 +130,7 @@ public final class CallbackDecider {
     }
 
     private CallbackDecision create(CfnCallback callback, Optional<Integration> current, boolean mayHold,
-            Instant now) {
+            RoleVerification verification, Instant now) {
         if (current.isEmpty()) {
             if (mayHold && ExternalIds.isStsValid(callback.getExternalId())) {
                 return new CallbackDecision.Hold();
@@ -132,6 +154,10 @@ public final class CallbackDecider {
                     CallbackAnswers.failed(callback, reason, integration.getIntegrationId(), now), expired);
         }
         Optional<String> problem = createProblem(callback, integration);
+        if (problem.isEmpty() && verification == null) {
+            return new CallbackDecision.Verify(integration);
+        }
+        problem = problem.or(() -> roleProblem(callback, verification, "role"));
         if (problem.isPresent()) {
             return failCreate(callback, integration, problem.get(), now);
         }
@@ -139,6 +165,7 @@ public final class CallbackDecider {
                 integration.getIntegrationId(), integration.getExternalId(), callback.getRequestId()));
     }
 
+    /** What stops a Create from claiming this integration before any STS call: the account and the role name. */
     private static Optional<String> createProblem(CfnCallback callback, Integration integration) {
         String account = callback.getAccountId();
         if (account == null || !ACCOUNT_ID.matcher(account).matches()) {
@@ -149,15 +176,25 @@ public final class CallbackDecider {
             return Optional.of("AWS account " + account + " is not the account this integration was created for;"
                     + " launch the stack in that account");
         }
-        return roleProblem(callback, "role");
+        if (!integration.getRoleName().equals(callback.getRoleName())) {
+            return Optional.of(ROLE_NAME_MISMATCH + ": the stack's RoleName " + callback.getRoleName()
+                    + " is not this integration's role name " + integration.getRoleName()
+                    + "; launch the stack the integration gives you");
+        }
+        return Optional.empty();
     }
 
-    static Optional<String> roleProblem(CfnCallback callback, String what) {
-        RoleVerification verification = callback.getRoleVerification();
+    /** What the verifier's outcome says is wrong with the role, if anything. */
+    static Optional<String> roleProblem(CfnCallback callback, RoleVerification verification, String what) {
         RoleVerificationOutcome outcome = verification == null ? RoleVerificationOutcome.ERROR
                 : verification.getOutcome();
         if (outcome == RoleVerificationOutcome.VERIFIED) {
             return Optional.empty();
+        }
+        if (outcome == RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID) {
+            return Optional.of(ROLE_TRUSTS_WITHOUT_EXTERNAL_ID + ": the " + what + " " + callback.getRoleArn()
+                    + " can be assumed without this external ID; make its trust policy require it (StringEquals on"
+                    + " sts:ExternalId), then retry");
         }
         if (outcome == RoleVerificationOutcome.NOT_REQUIRED) {
             return Optional.of("the " + what + " " + callback.getRoleArn() + " was not verified; retry the stack");
@@ -200,7 +237,8 @@ public final class CallbackDecider {
                 Optional.of(releaseOf(integration)));
     }
 
-    private CallbackDecision.Answer update(CfnCallback callback, Optional<Integration> current, Instant now) {
+    private CallbackDecision update(CfnCallback callback, Optional<Integration> current,
+            RoleVerification verification, Instant now) {
         boolean ownsIntegration = current.isPresent() && isConnectedResource(callback, current.get(), false);
         if (!ownsIntegration) {
             boolean idChanged = callback.getOldExternalId() != null
@@ -231,7 +269,11 @@ public final class CallbackDecider {
                     .build();
             return CallbackDecision.Answer.changing(success, movedOn);
         }
-        Optional<String> problem = roleProblem(callback, "new role");
+        if (verification == null) {
+            // A new role is a new claim on the account: prove it like a Create's.
+            return new CallbackDecision.Verify(integration);
+        }
+        Optional<String> problem = roleProblem(callback, verification, "new role");
         if (problem.isPresent()) {
             String reason = problem.get() + "; the integration keeps using " + integration.getRoleArn();
             CfnResponse failed = CallbackAnswers.failed(callback, reason, integration.getIntegrationId(), now);

@@ -33,7 +33,19 @@ public sealed interface CallbackDecision {
     }
 
     /**
-     * The Create passed every check of its external ID: claim the account for the tenant, then finish with
+     * The callback passed every check of ownership (its external ID is this integration's, the stack and role are
+     * the ones it may name): ask the verifier whether the role requires this external ID, then decide again with
+     * {@link CallbackDecider#decideVerified}. Nothing of the sort is asked for anyone else's callback, so a forged
+     * one costs no STS call.
+     *
+     * @param integration the integration the callback names
+     */
+    record Verify(Integration integration) implements CallbackDecision {
+    }
+
+    /**
+     * The Create passed every check of its external ID and its role was verified: claim the account for the tenant,
+     * then finish with
      * {@link CallbackDecider#finishClaim}.
      *
      * @param command the claim

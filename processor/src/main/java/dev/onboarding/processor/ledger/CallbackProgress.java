@@ -49,8 +49,8 @@ final class CallbackProgress {
         if (callback.getRequestType() != RequestType.CREATE && !roleChanges) {
             return Optional.empty();
         }
-        Optional<String> problem = CallbackDecider.roleProblem(callback, roleChanges ? "new role" : "role");
         RoleVerification checked = callback.getRoleVerification();
+        Optional<String> problem = CallbackDecider.roleProblem(callback, checked, roleChanges ? "new role" : "role");
         Instant at = checked != null && checked.getVerifiedAt() != null ? checked.getVerifiedAt() : now;
         return Optional.of(RoleVerificationProgress.newBuilder()
                 .setState(problem.isPresent() ? RoleVerificationState.FAILED : RoleVerificationState.VERIFIED)

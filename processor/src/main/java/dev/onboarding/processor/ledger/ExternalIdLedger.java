@@ -5,6 +5,8 @@ import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
 import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+import static dev.onboarding.processor.TopologyNames.VERIFICATION_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
@@ -12,6 +14,10 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.processor.ProcessorMetrics;
@@ -33,12 +39,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The task that owns a set of external IDs, fed by request events and callbacks: applies the events to the
- * pending integrations, decides callbacks (answered at once, held while their request has not arrived, or a
- * Create sent to claim its account), and runs the wall-clock checks (held callbacks past their grace, pending
- * integrations past their expiry, decided RequestIds past their retention). It keeps the {@link Ledger} with
+ * The task that owns a set of external IDs, fed by request events, callbacks and the verifier's results: applies
+ * the events to the pending integrations, decides callbacks (answered at once, held while their request has not
+ * arrived, asked about while the verifier checks their role, or a Create sent to claim its account), and runs the
+ * wall-clock checks (held callbacks past their grace, verifications past their wait, pending integrations past
+ * their expiry, decided RequestIds past their retention). It keeps the {@link Ledger} with
  * the task's {@link ClaimFinisher}, the held callbacks and the expiry index on its own. Everything about one
  * external ID happens in one task, so decisions commit atomically with the state they change (exactly-once).
+ *
+ * <p>Ownership first, then STS: only a callback that passes every check of its integration (pending, or the
+ * connected one an Update changes; the right account and role name) is sent to the verifier, through
+ * {@link TopologyNames#VERIFICATION_REQUESTS}; it waits in {@link VerifyingCallbacks} until the result comes back
+ * to this task (keyed by the same external ID) and is then decided again with it. A callback for an unknown
+ * external ID costs no STS call.
  *
  * <p>A Create that claims its account travels with its claim and comes back with the outcome to the
  * {@link ClaimFinisher}: nothing is stored for it meanwhile. A redelivery in that time is decided like the first
@@ -46,10 +59,17 @@ import org.slf4j.LoggerFactory;
  * decides.
  *
  * <p>Forwards to {@link TopologyNames#ANSWERS}, {@link TopologyNames#STATES}, {@link TopologyNames#CLAIMS},
- * {@link TopologyNames#REFUSED_REQUESTS} and {@link TopologyNames#REJECTED_CALLBACKS}.
+ * {@link TopologyNames#REFUSED_REQUESTS}, {@link TopologyNames#REJECTED_CALLBACKS} and
+ * {@link TopologyNames#VERIFICATION_REQUESTS}.
  */
 public final class ExternalIdLedger implements Processor<String, ExternalIdInput, String, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdLedger.class);
+
+    /** Reason for a callback refused because its integration has the most verifications in flight already. */
+    static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
+            + " stack already; retry in a minute";
+    private static final RoleVerification TIMED_OUT = RoleVerification.newBuilder()
+            .setOutcome(RoleVerificationOutcome.ERROR).setErrorCode("VerificationTimeout").setAttempts(0).build();
 
     private final ProcessorConfig config;
     private final TopicCatalog catalog;
@@ -64,6 +84,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private ProcessorMetrics.Task metrics;
     private Ledger ledger;
     private HeldCallbacks held;
+    private VerifyingCallbacks verifying;
     private PendingExpiry expiry;
 
     /**
@@ -88,6 +109,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         this.metrics = ProcessorMetrics.of(context);
         this.ledger = new Ledger(context, catalog, CLAIMS);
         this.held = new HeldCallbacks(context.getStateStore(HELD_CALLBACKS_STORE));
+        this.verifying = new VerifyingCallbacks(context.getStateStore(VERIFYING_CALLBACKS_STORE),
+                config.maxVerificationsPerIntegration(), config.verificationTimeout());
         this.expiry = new PendingExpiry(context.getStateStore(PENDING_EXPIRY_STORE));
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
         context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
@@ -105,6 +128,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             try (RequestLogContext log = RequestLogContext.of(c.callback().getRequestId(), null,
                     ExternalIds.redact(c.callback().getExternalId()))) {
                 onCallback(record, c, now, log);
+            }
+        } else if (input instanceof ExternalIdInput.Verified v) {
+            RoleVerificationResult result = v.result();
+            try (RequestLogContext log = RequestLogContext.of(result.getRequestId(), result.getIntegrationId(),
+                    ExternalIds.redact(result.getExternalId()))) {
+                onVerified(record.key(), result, now);
             }
         } else if (input instanceof ExternalIdInput.Request r) {
             try (RequestLogContext log = RequestLogContext.of(null, PendingIntegrations.integrationIdOf(r.event()),
@@ -126,8 +155,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, prior);
             return;
         }
-        if (held.isHeld(callback)) {
-            // It waits for its request: one decision only.
+        if (held.isHeld(callback) || verifying.isWaiting(callback)) {
+            // It waits for its request or for its role's verification: one decision only.
             LOG.debug("request {} is already waiting; redelivery ignored", requestId);
             return;
         }
@@ -143,6 +172,36 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             return;
         }
         carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), now);
+    }
+
+    /** The verifier's result on a waiting callback's role: decide the callback again with it. */
+    private void onVerified(String externalId, RoleVerificationResult result, Instant now) {
+        Optional<CfnCallback> waiting = verifying.take(externalId, result);
+        if (waiting.isEmpty()) {
+            LOG.debug("result of verification {} is awaited by no callback (a duplicate, or after its wait); "
+                    + "ignored", result.getVerificationId());
+            return;
+        }
+        decideWaited(waiting.get(), result.getVerification(), now);
+    }
+
+    /**
+     * Decides a callback that waited for its verification. A copy of it (an SQS redelivery) may have been decided
+     * meanwhile, through a verification of its own: rule 1, the same answer again, never a second decision.
+     */
+    private void decideWaited(CfnCallback callback, RoleVerification verification, Instant now) {
+        String requestId = callback.getRequestId();
+        DecidedAnswer prior = ledger.decided(requestId);
+        if (prior == null) {
+            prior = Ledger.keptWith(ledger.entry(callback.getExternalId()), requestId);
+        }
+        if (prior != null) {
+            LOG.debug("request {} was decided while it waited; answering the same again", requestId);
+            ledger.answerAgain(requestId, prior);
+            return;
+        }
+        carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(callback.getExternalId()),
+                verification, now), now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -178,6 +237,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
             held.hold(callback, now.toEpochMilli());
+        } else if (decision instanceof CallbackDecision.Verify verify) {
+            askVerifier(callback, verify, now);
         } else if (decision instanceof CallbackDecision.Claim claim) {
             // The Create travels with its claim and comes back with the outcome.
             ledger.claim(claim.command(), ByteBuffer.wrap(waitingCreates.serializer().serialize(
@@ -187,9 +248,32 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
     }
 
-    /** Wall-clock checks: held callbacks past their grace, pending integrations past their expiry. */
+    /**
+     * Asks the verifier about the callback's role and keeps the callback waiting; at most a few per integration at
+     * once (a leaked external ID, a retry loop): a further one is answered FAILED at once and changes nothing.
+     */
+    private void askVerifier(CfnCallback callback, CallbackDecision.Verify verify, Instant now) {
+        Integration integration = verify.integration();
+        if (!verifying.hasRoom(callback.getExternalId())) {
+            LOG.info("not verifying {} {}: integration {} has verifications in flight already",
+                    callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
+            ledger.answer(callback, CallbackDecision.Answer.only(CallbackAnswers.failed(callback, VERIFICATION_BUSY,
+                    integration.getIntegrationId(), now)));
+            return;
+        }
+        RoleVerificationRequest request = verifying.ask(callback, integration, now);
+        context.forward(new Record<>(callback.getExternalId(), request, context.currentSystemTimeMs()),
+                VERIFICATION_REQUESTS);
+    }
+
+    /** Wall-clock checks: held callbacks past their grace, verifications past their wait, pending past expiry. */
     private void checkClock(long timestamp) {
         Instant now = Instant.ofEpochMilli(timestamp);
+        for (CfnCallback callback : verifying.takeOverdue(timestamp)) {
+            LOG.warn("no role verification result for {} {} within {}", callback.getRequestType(),
+                    callback.getRequestId(), config.verificationTimeout());
+            decideWaited(callback, TIMED_OUT, now);
+        }
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
             carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
                     now);

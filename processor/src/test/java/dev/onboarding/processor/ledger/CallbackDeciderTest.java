@@ -48,6 +48,17 @@ class CallbackDeciderTest {
         return TestData.create(ext, requestId, ACCOUNT, "s", NOW).build();
     }
 
+    /**
+     * Decides like the ledger does: a callback to verify is decided again with the verifier's outcome, which these
+     * tests set in the callback's own field (the decider never reads that field itself).
+     */
+    private CallbackDecision decided(CfnCallback callback, Optional<Integration> current, boolean mayHold,
+            Instant now) {
+        CallbackDecision first = decider.decide(callback, current, mayHold, now);
+        return first instanceof CallbackDecision.Verify
+                ? decider.decideVerified(callback, current, callback.getRoleVerification(), now) : first;
+    }
+
     private static CallbackDecision.Answer answer(CallbackDecision decision) {
         assertThat(decision).isInstanceOf(CallbackDecision.Answer.class);
         return (CallbackDecision.Answer) decision;
@@ -55,19 +66,58 @@ class CallbackDeciderTest {
 
     @Test
     void aCreateThatPassesEveryCheckClaimsTheAccountForTheTenant() {
-        CallbackDecision decision = decider.decide(create("req-1"), Optional.of(pendingIntegration()), true, NOW);
+        CallbackDecision decision = decided(create("req-1"), Optional.of(pendingIntegration()), true, NOW);
         assertThat(decision).isEqualTo(new CallbackDecision.Claim(
                 ClaimCommand.claim("tenant-a", ACCOUNT, "int-1", ext, "req-1")));
     }
 
     @Test
+    void ownershipFirstThenTheVerifierWhateverTheCallbackSaysOfItsRole() {
+        Integration integration = pendingIntegration();
+        CfnCallback claimsVerified = create("req-1"); // the bridge's field says VERIFIED: it is not read
+        assertThat(decider.decide(claimsVerified, Optional.of(integration), true, NOW))
+                .isEqualTo(new CallbackDecision.Verify(integration));
+        // No integration: no verification (no STS call for a forged callback).
+        assertThat(decider.decide(claimsVerified, Optional.empty(), false, NOW))
+                .isInstanceOf(CallbackDecision.Answer.class);
+        // The wrong account of an integration that expects one: no verification either.
+        assertThat(decider.decide(TestData.create(ext, "req-2", "12", "s", NOW).build(), Optional.of(integration),
+                true, NOW)).isInstanceOf(CallbackDecision.Answer.class);
+    }
+
+    @Test
+    void aCreateNamingAnotherRoleThanTheIntegrationsFailsBeforeAnyVerification() {
+        CfnCallback renamed = TestData.create(ext, "req-1", ACCOUNT, "s", NOW).setRoleName("AttackersRole")
+                .setRoleArn(TestData.roleArn(ACCOUNT, "AttackersRole")).build();
+        CallbackDecision.Answer answer = answer(decider.decide(renamed, Optional.of(pendingIntegration()), true, NOW));
+        assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(answer.response().getReason()).startsWith(CallbackDecider.ROLE_NAME_MISMATCH)
+                .contains("AttackersRole").contains(TestData.ROLE);
+        assertThat(answer.newState()).get().extracting(Integration::getStatus).isEqualTo(IntegrationStatus.PENDING);
+    }
+
+    @Test
+    void aRoleThatDoesNotRequireTheExternalIdFailsTheCreateSayingWhatToFix() {
+        CfnCallback open = TestData.create(ext, "req-1", ACCOUNT, "s", NOW).build();
+        RoleVerification trustsAnyone = RoleVerification.newBuilder()
+                .setOutcome(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID)
+                .setErrorCode("AssumedWithoutExternalId").setAttempts(2).build();
+        CallbackDecision.Answer answer = answer(decider.decideVerified(open, Optional.of(pendingIntegration()),
+                trustsAnyone, NOW));
+        assertThat(answer.response().getReason()).startsWith(CallbackDecider.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID)
+                .contains(open.getRoleArn()).contains("sts:ExternalId");
+        assertThat(answer.response().getReason().length()).isLessThanOrEqualTo(CallbackAnswers.MAX_REASON_LENGTH);
+        assertThat(answer.newState()).get().extracting(Integration::getStatus).isEqualTo(IntegrationStatus.PENDING);
+    }
+
+    @Test
     void onlyAnUnknownValidExternalIdIsHeld() {
-        assertThat(decider.decide(create("req-1"), Optional.empty(), true, NOW))
+        assertThat(decided(create("req-1"), Optional.empty(), true, NOW))
                 .isInstanceOf(CallbackDecision.Hold.class);
-        CallbackDecision.Answer afterGrace = answer(decider.decide(create("req-1"), Optional.empty(), false, NOW));
+        CallbackDecision.Answer afterGrace = answer(decided(create("req-1"), Optional.empty(), false, NOW));
         assertThat(afterGrace.response().getReason()).isEqualTo(CallbackDecider.UNKNOWN_EXTERNAL_ID);
         CfnCallback invalid = TestData.create("has spaces", "req-2", ACCOUNT, "s", NOW).build();
-        assertThat(answer(decider.decide(invalid, Optional.empty(), true, NOW)).response().getStatus())
+        assertThat(answer(decided(invalid, Optional.empty(), true, NOW)).response().getStatus())
                 .isEqualTo(ResponseStatus.FAILED);
     }
 
@@ -75,7 +125,7 @@ class CallbackDeciderTest {
     void aCreateAfterExpiryButBeforeTheSweepExpiresTheIntegration() {
         Integration integration = pendingIntegration();
         Instant late = integration.getExpiresAt().plusSeconds(1);
-        CallbackDecision.Answer answer = answer(decider.decide(create("req-1"), Optional.of(integration), true, late));
+        CallbackDecision.Answer answer = answer(decided(create("req-1"), Optional.of(integration), true, late));
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
         assertThat(answer.response().getReason()).contains("expired");
         assertThat(answer.newState()).get().extracting(Integration::getStatus).isEqualTo(IntegrationStatus.EXPIRED);
@@ -85,7 +135,7 @@ class CallbackDeciderTest {
     void aRoleThatWasNotVerifiedFailsTheCreate() {
         CfnCallback unchecked = TestData.create(ext, "req-1", ACCOUNT, "s", NOW).setRoleVerification(
                 RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.NOT_REQUIRED).build()).build();
-        CallbackDecision.Answer answer = answer(decider.decide(unchecked, Optional.of(pendingIntegration()), true,
+        CallbackDecision.Answer answer = answer(decided(unchecked, Optional.of(pendingIntegration()), true,
                 NOW));
         assertThat(answer.response().getReason()).contains("was not verified");
         assertThat(answer.newState()).get().extracting(Integration::getStatus).isEqualTo(IntegrationStatus.PENDING);
@@ -93,14 +143,14 @@ class CallbackDeciderTest {
         CfnCallback error = TestData.create(ext, "req-2", ACCOUNT, "s", NOW).setRoleVerification(
                 RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.ERROR).setErrorCode("Throttling")
                         .build()).build();
-        assertThat(answer(decider.decide(error, Optional.of(pendingIntegration()), true, NOW)).response().getReason())
+        assertThat(answer(decided(error, Optional.of(pendingIntegration()), true, NOW)).response().getReason())
                 .contains(TestData.roleArn(ACCOUNT, TestData.ROLE)).contains("Throttling");
     }
 
     @Test
     void aMalformedAccountIdFails() {
         CfnCallback odd = TestData.create(ext, "req-1", "12", "s", NOW).build();
-        assertThat(answer(decider.decide(odd, Optional.of(pendingIntegration()), true, NOW)).response().getReason())
+        assertThat(answer(decided(odd, Optional.of(pendingIntegration()), true, NOW)).response().getReason())
                 .contains("malformed");
     }
 
@@ -108,7 +158,7 @@ class CallbackDeciderTest {
     void anUnknownRequestTypeFails() {
         CfnCallback unknown = TestData.create(ext, "req-1", ACCOUNT, "s", NOW).setRequestType(RequestType.UNKNOWN)
                 .build();
-        CallbackDecision.Answer answer = answer(decider.decide(unknown, Optional.of(pendingIntegration()), true, NOW));
+        CallbackDecision.Answer answer = answer(decided(unknown, Optional.of(pendingIntegration()), true, NOW));
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
         assertThat(answer.response().getPhysicalResourceId()).isEqualTo("rejected-req-1");
     }
@@ -160,7 +210,7 @@ class CallbackDeciderTest {
     @Test
     void theConnectedStacksDeleteReleasesTheIntegrationsAccount() {
         Integration connected = connected(ACCOUNT, "first");
-        CallbackDecision.Answer answer = answer(decider.decide(TestData.delete(ext, "req-d", ACCOUNT, "first",
+        CallbackDecision.Answer answer = answer(decided(TestData.delete(ext, "req-d", ACCOUNT, "first",
                 "int-1", NOW).build(), Optional.of(connected), true, NOW));
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(answer.newState()).get().extracting(Integration::getStatus)
@@ -170,7 +220,7 @@ class CallbackDeciderTest {
 
     @Test
     void aDeleteOfAPendingIntegrationChangesNothing() {
-        CallbackDecision.Answer answer = answer(decider.decide(TestData.delete(ext, "req-d", ACCOUNT, "s",
+        CallbackDecision.Answer answer = answer(decided(TestData.delete(ext, "req-d", ACCOUNT, "s",
                 "int-1", NOW).build(), Optional.of(pendingIntegration()), true, NOW));
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.SUCCESS);
         assertThat(answer.newState()).isEmpty();
@@ -186,7 +236,7 @@ class CallbackDeciderTest {
     @Test
     void anUpdateFromANewerTemplateMovesTheVersionOn() {
         Integration connected = connectedWithTemplate("1.0.0");
-        CallbackDecision.Answer answer = answer(decider.decide(TestData.update(ext, "req-u", ACCOUNT, "first",
+        CallbackDecision.Answer answer = answer(decided(TestData.update(ext, "req-u", ACCOUNT, "first",
                 "int-1", NOW).setTemplateVersion("1.10.0").build(), Optional.of(connected), true, NOW));
 
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.SUCCESS);
@@ -201,7 +251,7 @@ class CallbackDeciderTest {
         assertThat(answer.release()).isEmpty();
 
         Integration unversioned = connected(ACCOUNT, "first");
-        assertThat(answer(decider.decide(TestData.update(ext, "req-v", ACCOUNT, "first", "int-1", NOW)
+        assertThat(answer(decided(TestData.update(ext, "req-v", ACCOUNT, "first", "int-1", NOW)
                 .setTemplateVersion("1.1.0").build(), Optional.of(unversioned), true, NOW)).newState())
                 .get().extracting(Integration::getTemplateVersion).isEqualTo("1.1.0");
     }
@@ -210,7 +260,7 @@ class CallbackDeciderTest {
     void anUpdateFromAnOlderEqualOrUnversionedTemplateKeepsTheVersion() {
         Integration connected = connectedWithTemplate("1.2.0");
         for (String version : new String[] {"1.1.9", "1.2.0", "1.2", null}) {
-            CallbackDecision.Answer answer = answer(decider.decide(TestData.update(ext, "req-u", ACCOUNT, "first",
+            CallbackDecision.Answer answer = answer(decided(TestData.update(ext, "req-u", ACCOUNT, "first",
                     "int-1", NOW).setTemplateVersion(version).build(), Optional.of(connected), true, NOW));
             assertThat(answer.response().getStatus()).as(version).isEqualTo(ResponseStatus.SUCCESS);
             assertThat(answer.newState()).as(version).isEmpty();
@@ -220,7 +270,7 @@ class CallbackDeciderTest {
     @Test
     void aNewerTemplateFromAnotherStackMovesNothing() {
         Integration connected = connectedWithTemplate("1.0.0");
-        CallbackDecision.Answer answer = answer(decider.decide(TestData.update(ext, "req-u", ACCOUNT, "intruder",
+        CallbackDecision.Answer answer = answer(decided(TestData.update(ext, "req-u", ACCOUNT, "intruder",
                 "int-1", NOW).setTemplateVersion("9.0.0").build(), Optional.of(connected), true, NOW));
         assertThat(answer.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
         assertThat(answer.newState()).isEmpty();
@@ -231,14 +281,14 @@ class CallbackDeciderTest {
         Integration connected = connectedWithTemplate("1.0.0");
         CfnCallback update = TestData.update(ext, "req-u", ACCOUNT, "first", "int-1", NOW).setRoleName("Renamed")
                 .setRoleArn(TestData.roleArn(ACCOUNT, "Renamed")).setTemplateVersion("1.1.0").build();
-        assertThat(answer(decider.decide(update, Optional.of(connected), true, NOW)).newState()).get()
+        assertThat(answer(decided(update, Optional.of(connected), true, NOW)).newState()).get()
                 .satisfies(i -> {
                     assertThat(i.getRoleArn()).isEqualTo(TestData.roleArn(ACCOUNT, "Renamed"));
                     assertThat(i.getTemplateVersion()).isEqualTo("1.1.0");
                 });
 
         CfnCallback denied = CfnCallback.newBuilder(update).setRoleVerification(TestData.denied()).build();
-        CallbackDecision.Answer failed = answer(decider.decide(denied, Optional.of(connected), true, NOW));
+        CallbackDecision.Answer failed = answer(decided(denied, Optional.of(connected), true, NOW));
         assertThat(failed.response().getStatus()).isEqualTo(ResponseStatus.FAILED);
         assertThat(failed.newState()).get().extracting(Integration::getTemplateVersion)
                 .as("a failed Update is rolled back: the stack stays on its template").isEqualTo("1.0.0");
@@ -252,7 +302,7 @@ class CallbackDeciderTest {
     void reasonsAreCutTo256Characters() {
         CfnCallback longRole = TestData.create(ext, "req-1", ACCOUNT, "s", NOW).setRoleVerification(TestData.denied())
                 .setRoleArn("arn:aws:iam::" + ACCOUNT + ":role/" + "r".repeat(300)).build();
-        String reason = answer(decider.decide(longRole, Optional.of(pendingIntegration()), true, NOW)).response()
+        String reason = answer(decided(longRole, Optional.of(pendingIntegration()), true, NOW)).response()
                 .getReason();
         assertThat(reason).hasSize(CallbackAnswers.MAX_REASON_LENGTH);
     }

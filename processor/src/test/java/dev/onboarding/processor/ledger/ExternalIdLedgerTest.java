@@ -10,6 +10,8 @@ import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
 import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
 import static dev.onboarding.processor.TopologyNames.STATES;
+import static dev.onboarding.processor.TopologyNames.VERIFICATION_REQUESTS;
+import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onboarding.contract.CfnCallback;
@@ -20,6 +22,11 @@ import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.contract.RoleCheckKind;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.MockTask;
 import dev.onboarding.processor.TestData;
@@ -36,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** The external-ID ledger alone: requests, callbacks and the wall clock in, named children out. */
 class ExternalIdLedgerTest {
     private final MockTask task = new MockTask(INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE, HELD_CALLBACKS_STORE,
-            PENDING_EXPIRY_STORE);
+            PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE);
     private final ExternalIdLedger ledger = new ExternalIdLedger(task.config, task.catalog, task.serdes.callbacks());
     private final String ext = TestData.externalId();
 
@@ -61,6 +68,28 @@ class ExternalIdLedgerTest {
 
     private void callback(CfnCallback callback) {
         ledger.process(task.record(callback.getExternalId(), new ExternalIdInput.Callback(callback)));
+    }
+
+    /** The verifier answers the last request the ledger sent it. */
+    private RoleVerificationRequest verify(RoleVerificationOutcome outcome) {
+        List<Record<String, RoleVerificationRequest>> asked = task.forwarded(VERIFICATION_REQUESTS);
+        assertThat(asked).isNotEmpty();
+        RoleVerificationRequest request = asked.get(asked.size() - 1).value();
+        task.context.resetForwards();
+        ledger.process(task.record(request.getExternalId(), new ExternalIdInput.Verified(result(request, outcome))));
+        return request;
+    }
+
+    private static RoleVerificationResult result(RoleVerificationRequest request, RoleVerificationOutcome outcome) {
+        return RoleVerificationResult.newBuilder()
+                .setVerificationId(request.getVerificationId())
+                .setChecks(request.getChecks())
+                .setIntegrationId(request.getIntegrationId())
+                .setExternalId(request.getExternalId())
+                .setRoleArn(request.getRoleArn())
+                .setRequestId(request.getRequestId())
+                .setVerification(RoleVerification.newBuilder().setOutcome(outcome).setAttempts(3).build())
+                .build();
     }
 
     private CfnCallback travelling(ClaimInTransit claim) {
@@ -89,11 +118,31 @@ class ExternalIdLedgerTest {
     }
 
     @Test
-    void aCreateForAPendingIntegrationClaimsItsAccountAndTravelsWithTheClaim() {
+    void aCreateForAPendingIntegrationIsVerifiedThenClaimsItsAccountAndTravelsWithTheClaim() {
         pending();
         CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
 
         callback(create);
+
+        assertThat(task.<RoleVerificationRequest>forwarded(VERIFICATION_REQUESTS)).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(ext);
+            assertThat(r.value().getVerificationId()).isEqualTo("req-1");
+            assertThat(r.value().getRequestId()).isEqualTo("req-1");
+            assertThat(r.value().getChecks()).isEqualTo(RoleCheckKind.FULL);
+            assertThat(r.value().getIntegrationId()).isEqualTo("int-1");
+            assertThat(r.value().getTenantId()).isEqualTo("tenant-a");
+            assertThat(r.value().getExternalId()).isEqualTo(ext);
+            assertThat(r.value().getAccountId()).isEqualTo(ACCOUNT);
+            assertThat(r.value().getRoleArn()).isEqualTo(create.getRoleArn());
+            assertThat(r.value().getDeadline()).isEqualTo(task.now().plus(task.config.verificationTimeout()));
+        });
+        assertThat(task.forwarded(CLAIMS)).isEmpty();
+        assertThat(task.forwarded(ANSWERS)).isEmpty();
+        // A redelivery while the verifier works asks nothing more.
+        callback(create);
+        assertThat(task.context.forwarded()).hasSize(1);
+
+        verify(RoleVerificationOutcome.VERIFIED);
 
         assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> {
             assertThat(r.key()).isEqualTo("tenant-a|" + ACCOUNT);
@@ -116,6 +165,10 @@ class ExternalIdLedgerTest {
         request(TestData.requested("int-1", "tenant-a", ext, task.now(), Duration.ofHours(24)));
 
         assertThat(task.<byte[]>forwarded(STATES)).hasSize(1);
+        // Verified once its request has come: the ownership check needed it.
+        assertThat(task.<RoleVerificationRequest>forwarded(VERIFICATION_REQUESTS)).singleElement()
+                .satisfies(r -> assertThat(r.value().getRequestId()).isEqualTo("req-1"));
+        verify(RoleVerificationOutcome.VERIFIED);
         assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> assertThat(
                 travelling(r.value())).isEqualTo(create));
         assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isZero();
@@ -138,6 +191,115 @@ class ExternalIdLedgerTest {
         });
         assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isZero();
         assertThat(task.store(REQUESTS_STORE).get("req-1")).isNotNull();
+    }
+
+    @Test
+    void aCreateForAnUnknownExternalIdIsNeverVerified() {
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
+        callback(create);
+        task.advance(Duration.ofSeconds(31), task.config.punctuationInterval());
+
+        assertThat(answer(task.<byte[]>forwarded(ANSWERS).get(0).value()).getReason())
+                .isEqualTo(CallbackDecider.UNKNOWN_EXTERNAL_ID);
+        assertThat(task.forwarded(VERIFICATION_REQUESTS)).isEmpty();
+    }
+
+    @Test
+    void aRoleThatTrustsWithoutTheExternalIdFailsTheCreateAndKeepsTheIntegrationPending() {
+        pending();
+        callback(TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build());
+
+        verify(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID);
+
+        CfnResponse failed = answer(task.<byte[]>forwarded(ANSWERS).get(0).value());
+        assertThat(failed.getStatus()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(failed.getReason()).startsWith(CallbackDecider.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID);
+        assertThat(state(task.<byte[]>forwarded(STATES).get(0).value())).satisfies(i -> {
+            assertThat(i.getStatus()).isEqualTo(IntegrationStatus.PENDING);
+            assertThat(i.getLastFailureReason()).startsWith(CallbackDecider.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID);
+        });
+        assertThat(task.forwarded(CLAIMS)).isEmpty();
+        assertThat(task.store(VERIFYING_CALLBACKS_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aResultNobodyWaitsForOrForAnotherRoleChangesNothing() {
+        pending();
+        callback(TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build());
+        RoleVerificationRequest asked = task.<RoleVerificationRequest>forwarded(VERIFICATION_REQUESTS).get(0).value();
+        task.context.resetForwards();
+
+        RoleVerificationRequest otherRole = RoleVerificationRequest.newBuilder(asked)
+                .setRoleArn(TestData.roleArn(ACCOUNT, "SomethingElse")).build();
+        ledger.process(task.record(ext, new ExternalIdInput.Verified(result(otherRole,
+                RoleVerificationOutcome.VERIFIED))));
+        RoleVerificationRequest nobody = RoleVerificationRequest.newBuilder(asked).setRequestId("req-x")
+                .setVerificationId("req-x").build();
+        ledger.process(task.record(ext, new ExternalIdInput.Verified(result(nobody,
+                RoleVerificationOutcome.VERIFIED))));
+        assertThat(task.context.forwarded()).isEmpty();
+
+        ledger.process(task.record(ext, new ExternalIdInput.Verified(result(asked, RoleVerificationOutcome.VERIFIED))));
+        assertThat(task.forwarded(CLAIMS)).hasSize(1);
+        task.context.resetForwards();
+        // The same result again (redelivered): the first one decided.
+        ledger.process(task.record(ext, new ExternalIdInput.Verified(result(asked, RoleVerificationOutcome.DENIED))));
+        assertThat(task.context.forwarded()).isEmpty();
+    }
+
+    @Test
+    void aCopyVerifiedAgainWhileTheFirstWasDecidedGetsTheFirstAnswerNotASecondDecision() {
+        pending();
+        CfnCallback create = TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build();
+        callback(create);
+        verify(RoleVerificationOutcome.VERIFIED);
+        assertThat(task.forwarded(CLAIMS)).hasSize(1);
+        task.context.resetForwards();
+        // A redelivered copy while the claim travels: verified again.
+        callback(create);
+        assertThat(task.forwarded(VERIFICATION_REQUESTS)).hasSize(1);
+        // Meanwhile the first copy's claim came back and decided the request.
+        byte[] first = task.catalog.cfnResponses().valueSerde().serializer().serialize("t",
+                CallbackAnswers.success(create, "int-1", java.util.Map.of(), "int-1", task.now()));
+        task.<DecidedAnswer>store(REQUESTS_STORE).put("req-1", new DecidedAnswer(task.now(),
+                java.nio.ByteBuffer.wrap(first)));
+
+        verify(RoleVerificationOutcome.VERIFIED);
+
+        assertThat(task.<byte[]>forwarded(ANSWERS)).singleElement().satisfies(r -> assertThat(r.value())
+                .isEqualTo(first));
+        assertThat(task.forwarded(CLAIMS)).isEmpty();
+        assertThat(task.forwarded(STATES)).isEmpty();
+    }
+
+    @Test
+    void aVerificationWithoutResultIsAnsweredFailedWhenItsWaitIsOver() {
+        pending();
+        callback(TestData.create(ext, "req-1", ACCOUNT, "s", task.now()).build());
+        task.context.resetForwards();
+
+        task.advance(task.config.verificationTimeout().plusSeconds(2), task.config.punctuationInterval());
+
+        CfnResponse failed = answer(task.<byte[]>forwarded(ANSWERS).get(0).value());
+        assertThat(failed.getStatus()).isEqualTo(ResponseStatus.FAILED);
+        assertThat(failed.getReason()).contains("VerificationTimeout");
+        assertThat(task.store(VERIFYING_CALLBACKS_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void anIntegrationHasABoundedNumberOfVerificationsInFlight() {
+        pending();
+        for (int i = 1; i <= 5; i++) {
+            callback(TestData.create(ext, "req-" + i, TestData.OTHER_ACCOUNT, "s" + i, task.now()).build());
+        }
+
+        assertThat(task.forwarded(VERIFICATION_REQUESTS)).hasSize(task.config.maxVerificationsPerIntegration());
+        List<Record<String, byte[]>> refused = task.forwarded(ANSWERS);
+        assertThat(refused).hasSize(5 - task.config.maxVerificationsPerIntegration())
+                .allSatisfy(r -> assertThat(answer(r.value()).getReason())
+                        .isEqualTo(ExternalIdLedger.VERIFICATION_BUSY));
+        // Refusing a flood changes nothing on the integration.
+        assertThat(task.forwarded(STATES)).isEmpty();
     }
 
     @Test

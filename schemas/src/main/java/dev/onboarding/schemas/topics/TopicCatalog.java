@@ -6,6 +6,8 @@ import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import java.util.List;
@@ -29,6 +31,8 @@ public final class TopicCatalog {
     private final Topic<String, DeadLetter> integrationRequestsDlq;
     private final Topic<String, DeadLetter> cfnResponsesDlq;
     private final Topic<String, DeadLetter> integrationsDlq;
+    private final Topic<String, RoleVerificationRequest> roleVerifications;
+    private final Topic<String, RoleVerificationResult> roleVerificationResults;
 
     private TopicCatalog(TopicSettings settings, SchemaRegistry registry, boolean autoRegister) {
         this.settings = settings;
@@ -50,6 +54,10 @@ public final class TopicCatalog {
                 deadLetters);
         this.integrationsDlq = new Topic<>(settings.name(TopicDefinition.INTEGRATIONS_DLQ), Serdes.String(),
                 deadLetters);
+        this.roleVerifications = topic(TopicDefinition.ROLE_VERIFICATIONS, RoleVerificationRequest.class, registry,
+                autoRegister);
+        this.roleVerificationResults = topic(TopicDefinition.ROLE_VERIFICATION_RESULTS, RoleVerificationResult.class,
+                registry, autoRegister);
     }
 
     /** A catalog whose serdes use {@code registry}. */
@@ -116,6 +124,16 @@ public final class TopicCatalog {
     /** {@code onboarding.integrations.dlq}: integration records the scheduler could not use. */
     public Topic<String, DeadLetter> integrationsDlq() {
         return integrationsDlq;
+    }
+
+    /** {@code onboarding.role-verifications}, key external id: what the processor asks the bridge's verifier. */
+    public Topic<String, RoleVerificationRequest> roleVerifications() {
+        return roleVerifications;
+    }
+
+    /** {@code onboarding.role-verification-results}, key external id: the verifier's answers. */
+    public Topic<String, RoleVerificationResult> roleVerificationResults() {
+        return roleVerificationResults;
     }
 
     /** Every dead-letter topic, in catalog order. */

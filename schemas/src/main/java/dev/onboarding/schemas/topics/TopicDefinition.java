@@ -6,6 +6,8 @@ import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
+import dev.onboarding.contract.RoleVerificationRequest;
+import dev.onboarding.contract.RoleVerificationResult;
 import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -44,7 +46,20 @@ public enum TopicDefinition {
             Retention.deleteAfter(Duration.ofDays(14))),
     /** Integration records the scheduler could not use. */
     INTEGRATIONS_DLQ("integrations-dlq", "onboarding.integrations.dlq", "integration id", DeadLetter.class,
-            Retention.deleteAfter(Duration.ofDays(14)));
+            Retention.deleteAfter(Duration.ofDays(14))),
+    /**
+     * Role verifications the processor asks for once it knows the external ID is the integration's. A day: an
+     * answer is worth nothing once CloudFormation stopped waiting (an hour at most), and the records hold external
+     * IDs. Its partition count follows {@code onboarding.cfn-callbacks} unless set.
+     */
+    ROLE_VERIFICATIONS("role-verifications", "onboarding.role-verifications", "external id",
+            RoleVerificationRequest.class, Retention.deleteAfter(Duration.ofDays(1))),
+    /**
+     * The verifier's results, read back by the processor task that owns the external ID: its partition count must
+     * be that of {@code onboarding.cfn-callbacks} (the default, unless set).
+     */
+    ROLE_VERIFICATION_RESULTS("role-verification-results", "onboarding.role-verification-results", "external id",
+            RoleVerificationResult.class, Retention.deleteAfter(Duration.ofDays(1)));
 
     private final String id;
     private final String defaultName;
@@ -79,6 +94,11 @@ public enum TopicDefinition {
     /** The Avro record class of the values. */
     public Class<? extends SpecificRecord> valueType() {
         return valueType;
+    }
+
+    /** Whether the topic must have the partition count of {@link #CFN_CALLBACKS} (keyed alike, read by its tasks). */
+    public boolean followsCallbackPartitions() {
+        return this == ROLE_VERIFICATIONS || this == ROLE_VERIFICATION_RESULTS;
     }
 
     /** Retention when config does not override it. */

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * Names and settings of every topic after config: {@code topics.<id>.name},
  * {@code topics.<id>.retention}, {@code topics.<id>.partitions}, {@code topics.partitions} (default 6),
- * {@code topics.replication-factor} (default: the broker's default).
+ * {@code topics.replication-factor} (default: the broker's default). The role-verification topics default to the
+ * partition count of the callbacks topic, whose tasks read their results.
  */
 public final class TopicSettings {
     /** Partitions of every topic unless overridden. */
@@ -40,6 +41,8 @@ public final class TopicSettings {
         }
         Map<TopicDefinition, TopicSpec> specs = new EnumMap<>(TopicDefinition.class);
         Map<String, TopicDefinition> byName = new LinkedHashMap<>();
+        int callbackPartitions = settings.integer("topics." + TopicDefinition.CFN_CALLBACKS.id() + ".partitions",
+                partitions, 1, 10_000);
         for (TopicDefinition def : TopicDefinition.values()) {
             String prefix = "topics." + def.id() + ".";
             String name = settings.string(prefix + "name", def.defaultName());
@@ -55,8 +58,9 @@ public final class TopicSettings {
             }
             Duration retention = def.defaultRetention().compact() ? Duration.ZERO
                     : settings.duration(prefix + "retention", def.defaultRetention().retention());
+            int defaultPartitions = def.followsCallbackPartitions() ? callbackPartitions : partitions;
             specs.put(def, new TopicSpec(def, name,
-                    settings.integer(prefix + "partitions", partitions, 1, 10_000), replication,
+                    settings.integer(prefix + "partitions", defaultPartitions, 1, 10_000), replication,
                     def.defaultRetention().compact(), retention));
         }
         return new TopicSettings(specs);

@@ -23,6 +23,8 @@ final class CatalogTopics {
         topics.put(TopicDefinition.INTEGRATION_REQUESTS_DLQ, catalog.integrationRequestsDlq());
         topics.put(TopicDefinition.CFN_RESPONSES_DLQ, catalog.cfnResponsesDlq());
         topics.put(TopicDefinition.INTEGRATIONS_DLQ, catalog.integrationsDlq());
+        topics.put(TopicDefinition.ROLE_VERIFICATIONS, catalog.roleVerifications());
+        topics.put(TopicDefinition.ROLE_VERIFICATION_RESULTS, catalog.roleVerificationResults());
         return topics;
     }
 
@@ -36,6 +38,8 @@ final class CatalogTopics {
             case COLLECTION_JOBS -> ContractSamples.collectionJob();
             case CFN_CALLBACKS_DLQ -> ContractSamples.deadLetterFromSqs();
             case INTEGRATION_REQUESTS_DLQ, CFN_RESPONSES_DLQ, INTEGRATIONS_DLQ -> ContractSamples.deadLetterFromKafka();
+            case ROLE_VERIFICATIONS -> ContractSamples.roleVerificationRequest();
+            case ROLE_VERIFICATION_RESULTS -> ContractSamples.roleVerificationResult();
         };
     }
 }

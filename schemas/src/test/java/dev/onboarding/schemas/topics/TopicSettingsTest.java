@@ -57,6 +57,9 @@ class TopicSettingsTest {
         assertThat(callbacks.name()).isEqualTo("acme.cfn-callbacks");
         assertThat(callbacks.partitions()).isEqualTo(12);
         assertThat(settings.spec(TopicDefinition.CFN_RESPONSES).partitions()).isEqualTo(3);
+        // The verification topics are keyed by external ID and read back by the callbacks' tasks: they follow it.
+        assertThat(settings.spec(TopicDefinition.ROLE_VERIFICATIONS).partitions()).isEqualTo(12);
+        assertThat(settings.spec(TopicDefinition.ROLE_VERIFICATION_RESULTS).partitions()).isEqualTo(12);
         assertThat(settings.name(TopicDefinition.INTEGRATIONS)).isEqualTo("acme.integrations");
         assertThat(settings.spec(TopicDefinition.COLLECTION_JOBS).retention()).isEqualTo(Duration.ofDays(2));
 
