@@ -60,6 +60,8 @@ public final class RoleVerifier implements AutoCloseable {
     /** Error code of a verification refused by the limits. */
     static final String RATE_LIMITED = "VerificationRateLimited";
     private static final int MAX_MESSAGE = 256;
+    /** Error code of a member's verification while the organization check is not built: never VERIFIED. */
+    static final String ORGANIZATION_CHECK_UNAVAILABLE = "OrganizationCheckUnavailable";
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestThrottled", "PriorRequestNotComplete");
 
@@ -140,6 +142,14 @@ public final class RoleVerifier implements AutoCloseable {
         if (!endpointOverridden && !stsPartition.id().equals(request.getPartition())) {
             v.finish(RoleVerificationOutcome.ERROR, "PartitionNotServed", "STS in " + config.stsRegion()
                     + " cannot verify roles of partition " + request.getPartition());
+            return v.result;
+        }
+        if (request.getExpectedOrganizationId() != null) {
+            // A member of an organization integration passes only if DescribeOrganization with the role's own
+            // credentials returns the expected organization. That call is not made yet: fail closed, never admit a
+            // member whose organization was not checked (the external ID is shared by every member's stack).
+            v.finish(RoleVerificationOutcome.ORGANIZATION_MISMATCH, ORGANIZATION_CHECK_UNAVAILABLE,
+                    "this verifier cannot check the role's AWS Organization yet");
             return v.result;
         }
         if (deadline <= now) {

@@ -86,6 +86,19 @@ class RoleVerifierTest {
     }
 
     @Test
+    void aMemberOfAnOrganizationIsNeverVerifiedWithoutItsOrganizationChecked() throws Exception {
+        verifier = verifier(config("20s", 16, 100, 10));
+        RoleVerificationRequest request = RoleVerificationRequest.newBuilder(request())
+                .setExpectedOrganizationId("o-a1b2c3d4e5").build();
+        sts.trust(request.getRoleArn(), request.getExternalId());
+
+        RoleVerification result = verifier.verify(request).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.ORGANIZATION_MISMATCH);
+        assertThat(result.getErrorCode()).isEqualTo(RoleVerifier.ORGANIZATION_CHECK_UNAVAILABLE);
+    }
+
+    @Test
     void aRoleTrustingSeveralExactIdsIsVerified() throws Exception {
         verifier = verifier(config("20s", 16, 100, 10));
         RoleVerificationRequest request = request();

@@ -32,6 +32,8 @@ public final class CallbackDecider {
     public static final String ROLE_NAME_MISMATCH = "ROLE_NAME_MISMATCH";
     /** Reason code of a role that can be assumed without this external ID. */
     public static final String ROLE_TRUSTS_WITHOUT_EXTERNAL_ID = "ROLE_TRUSTS_WITHOUT_EXTERNAL_ID";
+    /** Reason code of a member account whose role does not see the expected AWS Organization. */
+    public static final String ORGANIZATION_MISMATCH = "ORGANIZATION_MISMATCH";
     /** Reason for an Update that changes the external ID. */
     public static final String EXTERNAL_ID_CHANGED = "the external ID cannot change; connect a new integration";
 
@@ -81,6 +83,12 @@ public final class CallbackDecider {
             default -> CallbackDecision.Answer.only(CallbackAnswers.failed(callback,
                     "unsupported request type; only Create, Update and Delete are handled", null, now));
         };
+    }
+
+    /** Decides an Update from the stack that connected a member account of an organization (as a single account's). */
+    CallbackDecision decideMemberUpdate(CfnCallback callback, Integration member, RoleVerification verification,
+            Instant now) {
+        return update(callback, Optional.of(member), verification, now);
     }
 
     /**
@@ -196,6 +204,11 @@ public final class CallbackDecider {
                     + " can be assumed without this external ID; make its trust policy require it (StringEquals on"
                     + " sts:ExternalId), then retry");
         }
+        if (outcome == RoleVerificationOutcome.ORGANIZATION_MISMATCH) {
+            return Optional.of(ORGANIZATION_MISMATCH + ": this account is not a member of the organization the "
+                    + "integration expects (organizations:DescribeOrganization with the " + what + " " + callback.getRoleArn()
+                    + " did not return it); deploy the StackSet from that organization's management account");
+        }
         if (outcome == RoleVerificationOutcome.NOT_REQUIRED) {
             return Optional.of("the " + what + " " + callback.getRoleArn() + " was not verified; retry the stack");
         }
@@ -297,7 +310,7 @@ public final class CallbackDecider {
      * Whether the callback comes from the resource that connected the integration: same stack and
      * PhysicalResourceId (and, for Delete, the same logical id). The external ID matches by construction.
      */
-    private static boolean isConnectedResource(CfnCallback callback, Integration integration,
+    static boolean isConnectedResource(CfnCallback callback, Integration integration,
             boolean requireLogicalId) {
         return integration.getStatus() == IntegrationStatus.CONNECTED
                 && integration.getExternalId().equals(callback.getExternalId())

@@ -14,6 +14,7 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
@@ -171,7 +172,23 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, kept);
             return;
         }
-        carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), now);
+        carryOut(callback, decide(callback, ledger.stateOf(entry), inItsPartition, null, now), now);
+    }
+
+    /**
+     * Decides a callback by the rules of what its external ID names: a member account of an organization integration
+     * ({@link OrganizationMembers}, with the member's own state), else one integration ({@link CallbackDecider}).
+     *
+     * @param verification the verifier's outcome when the callback waited for one, else null
+     */
+    private CallbackDecision decide(CfnCallback callback, Optional<Integration> current, boolean mayHold,
+            RoleVerification verification, Instant now) {
+        if (OrganizationMembers.isOrganization(current)) {
+            return OrganizationMembers.decide(callback, current.get(),
+                    ledger.memberOf(callback.getExternalId(), callback.getAccountId()), verification, now);
+        }
+        return verification == null ? decider.decide(callback, current, mayHold, now)
+                : decider.decideVerified(callback, current, verification, now);
     }
 
     /** The verifier's result on a waiting callback's role: decide the callback again with it. */
@@ -200,8 +217,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, prior);
             return;
         }
-        carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(callback.getExternalId()),
-                verification, now), now);
+        carryOut(callback, decide(callback, ledger.integrationOf(callback.getExternalId()), false, verification, now),
+                now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -222,7 +239,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             if (event.getEvent() instanceof IntegrationRequested) {
                 // Callbacks that overtook their request: decide them now that it is here, oldest first.
                 for (CfnCallback callback : held.takeFor(externalId)) {
-                    carryOut(callback, decider.decide(callback, ledger.integrationOf(externalId), false, now), now);
+                    carryOut(callback, decide(callback, ledger.integrationOf(externalId), false, null, now), now);
                 }
             }
         } else if (result instanceof PendingIntegrations.Refused refused) {
@@ -254,7 +271,20 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      */
     private void askVerifier(CfnCallback callback, CallbackDecision.Verify verify, Instant now) {
         Integration integration = verify.integration();
-        if (!verifying.hasRoom(callback.getExternalId())) {
+        if (OrganizationMembers.isMember(integration)) {
+            // One organization's external ID admits many members: the limit applies per member account, and a
+            // Create over it waits (held, decided again after the grace); a FAILED member would stop the rollout.
+            if (!verifying.hasRoom(callback.getExternalId(), callback.getAccountId())) {
+                LOG.info("{} {} of member {} waits: its verifications in flight are at the limit",
+                        callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
+                held.hold(callback, now.toEpochMilli());
+                return;
+            }
+            if (integration.getStatus() == IntegrationStatus.PENDING) {
+                ledger.list(callback.getExternalId(), OrganizationMembers.entryOf(Integration.newBuilder(integration)
+                        .setLastFailureReason(null).build()), now);
+            }
+        } else if (!verifying.hasRoom(callback.getExternalId())) {
             LOG.info("not verifying {} {}: integration {} has verifications in flight already",
                     callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
             ledger.answer(callback, CallbackDecision.Answer.only(CallbackAnswers.failed(callback, VERIFICATION_BUSY,
@@ -275,7 +305,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             decideWaited(callback, TIMED_OUT, now);
         }
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
-            carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
+            carryOut(callback, decide(callback, ledger.integrationOf(callback.getExternalId()), false, null, now),
                     now);
         }
         metrics.inGrace(held.stillWaiting());
