@@ -109,20 +109,7 @@ public final class CallbackDecider {
             return failCreate(callback, integration, accountAlreadyConnected(claim.accountId()), now);
         }
         if (integration.getStatus() == IntegrationStatus.PENDING) {
-            Integration connected = IntegrationChange.next(integration, now)
-                    .setStatus(IntegrationStatus.CONNECTED)
-                    .setAccountId(callback.getAccountId())
-                    .setRoleName(callback.getRoleName())
-                    .setRoleArn(callback.getRoleArn())
-                    .setRegion(callback.getRegion())
-                    .setStackId(callback.getStackId())
-                    .setLogicalResourceId(callback.getLogicalResourceId())
-                    .setPhysicalResourceId(integration.getIntegrationId())
-                    .setLastRequestId(callback.getRequestId())
-                    .setLastFailureReason(null)
-                    .setConnectedAt(now)
-                    .setTemplateVersion(callback.getTemplateVersion())
-                    .build();
+            Integration connected = connectedBy(integration, callback, now);
             CfnResponse success = CallbackAnswers.success(callback, integration.getIntegrationId(),
                     dataOf(integration), integration.getIntegrationId(), now);
             return CallbackDecision.Answer.changing(success, connected);
@@ -135,6 +122,24 @@ public final class CallbackDecider {
                 integration.getIntegrationId(), now);
         return new CallbackDecision.Answer(failed, Optional.empty(),
                 claimInUse ? Optional.empty() : Optional.of(releaseOf(claim)));
+    }
+
+    /** The CONNECTED state a pending integration reaches through the Create {@code callback}, its id as resource. */
+    static Integration connectedBy(Integration pending, CfnCallback callback, Instant now) {
+        return IntegrationChange.next(pending, now)
+                .setStatus(IntegrationStatus.CONNECTED)
+                .setAccountId(callback.getAccountId())
+                .setRoleName(callback.getRoleName())
+                .setRoleArn(callback.getRoleArn())
+                .setRegion(callback.getRegion())
+                .setStackId(callback.getStackId())
+                .setLogicalResourceId(callback.getLogicalResourceId())
+                .setPhysicalResourceId(pending.getIntegrationId())
+                .setLastRequestId(callback.getRequestId())
+                .setLastFailureReason(null)
+                .setConnectedAt(now)
+                .setTemplateVersion(callback.getTemplateVersion())
+                .build();
     }
 
     private CallbackDecision create(CfnCallback callback, Optional<Integration> current, boolean mayHold,

@@ -249,20 +249,7 @@ final class OrganizationMembers {
                     organization.getIntegrationId(), now), Optional.empty(), unused);
         }
         if (outcome.granted()) {
-            Integration connected = IntegrationChange.next(own, now)
-                    .setStatus(IntegrationStatus.CONNECTED)
-                    .setAccountId(callback.getAccountId())
-                    .setRoleName(callback.getRoleName())
-                    .setRoleArn(callback.getRoleArn())
-                    .setRegion(callback.getRegion())
-                    .setStackId(callback.getStackId())
-                    .setLogicalResourceId(callback.getLogicalResourceId())
-                    .setPhysicalResourceId(own.getIntegrationId())
-                    .setLastRequestId(callback.getRequestId())
-                    .setLastFailureReason(null)
-                    .setConnectedAt(now)
-                    .setTemplateVersion(callback.getTemplateVersion())
-                    .build();
+            Integration connected = CallbackDecider.connectedBy(own, callback, now);
             return CallbackDecision.Answer.changing(CallbackAnswers.success(callback, own.getIntegrationId(),
                     Map.of(CallbackAnswers.DATA_INTEGRATION_ID, own.getIntegrationId()), own.getIntegrationId(), now),
                     connected);
