@@ -26,13 +26,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClientBuilder;
+import software.amazon.awssdk.services.organizations.model.DescribeOrganizationRequest;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
 import software.amazon.awssdk.services.sts.model.StsException;
 
 /**
@@ -50,8 +59,16 @@ import software.amazon.awssdk.services.sts.model.StsException;
  * ({@code POSITIVE_ONLY}) makes check 1 only: the denials of checks 2 and 3 show in the customer's CloudTrail, once
  * at connect time is enough.
  *
+ * <p>A member of an organization integration ({@code expectedOrganizationId} set) makes one more call right after
+ * check 1: {@code organizations:DescribeOrganization} with the credentials check 1 returned must name the expected
+ * organization, else ORGANIZATION_MISMATCH (another organization, none at all, or a role that may not ask). The
+ * external ID is shared by every member's stack: the organization is what ties a member to the customer. It comes
+ * right after check 1 so that an account of another organization costs no denied calls, and it is made on
+ * re-verifications too (an account may leave the organization).
+ *
  * <p>Every call passes the {@link StsCallLimits} first; a verification waits for its slot on a timer, never on a
- * thread, so one slow role holds up no other. The credentials STS returns are dropped unread.
+ * thread, so one slow role holds up no other. The credentials STS returns are dropped unread, except a member's, used
+ * for its DescribeOrganization call and then dropped.
  */
 public final class RoleVerifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoleVerifier.class);
@@ -60,8 +77,12 @@ public final class RoleVerifier implements AutoCloseable {
     /** Error code of a verification refused by the limits. */
     static final String RATE_LIMITED = "VerificationRateLimited";
     private static final int MAX_MESSAGE = 256;
-    /** Error code of a member's verification while the organization check is not built: never VERIFIED. */
+    /** Error code of a member's verification by a verifier without an Organizations client: never VERIFIED. */
     static final String ORGANIZATION_CHECK_UNAVAILABLE = "OrganizationCheckUnavailable";
+    /** Error code of a member whose DescribeOrganization named another organization. */
+    static final String OTHER_ORGANIZATION = "OtherOrganization";
+    /** Organizations' answer for an account in no organization. */
+    static final String NOT_IN_ORGANIZATION = "AWSOrganizationsNotInUseException";
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestThrottled", "PriorRequestNotComplete");
 
@@ -72,7 +93,9 @@ public final class RoleVerifier implements AutoCloseable {
         /** With no external ID: must be denied. */
         WITHOUT_EXTERNAL_ID("without", "AssumedWithoutExternalId"),
         /** With a random external ID of the minted shape: must be denied. */
-        WITH_OTHER_EXTERNAL_ID("other", "AssumedWithOtherExternalId");
+        WITH_OTHER_EXTERNAL_ID("other", "AssumedWithOtherExternalId"),
+        /** DescribeOrganization with check 1's credentials: must name the expected organization (members only). */
+        ORGANIZATION("organization", null);
 
         final String tag;
         final String assumedCode;
@@ -84,6 +107,7 @@ public final class RoleVerifier implements AutoCloseable {
     }
 
     private final StsClient sts;
+    private final OrganizationsClient organizations;
     private final VerificationConfig config;
     private final AwsPartition stsPartition;
     private final boolean endpointOverridden;
@@ -96,9 +120,22 @@ public final class RoleVerifier implements AutoCloseable {
     private final Set<Verification> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** A verifier calling {@code sts} (built with retries off: this class owns the retry policy). */
+    /**
+     * A verifier calling {@code sts} that cannot check organizations: every member of an organization integration
+     * fails closed (ORGANIZATION_MISMATCH, {@value #ORGANIZATION_CHECK_UNAVAILABLE}).
+     */
     public RoleVerifier(StsClient sts, VerificationConfig config, Clock clock, VerifierMetrics metrics) {
+        this(sts, null, config, clock, metrics);
+    }
+
+    /**
+     * A verifier calling {@code sts} and, for members of organizations, {@code organizations} (both built with
+     * retries off: this class owns the retry policy; see {@link #stsClient} and {@link #organizationsClient}).
+     */
+    public RoleVerifier(StsClient sts, OrganizationsClient organizations, VerificationConfig config, Clock clock,
+            VerifierMetrics metrics) {
         this.sts = sts;
+        this.organizations = organizations;
         this.config = config;
         this.stsPartition = AwsPartition.ofRegion(config.stsRegion()).orElseThrow();
         this.endpointOverridden = config.stsEndpoint().isPresent();
@@ -126,6 +163,24 @@ public final class RoleVerifier implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * The Organizations client of a verifier, retries off like the STS client's. It has no credentials of its own:
+     * every call carries the assumed role's, and a call without them fails rather than describe the provider's own
+     * organization.
+     */
+    public static OrganizationsClient organizationsClient(VerificationConfig config) {
+        OrganizationsClientBuilder builder = OrganizationsClient.builder()
+                .region(Region.of(config.stsRegion()))
+                .credentialsProvider(() -> {
+                    throw SdkClientException.create("DescribeOrganization needs the assumed role's credentials");
+                })
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(config.maxConcurrency() + 2))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(config.attemptTimeout()));
+        config.organizationsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
     /** Verifies the request's role; the future completes with the outcome (never exceptionally unless closed). */
     public CompletableFuture<RoleVerification> verify(RoleVerificationRequest request) {
         long now = System.nanoTime();
@@ -144,12 +199,10 @@ public final class RoleVerifier implements AutoCloseable {
                     + " cannot verify roles of partition " + request.getPartition());
             return v.result;
         }
-        if (request.getExpectedOrganizationId() != null) {
-            // A member of an organization integration passes only if DescribeOrganization with the role's own
-            // credentials returns the expected organization. That call is not made yet: fail closed, never admit a
-            // member whose organization was not checked (the external ID is shared by every member's stack).
+        if (request.getExpectedOrganizationId() != null && organizations == null) {
+            // Never admit a member whose organization was not checked (the external ID is shared by every member).
             v.finish(RoleVerificationOutcome.ORGANIZATION_MISMATCH, ORGANIZATION_CHECK_UNAVAILABLE,
-                    "this verifier cannot check the role's AWS Organization yet");
+                    "this verifier cannot check the role's AWS Organization");
             return v.result;
         }
         if (deadline <= now) {
@@ -206,14 +259,14 @@ public final class RoleVerifier implements AutoCloseable {
                 v.result.completeExceptionally(new CancellationException("role verifier is closed"));
                 return;
             }
-            answer = assumeRole(v, check);
+            answer = check == Check.ORGANIZATION ? describeOrganization(v) : assumeRole(v, check);
         } finally {
             limits.release(v.accountId());
         }
         metrics.stsCall(check.tag, answer.kind.name().toLowerCase(java.util.Locale.ROOT));
         switch (answer.kind) {
             case ASSUMED -> {
-                if (check == Check.WITH_EXTERNAL_ID) {
+                if (check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION) {
                     v.passed();
                 } else {
                     v.finish(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID, check.assumedCode,
@@ -221,10 +274,14 @@ public final class RoleVerifier implements AutoCloseable {
                                     : "AssumeRole with an ExternalId other than this one succeeded");
                 }
             }
+            case OTHER_ORGANIZATION -> v.finish(RoleVerificationOutcome.ORGANIZATION_MISMATCH, answer.code,
+                    answer.message);
             case DENIED -> {
-                if (check == Check.WITH_EXTERNAL_ID) {
-                    // IAM may still be propagating a new role: denied until the bound is DENIED.
-                    v.failed(RoleVerificationOutcome.DENIED, answer.code, answer.message);
+                if (check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION) {
+                    // IAM may still be propagating a new role (or its policy): denied until the bound is DENIED, or
+                    // for the organization check ORGANIZATION_MISMATCH (a role that may not ask is never admitted).
+                    v.failed(check == Check.ORGANIZATION ? RoleVerificationOutcome.ORGANIZATION_MISMATCH
+                            : RoleVerificationOutcome.DENIED, answer.code, answer.message);
                     retryOrFinish(v);
                 } else {
                     v.passed();
@@ -254,7 +311,10 @@ public final class RoleVerifier implements AutoCloseable {
             request.externalId(decoys.like(v.request.getExternalId()));
         }
         try {
-            sts.assumeRole(request.build());
+            AssumeRoleResponse response = sts.assumeRole(request.build());
+            if (check == Check.WITH_EXTERNAL_ID && v.checks.contains(Check.ORGANIZATION)) {
+                v.credentials = response.credentials();
+            }
             return new Answer(Answer.Kind.ASSUMED, null, null);
         } catch (StsException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
@@ -272,6 +332,46 @@ public final class RoleVerifier implements AutoCloseable {
         } catch (RuntimeException e) {
             try (RequestLogContext ignored = v.logContext()) {
                 LOG.warn("AssumeRole for account {} failed unexpectedly", v.accountId(), e);
+            }
+            return new Answer(Answer.Kind.FAILED, "UnexpectedError", e.getClass().getSimpleName());
+        }
+    }
+
+    /** DescribeOrganization with the credentials of check 1, which are dropped once it has answered. */
+    private Answer describeOrganization(Verification v) {
+        v.attempts.incrementAndGet();
+        Credentials c = v.credentials;
+        String expected = v.request.getExpectedOrganizationId();
+        try {
+            String actual = organizations.describeOrganization(DescribeOrganizationRequest.builder()
+                    .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
+                            .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                                    c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
+                            .build())
+                    .build()).organization().id();
+            v.credentials = null;
+            return expected.equals(actual) ? new Answer(Answer.Kind.ASSUMED, null, null)
+                    : new Answer(Answer.Kind.OTHER_ORGANIZATION, OTHER_ORGANIZATION,
+                            "the account is a member of organization " + actual + ", not " + expected);
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            int status = e.statusCode();
+            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
+            if (NOT_IN_ORGANIZATION.equals(code)) {
+                v.credentials = null;
+                return new Answer(Answer.Kind.OTHER_ORGANIZATION, code, "the account is in no organization");
+            }
+            if ("AccessDeniedException".equals(code) || "AccessDenied".equals(code)) {
+                return new Answer(Answer.Kind.DENIED, code, message);
+            }
+            boolean retry = status >= 500 || status == 429 || THROTTLING.contains(code);
+            return new Answer(retry ? Answer.Kind.RETRYABLE : Answer.Kind.FAILED,
+                    code == null ? "HTTP " + status : code, message);
+        } catch (SdkClientException e) {
+            return new Answer(Answer.Kind.RETRYABLE, "ClientError", e.getMessage());
+        } catch (RuntimeException e) {
+            try (RequestLogContext ignored = v.logContext()) {
+                LOG.warn("DescribeOrganization for account {} failed unexpectedly", v.accountId(), e);
             }
             return new Answer(Answer.Kind.FAILED, "UnexpectedError", e.getClass().getSimpleName());
         }
@@ -336,7 +436,8 @@ public final class RoleVerifier implements AutoCloseable {
 
     /** What one AssumeRole call answered. */
     private record Answer(Kind kind, String code, String message) {
-        enum Kind { ASSUMED, DENIED, RETRYABLE, FAILED }
+        /** ASSUMED also stands for a passed organization check; OTHER_ORGANIZATION is a member of another (or none). */
+        enum Kind { ASSUMED, DENIED, RETRYABLE, FAILED, OTHER_ORGANIZATION }
     }
 
     /** One verification in progress: its checks in order, the current one, its retries. */
@@ -354,12 +455,20 @@ public final class RoleVerifier implements AutoCloseable {
         private volatile RoleVerificationOutcome lastOutcome;
         private volatile String lastCode;
         private volatile String lastMessage;
+        /** Check 1's session credentials, kept only until the organization check has used them. */
+        volatile Credentials credentials;
 
         Verification(RoleVerificationRequest request, long deadline) {
             this.request = request;
             this.deadline = deadline;
-            this.checks = request.getChecks() == RoleCheckKind.POSITIVE_ONLY ? List.of(Check.WITH_EXTERNAL_ID)
-                    : List.of(Check.WITH_EXTERNAL_ID, Check.WITHOUT_EXTERNAL_ID, Check.WITH_OTHER_EXTERNAL_ID);
+            List<Check> checks = new java.util.ArrayList<>(List.of(Check.WITH_EXTERNAL_ID));
+            if (request.getExpectedOrganizationId() != null) {
+                checks.add(Check.ORGANIZATION);
+            }
+            if (request.getChecks() != RoleCheckKind.POSITIVE_ONLY) {
+                checks.addAll(List.of(Check.WITHOUT_EXTERNAL_ID, Check.WITH_OTHER_EXTERNAL_ID));
+            }
+            this.checks = List.copyOf(checks);
         }
 
         String accountId() {
@@ -420,6 +529,7 @@ public final class RoleVerifier implements AutoCloseable {
         }
 
         void finish(RoleVerificationOutcome outcome, String code, String message) {
+            credentials = null;
             RoleVerification verification = RoleVerification.newBuilder()
                     .setOutcome(outcome)
                     .setErrorCode(code)
