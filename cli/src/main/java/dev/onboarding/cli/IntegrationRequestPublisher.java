@@ -70,10 +70,7 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
             if (stackSet == null) {
                 node.put("quickCreateUrl", quickCreateUrl);
             } else {
-                node.putObject("stackSet").put("stackSetName", stackSet.stackSetName())
-                        .put("templateUrl", stackSet.templateUrl()).put("region", stackSet.region())
-                        .put("createStackSet", stackSet.createStackSet())
-                        .put("createStackInstances", stackSet.createStackInstances());
+                stackSet.writeTo(node.putObject("stackSet"));
             }
             return node;
         }

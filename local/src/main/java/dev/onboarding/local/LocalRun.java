@@ -107,6 +107,7 @@ final class LocalRun implements AutoCloseable {
                 .api(issuer, stateDir)
                 .with("api.http.port", Integer.toString(options.apiPort()))
                 .with("request.template-url", SimulateRequestCommand.LOCAL_TEMPLATE_URL)
+                .with("request.organization-template-url", SimulateRequestCommand.LOCAL_ORGANIZATION_TEMPLATE_URL)
                 .with("request.provider-account-id", LocalEnvironment.PROVIDER_ACCOUNT)
                 .build());
         progress.step("starting the processor, the scheduler, the bridge and the API");

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.contract.Integration;
-import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationProgress;
-import dev.onboarding.contract.OrganizationMember;
-import dev.onboarding.contract.OrganizationMemberSummary;
 import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.OrganizationFields;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
@@ -97,39 +95,8 @@ public final class IntegrationJson {
                 .put("connectedAt", time(i.getConnectedAt()))
                 .put("updatedAt", time(i.getUpdatedAt()));
         progress(out, i.getProgress());
-        organization(out, i);
+        OrganizationFields.addTo(out, i);
         return out.put("version", i.getVersion());
-    }
-
-    /**
-     * {@code "kind"}, and what organizations add: on an ORGANIZATION integration its expected organization, OUs,
-     * {@code members} (accountId, integrationId, status, reason, updatedAt) and {@code memberSummary}; on a member
-     * account's integration the {@code organizationIntegrationId} it connected through.
-     */
-    private static void organization(ObjectNode out, Integration i) {
-        out.put("kind", i.getKind().name());
-        if (i.getKind() == IntegrationKind.ORGANIZATION) {
-            out.put("expectedOrganizationId", i.getExpectedOrganizationId());
-            ArrayNode units = out.putArray("organizationalUnitIds");
-            i.getOrganizationalUnitIds().forEach(units::add);
-            ArrayNode members = out.putArray("members");
-            for (OrganizationMember member : i.getMembers()) {
-                members.addObject()
-                        .put("accountId", member.getAccountId())
-                        .put("integrationId", member.getIntegrationId())
-                        .put("status", member.getStatus().name())
-                        .put("reason", member.getReason())
-                        .put("updatedAt", time(member.getUpdatedAt()));
-            }
-            OrganizationMemberSummary summary = i.getMemberSummary();
-            out.putObject("memberSummary")
-                    .put("connected", summary == null ? 0 : summary.getConnected())
-                    .put("failed", summary == null ? 0 : summary.getFailed())
-                    .put("pending", summary == null ? 0 : summary.getPending());
-        } else if (i.getOrganizationIntegrationId() != null) {
-            out.put("organizationIntegrationId", i.getOrganizationIntegrationId())
-                    .put("expectedOrganizationId", i.getExpectedOrganizationId());
-        }
     }
 
     /** {@code "progress": {...}}, null when no callback arrived yet. */

@@ -1,5 +1,6 @@
 package dev.onboarding.schemas.requests;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,12 @@ public record StackSetLaunch(String stackSetName, String templateUrl, String reg
         String createStackInstances) {
     /** Stands for the OUs in the command when the request named none: the customer fills them in. */
     public static final String OU_PLACEHOLDER = "REPLACE-WITH-OU-OR-ROOT-IDS";
+
+    /** Writes the five fields into {@code node} (the {@code stackSet} object of the CLI's and the API's answers). */
+    public ObjectNode writeTo(ObjectNode node) {
+        return node.put("stackSetName", stackSetName).put("templateUrl", templateUrl).put("region", region)
+                .put("createStackSet", createStackSet).put("createStackInstances", createStackInstances);
+    }
 
     /**
      * The launch of one organization integration. Values go in single quotes; none of them can hold one (the
