@@ -10,6 +10,7 @@ import dev.onboarding.schemas.ExternalIds;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -42,7 +44,6 @@ import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
-import software.amazon.awssdk.services.sts.model.StsException;
 
 /**
  * Proves that a role requires this external ID, with the same principal, RoleSessionName and duration in every
@@ -310,31 +311,13 @@ public final class RoleVerifier implements AutoCloseable {
         } else if (check == Check.WITH_OTHER_EXTERNAL_ID) {
             request.externalId(decoys.like(v.request.getExternalId()));
         }
-        try {
+        return attempt(v, "AssumeRole", Map.of("AccessDenied", Answer.Kind.DENIED), () -> {
             AssumeRoleResponse response = sts.assumeRole(request.build());
             if (check == Check.WITH_EXTERNAL_ID && v.checks.contains(Check.ORGANIZATION)) {
                 v.credentials = response.credentials();
             }
             return new Answer(Answer.Kind.ASSUMED, null, null);
-        } catch (StsException e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            int status = e.statusCode();
-            String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            if ("AccessDenied".equals(code)) {
-                return new Answer(Answer.Kind.DENIED, code, message);
-            }
-            boolean retry = status >= 500 || status == 429 || THROTTLING.contains(code);
-            return new Answer(retry ? Answer.Kind.RETRYABLE : Answer.Kind.FAILED,
-                    code == null ? "HTTP " + status : code, message);
-        } catch (SdkClientException e) {
-            // Network trouble or an attempt timeout: STS may be fine a moment later.
-            return new Answer(Answer.Kind.RETRYABLE, "ClientError", e.getMessage());
-        } catch (RuntimeException e) {
-            try (RequestLogContext ignored = v.logContext()) {
-                LOG.warn("AssumeRole for account {} failed unexpectedly", v.accountId(), e);
-            }
-            return new Answer(Answer.Kind.FAILED, "UnexpectedError", e.getClass().getSimpleName());
-        }
+        });
     }
 
     /** DescribeOrganization with the credentials of check 1, which are dropped once it has answered. */
@@ -342,36 +325,45 @@ public final class RoleVerifier implements AutoCloseable {
         v.attempts.incrementAndGet();
         Credentials c = v.credentials;
         String expected = v.request.getExpectedOrganizationId();
+        return attempt(v, "DescribeOrganization", Map.of("AccessDeniedException", Answer.Kind.DENIED,
+                NOT_IN_ORGANIZATION, Answer.Kind.OTHER_ORGANIZATION), () -> {
+                    String actual = organizations.describeOrganization(DescribeOrganizationRequest.builder()
+                            .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
+                                    .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                                            c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
+                                    .build())
+                            .build()).organization().id();
+                    v.credentials = null;
+                    return expected.equals(actual) ? new Answer(Answer.Kind.ASSUMED, null, null)
+                            : new Answer(Answer.Kind.OTHER_ORGANIZATION, OTHER_ORGANIZATION,
+                                    "the account is a member of organization " + actual + ", not " + expected);
+                });
+    }
+
+    /**
+     * One AWS call: its answer, or what its failure means. An error code in {@code meanings} means what it maps to;
+     * throttling, 5xx and network errors are worth retrying; anything else is final.
+     */
+    private Answer attempt(Verification v, String operation, Map<String, Answer.Kind> meanings,
+            Supplier<Answer> call) {
         try {
-            String actual = organizations.describeOrganization(DescribeOrganizationRequest.builder()
-                    .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
-                            .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
-                                    c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
-                            .build())
-                    .build()).organization().id();
-            v.credentials = null;
-            return expected.equals(actual) ? new Answer(Answer.Kind.ASSUMED, null, null)
-                    : new Answer(Answer.Kind.OTHER_ORGANIZATION, OTHER_ORGANIZATION,
-                            "the account is a member of organization " + actual + ", not " + expected);
+            return call.get();
         } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             int status = e.statusCode();
             String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            if (NOT_IN_ORGANIZATION.equals(code)) {
-                v.credentials = null;
-                return new Answer(Answer.Kind.OTHER_ORGANIZATION, code, "the account is in no organization");
-            }
-            if ("AccessDeniedException".equals(code) || "AccessDenied".equals(code)) {
-                return new Answer(Answer.Kind.DENIED, code, message);
+            if (code != null && meanings.containsKey(code)) {
+                return new Answer(meanings.get(code), code, message);
             }
             boolean retry = status >= 500 || status == 429 || THROTTLING.contains(code);
             return new Answer(retry ? Answer.Kind.RETRYABLE : Answer.Kind.FAILED,
                     code == null ? "HTTP " + status : code, message);
         } catch (SdkClientException e) {
+            // Network trouble or an attempt timeout: AWS may be fine a moment later.
             return new Answer(Answer.Kind.RETRYABLE, "ClientError", e.getMessage());
         } catch (RuntimeException e) {
             try (RequestLogContext ignored = v.logContext()) {
-                LOG.warn("DescribeOrganization for account {} failed unexpectedly", v.accountId(), e);
+                LOG.warn("{} for account {} failed unexpectedly", operation, v.accountId(), e);
             }
             return new Answer(Answer.Kind.FAILED, "UnexpectedError", e.getClass().getSimpleName());
         }
