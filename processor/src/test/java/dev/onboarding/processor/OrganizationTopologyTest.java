@@ -229,4 +229,46 @@ class OrganizationTopologyTest {
                 .satisfies(a -> assertThat(a.getRequestId()).isEqualTo("req-" + limit))
                 .satisfies(a -> assertThat(a.getStatus()).isEqualTo(ResponseStatus.SUCCESS));
     }
+
+    @Test
+    void aMemberRefusedForTheProvidersVerificationBudgetWaitsAndIsAskedAgain() {
+        fx.verifyByHand();
+        fx.callback(memberCreate(account(3)));
+        RoleVerificationRequest first = fx.newVerificationRequests().get(0);
+
+        fx.verify(first, budgetSpent());
+
+        assertThat(fx.allResponses()).as("not answered FAILED for the provider's own limit").isEmpty();
+        fx.advance(fx.config.callbackGrace().plusSeconds(1));
+        RoleVerificationRequest again = fx.newVerificationRequests().get(0);
+        assertThat(again.getAccountId()).isEqualTo(account(3));
+        assertThat(again.getRequestId()).isEqualTo(first.getRequestId());
+        fx.verify(again, TestData.verified());
+        assertThat(fx.allResponses()).singleElement()
+                .satisfies(a -> assertThat(a.getStatus()).isEqualTo(ResponseStatus.SUCCESS))
+                .satisfies(a -> assertThat(a.getPhysicalResourceId()).isEqualTo("org-1-" + account(3)));
+    }
+
+    @Test
+    void aMemberStillRefusedForTheBudgetAfterTheVerificationTimeoutIsAnsweredFailed() {
+        fx.verifyByHand();
+        fx.callback(memberCreate(account(4)));
+        fx.advance(fx.config.verificationTimeout().minusSeconds(1));
+        RoleVerificationRequest request = fx.newVerificationRequests().get(0);
+
+        fx.verify(request, budgetSpent());
+        assertThat(fx.allResponses()).isEmpty();
+        fx.advance(fx.config.callbackGrace().plusSeconds(1));
+        fx.verify(fx.newVerificationRequests().get(0), budgetSpent());
+
+        assertThat(fx.allResponses()).singleElement()
+                .satisfies(a -> assertThat(a.getStatus()).isEqualTo(ResponseStatus.FAILED))
+                .satisfies(a -> assertThat(a.getReason()).contains("VerificationRateLimited"));
+    }
+
+    private static RoleVerification budgetSpent() {
+        return RoleVerification.newBuilder().setOutcome(RoleVerificationOutcome.ERROR)
+                .setErrorCode("VerificationRateLimited").setErrorMessage("no slot within the bound").setAttempts(0)
+                .build();
+    }
 }

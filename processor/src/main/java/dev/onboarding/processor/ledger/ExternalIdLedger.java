@@ -217,8 +217,17 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, prior);
             return;
         }
-        carryOut(callback, decide(callback, ledger.integrationOf(callback.getExternalId()), false, verification, now),
-                now);
+        Optional<Integration> integration = ledger.integrationOf(callback.getExternalId());
+        if (OrganizationMembers.waitsForBudget(integration, callback, verification, now,
+                config.verificationTimeout())) {
+            // A FAILED member would stop the StackSet's rollout: a Create refused for the provider's own
+            // verification budget is asked about again after the grace, as one over the per-member limit.
+            LOG.info("{} {} of an organization's member waits: the provider's verification budget was spent",
+                    callback.getRequestType(), requestId);
+            held.hold(callback, now.toEpochMilli());
+            return;
+        }
+        carryOut(callback, decide(callback, integration, false, verification, now), now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {

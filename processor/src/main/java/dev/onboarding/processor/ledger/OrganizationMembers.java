@@ -10,8 +10,10 @@ import dev.onboarding.contract.OrganizationMemberStatus;
 import dev.onboarding.contract.OrganizationMemberSummary;
 import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.processor.claims.ClaimOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>A member's Create is checked (account, role name), then verified as a single account's is, plus the
  *       organization check ({@code expectedOrganizationId} in the verification request), then claims its account.
+ *       A Create the verifier refused for the provider's own budget waits and is asked about again.
  *   <li>Dedupe per tenant: an account the tenant already connected (alone or through another organization) is
  *       answered SUCCESS and linked to that integration: a FAILED member would stop the StackSet's rollout. Its
  *       later Delete leaves that integration alone.
@@ -39,6 +42,9 @@ final class OrganizationMembers {
     /** Reason of a member's Create after its organization integration was cancelled. */
     static final String CANCELLED = "this organization integration was cancelled: it connects no new member"
             + " accounts; ask the provider for a new one";
+
+    /** The bridge verifier's error code of a verification it refused for the provider's own budget. */
+    static final String VERIFICATION_RATE_LIMITED = "VerificationRateLimited";
 
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
@@ -58,6 +64,23 @@ final class OrganizationMembers {
     /** Whether {@code integration} is a member account's integration. */
     static boolean isMember(Integration integration) {
         return integration.getOrganizationIntegrationId() != null;
+    }
+
+    /**
+     * Whether a member's Create whose verification came back refused for the provider's own budget (the verifier's
+     * {@value #VERIFICATION_RATE_LIMITED}: its AssumeRole rate, or its verifications per integration) waits to be
+     * asked about again rather than be answered FAILED: it does while it is younger than {@code patience}, then the
+     * refusal is its answer (CloudFormation would give up on it within the hour anyway).
+     *
+     * @param integration the integration of the callback's external ID
+     */
+    static boolean waitsForBudget(Optional<Integration> integration, CfnCallback callback,
+            RoleVerification verification, Instant now, Duration patience) {
+        return isOrganization(integration)
+                && callback.getRequestType() == RequestType.CREATE
+                && verification != null && verification.getOutcome() == RoleVerificationOutcome.ERROR
+                && VERIFICATION_RATE_LIMITED.equals(verification.getErrorCode())
+                && callback.getReceivedAt() != null && callback.getReceivedAt().plus(patience).isAfter(now);
     }
 
     /** A member's first state: PENDING, only its account may complete it, linked to its organization. */
