@@ -9,6 +9,7 @@ import dev.onboarding.contract.IntegrationProgress;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.IntegrationHealthJson;
 import dev.onboarding.schemas.OrganizationFields;
 import dev.onboarding.schemas.requests.QuickCreateLink;
 import dev.onboarding.schemas.requests.RequestConfig;
@@ -57,6 +58,7 @@ final class IntegrationViews {
         node.put("connectedAt", time(i.getConnectedAt()));
         node.put("updatedAt", time(i.getUpdatedAt()));
         progress(node, i.getProgress());
+        IntegrationHealthJson.put(node, i.getHealth());
         OrganizationFields.addTo(node, i);
         node.put("version", i.getVersion());
         if (i.getStatus() == IntegrationStatus.PENDING) {

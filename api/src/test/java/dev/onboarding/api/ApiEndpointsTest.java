@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationHealth;
 import dev.onboarding.contract.OrganizationMember;
 import dev.onboarding.contract.OrganizationMemberStatus;
 import dev.onboarding.contract.OrganizationMemberSummary;
@@ -13,6 +15,7 @@ import java.net.URLDecoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +237,29 @@ class ApiEndpointsTest {
         ApiClient.Response conflict = client.delete("/v1/integrations/" + id, token);
         assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.json().get("detail").asText()).contains("deleting its stack");
+    }
+
+    @Test
+    void readShowsHealthAndItsReason() {
+        String token = stack.token(ApiStack.newTenant("health"));
+        String id = client.post("/v1/integrations", token, "{\"name\":\"Watched\"}").json().get("integrationId")
+                .asText();
+        Integration connected = stack.processor.connect(id, "123412341234");
+        Instant at = Instant.parse("2030-01-01T00:00:00Z");
+        stack.processor.write(Integration.newBuilder(connected).setVersion(connected.getVersion() + 1)
+                .setHealth(IntegrationHealth.newBuilder().setStatus(HealthStatus.UNREACHABLE)
+                        .setReason("the role could not be assumed in 3 consecutive checks").setSince(at)
+                        .setLastCheckedAt(at).build()).build());
+
+        // ApiClient checks the answer against the OpenAPI document.
+        ApiClient.Response read = client.get("/v1/integrations/" + id + "?version=" + (connected.getVersion() + 1),
+                token);
+        assertThat(read.status()).isEqualTo(200);
+        assertThat(read.json().get("status").asText()).isEqualTo("CONNECTED");
+        assertThat(read.json().at("/health/status").asText()).isEqualTo("UNREACHABLE");
+        assertThat(read.json().at("/health/reason").asText()).contains("consecutive checks");
+        assertThat(read.json().at("/health/lastCheckedAt").asText()).isEqualTo("2030-01-01T00:00:00Z");
+        assertThat(read.json().at("/health/deniedJobTypes").isArray()).isTrue();
     }
 
     @Test

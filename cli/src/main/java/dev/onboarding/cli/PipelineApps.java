@@ -16,6 +16,7 @@ import dev.onboarding.config.SettingsException;
 import dev.onboarding.processor.ProcessorApp;
 import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.processor.ProcessorMetrics;
+import dev.onboarding.processor.health.HealthConfig;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.scheduler.SchedulerApp;
 import dev.onboarding.scheduler.SchedulerConfig;
@@ -138,7 +139,8 @@ public final class PipelineApps implements AutoCloseable {
      * {@code api.}): any other key under those prefixes stops {@link #build}.
      */
     public static List<ConfigKeys> configKeys() {
-        return List.of(IngressConfig.CONFIG_KEYS.and(VerificationConfig.CONFIG_KEYS).and(EgressConfig.CONFIG_KEYS), ProcessorConfig.CONFIG_KEYS,
+        return List.of(IngressConfig.CONFIG_KEYS.and(VerificationConfig.CONFIG_KEYS).and(EgressConfig.CONFIG_KEYS),
+                ProcessorConfig.CONFIG_KEYS.and(HealthConfig.CONFIG_KEYS),
                 SchedulerConfig.CONFIG_KEYS, ApiConfig.CONFIG_KEYS);
     }
 

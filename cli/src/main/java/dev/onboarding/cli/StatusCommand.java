@@ -48,7 +48,9 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
             out.println(state);
         } else {
-            out.println("integration " + integrationId + ": " + state.path("status").asText("(no status)"));
+            JsonNode health = state.path("health");
+            out.println("integration " + integrationId + ": " + state.path("status").asText("(no status)")
+                    + (health.isObject() ? " (" + health.path("status").asText() + ")" : ""));
             for (Map.Entry<String, JsonNode> field : state.properties()) {
                 if (field.getKey().equals("progress") && field.getValue().isObject()) {
                     printProgress(field.getValue(), out);
@@ -56,6 +58,8 @@ final class StatusCommand implements Callable<Integer> {
                     printMembers(field.getValue(), state.path("memberSummary"), out);
                 } else if (field.getKey().equals("memberSummary")) {
                     continue; // in the members' heading
+                } else if (field.getKey().equals("health") && field.getValue().isObject()) {
+                    printHealth(field.getValue(), out);
                 } else if (!field.getKey().equals("status") && !field.getValue().isNull()) {
                     out.printf("  %-20s %s%n", field.getKey(),
                             field.getValue().isValueNode() ? field.getValue().asText() : field.getValue().toString());
@@ -74,6 +78,19 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("    %-14s %-13s %s%s%n", member.path("accountId").asText(), member.path("status").asText(),
                     member.path("integrationId").asText(), member.path("reason").isTextual()
                             ? "  " + member.path("reason").asText() : "");
+        }
+    }
+
+    /** Whether the role still works, why not, and the denied job types, in words. */
+    private static void printHealth(JsonNode health, PrintWriter out) {
+        out.printf("  %-20s %s since %s, last checked %s%s%n", "health", health.path("status").asText(),
+                health.path("since").asText(), health.path("lastCheckedAt").asText(),
+                health.path("reason").isTextual() ? ": " + health.path("reason").asText() : "");
+        for (JsonNode denied : health.path("deniedJobTypes")) {
+            out.printf("  %-20s %s: %s%s%n", "denied job type", denied.path("resourceType").asText(),
+                    denied.path("action").asText(), denied.path("grantedByTemplate").asBoolean()
+                            ? " (granted by the current template: possibly an SCP or a permissions boundary)"
+                            : " (not granted by the current template)");
         }
     }
 

@@ -11,6 +11,7 @@ import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import dev.onboarding.processor.ProcessorConfig;
+import dev.onboarding.processor.health.HealthConfig;
 import dev.onboarding.scheduler.SchedulerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -53,6 +54,7 @@ class AppConfigKeysTest {
         VerificationConfig.from(settings);
         EgressConfig.from(settings);
         ProcessorConfig.from(settings);
+        HealthConfig.from(settings);
         SchedulerConfig.from(settings);
         ApiConfig.from(settings);
         return settings.keysLookedUp().stream().filter(AppConfigKeysTest::underAnAppPrefix)

@@ -59,8 +59,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Another process (e.g. {@code onboarding simulate}) controls the trust table over HTTP, on the same loopback port:
  * {@code POST /__onboarding/roles} with {@code {"roleArn": "...", "externalId": "...", "condition": "..."}} adds a
  * statement (like {@link #trust(String, Condition, String)}; {@code condition} defaults to {@code StringEquals});
- * {@code DELETE /__onboarding/roles?roleArn=...} revokes a role (like {@link #revoke}). These admin calls are not
- * AssumeRole calls: they are neither counted nor recorded.
+ * {@code DELETE /__onboarding/roles?roleArn=...} revokes a role (like {@link #revoke}), {@code POST
+ * /__onboarding/roles/restore?roleArn=...} puts a revoked role's policy back (like {@link #restore}). These admin
+ * calls are not AssumeRole calls: they are neither counted nor recorded.
  *
  * <p>The same port answers AWS Organizations' {@code DescribeOrganization} for the accounts whose roles it let be
  * assumed, with the credentials it issued ({@link #organizations()}).
@@ -78,6 +79,8 @@ public final class StsStandIn implements AutoCloseable {
 
     /** Path of the admin route that trusts (POST) and revokes (DELETE) roles. */
     public static final String ADMIN_ROLES_PATH = "/__onboarding/roles";
+    /** Path of the admin route that restores (POST {@code ?roleArn=}) a revoked role. */
+    public static final String ADMIN_RESTORE_PATH = "/__onboarding/roles/restore";
 
     /** How many of the most recent AssumeRole calls {@link #calls()} keeps; older ones are only counted. */
     public static final int RECORDED_CALLS = 10_000;
@@ -167,6 +170,8 @@ public final class StsStandIn implements AutoCloseable {
     }
 
     private final Map<String, Set<Statement>> trusted = new ConcurrentHashMap<>();
+    /** Trust policies of revoked roles, kept so that {@link #restore} can put them back. */
+    private final Map<String, Set<Statement>> revoked = new ConcurrentHashMap<>();
     private final Map<String, Queue<Scripted>> scripted = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> callsPerRole = new ConcurrentHashMap<>();
     private final AtomicInteger totalCalls = new AtomicInteger();
@@ -235,9 +240,29 @@ public final class StsStandIn implements AutoCloseable {
                 externalId));
     }
 
-    /** Removes every trusted external id of {@code roleArn}: later calls get AccessDenied. */
+    /**
+     * Removes every trusted external id of {@code roleArn}: later calls get AccessDenied (the role was deleted, or its
+     * trust policy changed). Its policy is kept aside for {@link #restore}.
+     */
     public void revoke(String roleArn) {
-        trusted.remove(roleArn);
+        Set<Statement> removed = trusted.remove(roleArn);
+        if (removed != null) {
+            revoked.put(roleArn, removed);
+        }
+    }
+
+    /**
+     * Puts back the trust policy {@link #revoke} removed from {@code roleArn} (the customer recreated the role).
+     *
+     * @return whether there was one to put back
+     */
+    public boolean restore(String roleArn) {
+        Set<Statement> removed = revoked.remove(roleArn);
+        if (removed == null) {
+            return false;
+        }
+        trusted.computeIfAbsent(roleArn, r -> ConcurrentHashMap.newKeySet()).addAll(removed);
+        return true;
     }
 
     /** The next {@code times} calls for {@code roleArn} get AccessDenied even if trusted (IAM propagation delay). */
@@ -277,6 +302,7 @@ public final class StsStandIn implements AutoCloseable {
     /** Forgets trusted pairs, scripted answers, counts and recorded calls. */
     public void reset() {
         trusted.clear();
+        revoked.clear();
         scripted.clear();
         callsPerRole.clear();
         totalCalls.set(0);
@@ -382,6 +408,16 @@ public final class StsStandIn implements AutoCloseable {
     private ResponseDefinition admin(Request request) {
         URI uri = URI.create(request.getUrl());
         String method = request.getMethod().getName();
+        if (ADMIN_RESTORE_PATH.equals(uri.getPath()) && "POST".equals(method)) {
+            String roleArn = parseForm(uri.getRawQuery()).get("roleArn");
+            if (roleArn == null || roleArn.isEmpty()) {
+                return adminAnswer(400, "{\"error\":\"roleArn query parameter is required\"}");
+            }
+            return restore(roleArn)
+                    ? adminAnswer(200, JSON.createObjectNode().put("roleArn", roleArn).put("trusted", true).toString())
+                    : adminAnswer(404, JSON.createObjectNode().put("error", "role " + roleArn
+                            + " was not revoked").toString());
+        }
         if (!ADMIN_ROLES_PATH.equals(uri.getPath())) {
             return adminAnswer(404, "{\"error\":\"no such admin route\"}");
         }

@@ -165,6 +165,29 @@ class StsStandInTest {
     }
 
     @Test
+    void aRevokedRoleIsRestoredWithItsTrustPolicyDirectlyOrFromAnotherProcess() throws Exception {
+        String role = newRole();
+        sts.trust(role, "ext-1");
+        sts.trust(role, "ext-2");
+        sts.revoke(role);
+        assertThat(sts.allows(role, "ext-1")).isFalse();
+        assertThat(sts.restore(role)).isTrue();
+        assertThat(sts.allows(role, "ext-1")).isTrue();
+        assertThat(sts.allows(role, "ext-2")).isTrue();
+        assertThat(sts.restore(role)).as("nothing left to restore").isFalse();
+
+        String query = "?roleArn=" + URLEncoder.encode(role, StandardCharsets.UTF_8);
+        assertThat(admin("DELETE", query, null).statusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> assume(role, "ext-1")).isInstanceOf(StsException.class);
+        HttpResponse<String> restored = admin("POST", "/restore" + query, null);
+        assertThat(restored.statusCode()).isEqualTo(200);
+        assertThat(restored.body()).contains("\"trusted\":true");
+        assertThat(assume(role, "ext-1").credentials()).isNotNull();
+        assertThat(admin("POST", "/restore" + query, null).statusCode()).isEqualTo(404);
+        assertThat(admin("POST", "/restore", null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void adminRouteRejectsWhatItCannotUse() throws Exception {
         assertThat(admin("POST", "", "not json").statusCode()).isEqualTo(400);
         assertThat(admin("POST", "", "{\"roleArn\":\"my-role\",\"externalId\":\"x\"}").statusCode())

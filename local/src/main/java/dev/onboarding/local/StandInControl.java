@@ -3,6 +3,7 @@ package dev.onboarding.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onboarding.embedded.OrganizationsStandIn;
+import dev.onboarding.embedded.StsStandIn;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -85,6 +86,37 @@ final class StandInControl {
             throw new IllegalStateException("the STS stand-in refused to put account " + accountId + " in "
                     + organizationId + ": HTTP " + response.statusCode() + " " + response.body());
         }
+    }
+
+    /** Revokes role {@code roleArn} in the STS stand-in: AssumeRole is denied (its trust policy is kept aside). */
+    void revokeRole(String roleArn) {
+        HttpRequest request = HttpRequest.newBuilder(sts.resolve(StsStandIn.ADMIN_ROLES_PATH + "?roleArn="
+                + URLEncoder.encode(roleArn, StandardCharsets.UTF_8))).timeout(TIMEOUT).DELETE().build();
+        HttpResponse<String> response = send(request, "the STS stand-in");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the STS stand-in refused to revoke role " + roleArn + ": HTTP "
+                    + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /**
+     * Restores role {@code roleArn} in the STS stand-in with the trust policy {@link #revokeRole} set aside.
+     *
+     * @return false when the role was not revoked
+     */
+    boolean restoreRole(String roleArn) {
+        HttpRequest request = HttpRequest.newBuilder(sts.resolve(StsStandIn.ADMIN_RESTORE_PATH + "?roleArn="
+                + URLEncoder.encode(roleArn, StandardCharsets.UTF_8))).timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response = send(request, "the STS stand-in");
+        if (response.statusCode() == 404) {
+            return false;
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the STS stand-in refused to restore role " + roleArn + ": HTTP "
+                    + response.statusCode() + " " + response.body());
+        }
+        return true;
     }
 
     /** The requests the S3 stand-in received whose decoded path contains {@code text}, oldest first. */

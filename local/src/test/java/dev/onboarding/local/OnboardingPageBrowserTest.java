@@ -3,6 +3,8 @@ package dev.onboarding.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -183,6 +185,40 @@ class OnboardingPageBrowserTest {
         simulate(account);
         awaitHeadline("Connected");
         assertThat(text("connected-account")).isEqualTo(account);
+    }
+
+    @Test
+    void aConnectedIntegrationsHealthIsInWords() throws Exception {
+        open("initech");
+        // The page's own module, as the page loads it, on states as the API shows them.
+        Object answer = ((JavascriptExecutor) browser).executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const base = {status: 'CONNECTED', accountId: '123456789012', region: 'us-east-1'};
+                const at = '2030-01-01T00:00:00Z';
+                import('/page/progress.js').then((m) => done(JSON.stringify([
+                  m.describe({...base, health: null}),
+                  m.describe({...base, health: {status: 'HEALTHY', reason: null, deniedJobTypes: [], since: at,
+                    lastCheckedAt: at}}),
+                  m.describe({...base, health: {status: 'DEGRADED', reason: 'possibly an organization SCP',
+                    deniedJobTypes: [{resourceType: 'AWS::EC2::Instance', action: 'ec2:DescribeInstances',
+                      grantedByTemplate: true, deniedAt: at}], since: at, lastCheckedAt: at}}),
+                  m.describe({...base, health: {status: 'UNREACHABLE', reason: 'the role could not be assumed',
+                    deniedJobTypes: [], since: at, lastCheckedAt: at}}),
+                ]))).catch((e) => done('error: ' + e));
+                """);
+        JsonNode meanings = new ObjectMapper().readTree(String.valueOf(answer));
+        assertThat(meanings.get(0).get("headline").asText()).isEqualTo("Connected");
+        assertThat(meanings.get(0).get("announcement").asText()).isEqualTo("Connected: AWS account 123456789012 in "
+                + "us-east-1.");
+        assertThat(meanings.get(1).get("headline").asText()).isEqualTo("Connected");
+        assertThat(meanings.get(1).at("/health/label").asText()).startsWith("Healthy (last checked ");
+        assertThat(meanings.get(2).get("headline").asText()).isEqualTo("Connected, some data cannot be read");
+        assertThat(meanings.get(2).at("/health/label").asText()).startsWith("Degraded: AWS::EC2::Instance denied");
+        assertThat(meanings.get(2).get("announcement").asText()).endsWith("possibly an organization SCP");
+        assertThat(meanings).allSatisfy(m -> assertThat(m.get("outcome").asText()).isEqualTo("connected"));
+        assertThat(meanings.get(3).get("headline").asText()).isEqualTo("Connected, but the role cannot be assumed");
+        assertThat(meanings.get(3).at("/health/label").asText()).startsWith("Unreachable: collection is paused");
+        assertThat(meanings.get(3).at("/health/reason").asText()).isEqualTo("the role could not be assumed");
     }
 
     @Test

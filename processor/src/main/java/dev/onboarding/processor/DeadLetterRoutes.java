@@ -25,7 +25,8 @@ public final class DeadLetterRoutes {
         return new DeadLetterRoutes(Map.of(
                 catalog.cfnCallbacks().name(), catalog.cfnCallbacksDlq(),
                 catalog.integrationRequests().name(), catalog.integrationRequestsDlq(),
-                catalog.roleVerificationResults().name(), catalog.cfnCallbacksDlq()));
+                catalog.roleVerificationResults().name(), catalog.cfnCallbacksDlq(),
+                catalog.collectionResults().name(), catalog.collectionResultsDlq()));
     }
 
     /** The dead-letter topic for records of {@code inputTopic}, if it has one. */

@@ -7,6 +7,9 @@ import static dev.onboarding.processor.TopologyNames.ANSWERS;
 import static dev.onboarding.processor.TopologyNames.CLAIMS_BY_ACCOUNT;
 import static dev.onboarding.processor.TopologyNames.CLAIM_FINISHER;
 import static dev.onboarding.processor.TopologyNames.CLAIM_OUTCOMES_BY_EXTERNAL_ID;
+import static dev.onboarding.processor.TopologyNames.COLLECTION_RESULTS_BY_EXTERNAL_ID;
+import static dev.onboarding.processor.TopologyNames.COLLECTION_RESULTS_BY_INTEGRATION_ID;
+import static dev.onboarding.processor.TopologyNames.COLLECTION_RESULT_INTAKE;
 import static dev.onboarding.processor.TopologyNames.EXTERNAL_ID_LEDGER;
 import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.INTEGRATIONS_BY_EXTERNAL_ID_STORE;
@@ -20,12 +23,14 @@ import static dev.onboarding.processor.TopologyNames.RELEASES_BY_ACCOUNT;
 import static dev.onboarding.processor.TopologyNames.REQUESTS_BY_EXTERNAL_ID;
 import static dev.onboarding.processor.TopologyNames.REQUESTS_STORE;
 import static dev.onboarding.processor.TopologyNames.REQUEST_INTAKE;
+import static dev.onboarding.processor.TopologyNames.ROLE_DENIALS_STORE;
 import static dev.onboarding.processor.TopologyNames.STATES;
 import static dev.onboarding.processor.TopologyNames.TENANT_INDEX_STORE;
 import static dev.onboarding.processor.TopologyNames.VERIFICATION_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -34,6 +39,9 @@ import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.processor.claims.AccountClaimProcessor;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.OutcomeInTransit;
+import dev.onboarding.processor.health.CollectionResultIntake;
+import dev.onboarding.processor.health.HealthConfig;
+import dev.onboarding.processor.health.HealthRules;
 import dev.onboarding.processor.ledger.ClaimFinisher;
 import dev.onboarding.processor.ledger.ExternalIdInput;
 import dev.onboarding.processor.ledger.ExternalIdLedger;
@@ -87,6 +95,23 @@ public final class OnboardingTopology {
      */
     public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
             int partitions) {
+        return build(catalog, serdes, config, partitions, partitions, HealthConfig.defaults());
+    }
+
+    /**
+     * The topology.
+     *
+     * @param catalog the shared topics with their serdes
+     * @param serdes serdes of internal topics and stores
+     * @param config processor settings
+     * @param partitions partition count of the callbacks topic: every repartition keyed by external ID uses it
+     *     too, so re-keyed requests and claim outcomes land in the task that owns their callbacks
+     * @param requestPartitions partition count of the requests topic: collection results are repartitioned by
+     *     integration id to it, so each meets the intake's store of external IDs by integration id
+     * @param health how checks of a connected integration's role move its health
+     */
+    public static Topology build(TopicCatalog catalog, ProcessorSerdes serdes, ProcessorConfig config,
+            int partitions, int requestPartitions, HealthConfig health) {
         StreamsBuilder builder = new StreamsBuilder();
         stores(serdes).forEach(builder::addStateStore);
         Topic<String, IntegrationRequestEvent> requests = catalog.integrationRequests();
@@ -113,14 +138,31 @@ public final class OnboardingTopology {
                 .stream(resultsTopic.name(), consumed(resultsTopic).withName("role-verification-results"))
                 .mapValues(ExternalIdInput::ofVerification, Named.as("verification-input"));
 
+        // Collectors' results, keyed by integration id: to the task of the integration id (the requests topic's
+        // partition count), whose intake store knows the external ID, then on to the task of that external ID.
+        Topic<String, CollectionResult> results = catalog.collectionResults();
+        KStream<String, Object> resultIntake = builder
+                .stream(results.name(), consumed(results).withName("collection-results"))
+                .repartition(repartition(COLLECTION_RESULTS_BY_INTEGRATION_ID, serdes.collectionResults(),
+                        requestPartitions))
+                .process(() -> new CollectionResultIntake(results.name(), results.valueSerde().serializer()),
+                        Named.as(COLLECTION_RESULT_INTAKE), INTEGRATION_IDS_STORE);
+        KStream<String, ExternalIdInput> resultsByExternalId = child(resultIntake, CollectionResult.class)
+                .repartition(repartition(COLLECTION_RESULTS_BY_EXTERNAL_ID, serdes.collectionResults(), partitions))
+                .mapValues(ExternalIdInput.Collection::new, Named.as("collection-result-input"));
+        child(resultIntake, DeadLetter.class).to(catalog.collectionResultsDlq().name(),
+                produced(catalog.collectionResultsDlq()).withName(TopologyNames.UNUSABLE_COLLECTION_RESULTS));
+
         // Requests, callbacks and results meet the ledger of their external ID: answers, new states, verification
-        // requests, account claims.
+        // requests, account claims; and collection results, the health of connected integrations.
+        HealthRules healthRules = HealthRules.of(health);
         KStream<String, Object> ledger = requestsByExternalId
                 .merge(callbacks, Named.as("external-id-inputs"))
                 .merge(verified, Named.as("external-id-inputs-and-results"))
-                .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks()),
+                .merge(resultsByExternalId, Named.as("external-id-inputs-and-collection-results"))
+                .process(() -> new ExternalIdLedger(config, catalog, serdes.callbacks(), healthRules),
                         Named.as(EXTERNAL_ID_LEDGER), INTEGRATIONS_BY_EXTERNAL_ID_STORE, REQUESTS_STORE,
-                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE);
+                        HELD_CALLBACKS_STORE, PENDING_EXPIRY_STORE, VERIFYING_CALLBACKS_STORE, ROLE_DENIALS_STORE);
 
         // Ownership decided, the ledger asks the bridge's verifier about the role (keyed by external ID).
         child(ledger, RoleVerificationRequest.class).to(catalog.roleVerifications().name(),
@@ -197,7 +239,8 @@ public final class OnboardingTopology {
                 Stores.timestampedKeyValueStoreBuilder(Stores.persistentTimestampedKeyValueStore(
                         VERIFYING_CALLBACKS_STORE), strings, serdes.callbacks()),
                 keyValue(ACCOUNT_CLAIMS_STORE, serdes.accountHolders()),
-                keyValue(TENANT_INDEX_STORE, strings));
+                keyValue(TENANT_INDEX_STORE, strings),
+                keyValue(ROLE_DENIALS_STORE, Serdes.Integer()));
     }
 
     /** The store the integrations topic is read back into: that topic is its changelog. */

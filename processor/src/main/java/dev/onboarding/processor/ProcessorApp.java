@@ -2,6 +2,7 @@ package dev.onboarding.processor;
 
 import dev.onboarding.config.KafkaSettings;
 import dev.onboarding.config.Settings;
+import dev.onboarding.processor.health.HealthConfig;
 import dev.onboarding.processor.queries.IntegrationQueryServer;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
@@ -42,6 +43,7 @@ public final class ProcessorApp implements Service {
     private final TopicCatalog catalog;
     private final SchemaRegistry registry;
     private final ProcessorMetrics metrics;
+    private final HealthConfig health;
     private KafkaStreams streams; // guarded by this
     private IntegrationQueryServer queryServer; // guarded by this
 
@@ -53,6 +55,13 @@ public final class ProcessorApp implements Service {
     /** An app over the given settings that counts what it does in {@code metrics}; nothing runs before {@link #start}. */
     public ProcessorApp(ProcessorConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry,
             ProcessorMetrics metrics) {
+        this(config, kafka, catalog, registry, metrics, HealthConfig.defaults());
+    }
+
+    /** As above, keeping integration health by {@code health}; nothing runs before {@link #start}. */
+    public ProcessorApp(ProcessorConfig config, KafkaSettings kafka, TopicCatalog catalog, SchemaRegistry registry,
+            ProcessorMetrics metrics, HealthConfig health) {
+        this.health = health;
         this.config = config;
         this.kafka = kafka;
         this.catalog = catalog;
@@ -73,7 +82,7 @@ public final class ProcessorApp implements Service {
         SchemaRegistry registry = SchemaRegistries.connect(registrySettings);
         TopicCatalog catalog = TopicCatalog.create(TopicSettings.from(settings), registry,
                 registrySettings.autoRegister());
-        return new ProcessorApp(config, kafka, catalog, registry, metrics);
+        return new ProcessorApp(config, kafka, catalog, registry, metrics, HealthConfig.from(settings));
     }
 
     @Override
@@ -87,7 +96,8 @@ public final class ProcessorApp implements Service {
             throw new IllegalStateException("the processor was already started");
         }
         int partitions = callbackPartitions();
-        Topology topology = OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config, partitions);
+        Topology topology = OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), config, partitions,
+                partitionsOf(List.of(catalog.integrationRequests().name())).get(0), health);
         queryServer = IntegrationQueryServer.start(config.httpBindAddress(), config.httpPort(),
                 config.httpAdvertisedHost());
         Properties props = streamsProperties(config, kafka, DeadLetterRoutes.of(catalog),
@@ -175,7 +185,9 @@ public final class ProcessorApp implements Service {
         SchemaRegistry registry = InMemorySchemaRegistry.scope("processor-topology-description");
         TopicCatalog catalog = TopicCatalog.create(topics, registry, true);
         return OnboardingTopology.build(catalog, ProcessorSerdes.using(registry), ProcessorConfig.from(settings),
-                topics.spec(TopicDefinition.CFN_CALLBACKS).partitions()).describe().toString();
+                topics.spec(TopicDefinition.CFN_CALLBACKS).partitions(),
+                topics.spec(TopicDefinition.INTEGRATION_REQUESTS).partitions(), HealthConfig.from(settings))
+                .describe().toString();
     }
 
     /**
@@ -186,29 +198,39 @@ public final class ProcessorApp implements Service {
     private int callbackPartitions() {
         String topic = catalog.cfnCallbacks().name();
         String results = catalog.roleVerificationResults().name();
+        List<Integer> counts = partitionsOf(List.of(topic, results));
+        int partitions = counts.get(0);
+        int resultPartitions = counts.get(1);
+        if (resultPartitions != partitions) {
+            throw new IllegalStateException("topic " + results + " has " + resultPartitions + " partitions and "
+                    + topic + " has " + partitions + ": they must have the same count (the processor reads each "
+                    + "result in the task of its external ID); recreate " + results + " with " + partitions);
+        }
+        return partitions;
+    }
+
+    /**
+     * Partition counts of {@code topics}, in their order (the requests topic's is the count collection results are
+     * repartitioned to by integration id).
+     */
+    private List<Integer> partitionsOf(List<String> topics) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            var descriptions = admin.describeTopics(List.of(topic, results)).allTopicNames()
+            var descriptions = admin.describeTopics(topics).allTopicNames()
                     .get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            int partitions = descriptions.get(topic).partitions().size();
-            int resultPartitions = descriptions.get(results).partitions().size();
-            if (resultPartitions != partitions) {
-                throw new IllegalStateException("topic " + results + " has " + resultPartitions + " partitions and "
-                        + topic + " has " + partitions + ": they must have the same count (the processor reads each "
-                        + "result in the task of its external ID); recreate " + results + " with " + partitions);
-            }
-            return partitions;
+            return topics.stream().map(t -> descriptions.get(t).partitions().size()).toList();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalStateException("topic " + topic + " or " + results
+                throw new IllegalStateException("topic " + String.join(" or ", topics)
                         + " does not exist: create the topics first", e);
             }
-            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot describe topic " + String.join(", ", topics) + ": "
+                    + e.getCause().getMessage(), e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + kafka.bootstrapServers() + " within "
                     + ADMIN_TIMEOUT_MS + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing " + topic, e);
+            throw new IllegalStateException("interrupted while describing " + String.join(", ", topics), e);
         }
     }
 }

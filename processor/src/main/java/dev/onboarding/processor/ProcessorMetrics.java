@@ -3,15 +3,16 @@ package dev.onboarding.processor;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.KafkaSource;
 import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.ResponseStatus;
-import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.processor.ledger.CallbackDecider;
 import dev.onboarding.processor.ledger.CallbackDecision;
+import dev.onboarding.processor.ledger.ExternalIdLedger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,11 +38,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  *   <li>{@code processor_callbacks_held_total}: Creates that arrived before their request and wait in the grace;
  *       {@code processor_callbacks_in_grace}: how many wait now</li>
  *   <li>{@code processor_role_verifications_requested_total} and
- *       {@code processor_role_verification_results_total{outcome}}: verifications of Creates that passed the
- *       ownership checks, and their outcomes</li>
+ *       {@code processor_role_verification_results_total{outcome}}: verifications asked of the bridge's verifier
+ *       (for Creates, and Updates that change the role, that passed the ownership checks) and the outcomes joined
+ *       back (a wait that ended without a result counts as ERROR)</li>
  *   <li>{@code processor_account_claims_total{outcome=granted|denied}}, {@code processor_account_releases_total}</li>
  *   <li>{@code processor_integrations{status}}: integrations in each status, as the integrations topic holds them
  *       (this instance's partitions; sum over instances)</li>
+ *   <li>{@code processor_integrations_by_health{health}}: CONNECTED integrations by health ({@code HEALTHY},
+ *       {@code DEGRADED}, {@code UNREACHABLE}; one not checked yet counts as HEALTHY), as the integrations topic
+ *       holds them (this instance's partitions; sum over instances)</li>
  *   <li>{@code processor_dead_letters_total{source,reason}}: by the topic the record came from</li>
  * </ul>
  */
@@ -67,6 +72,10 @@ public final class ProcessorMetrics {
             rule("cancelled", r -> r.startsWith("this integration was cancelled")),
             rule("disconnected", r -> r.startsWith("this integration was disconnected")),
             rule("still_pending", r -> r.startsWith("this integration is still pending")),
+            rule("role_name_mismatch", r -> r.startsWith(CallbackDecider.ROLE_NAME_MISMATCH)),
+            rule("role_trusts_without_external_id",
+                    r -> r.startsWith(CallbackDecider.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID)),
+            rule("verification_busy", r -> r.equals(ExternalIdLedger.VERIFICATION_BUSY)),
             rule("role_not_verified", r -> r.startsWith("could not assume the") || r.contains(" was not verified")),
             rule("not_the_connected_stack", r -> r.startsWith("this stack is not the one connected")),
             rule("unsupported_request_type", r -> r.startsWith("unsupported request type")));
@@ -75,6 +84,7 @@ public final class ProcessorMetrics {
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Map<TaskId, AtomicLong> inGrace = new ConcurrentHashMap<>();
     private final Map<TaskId, AtomicLongArray> byStatus = new ConcurrentHashMap<>();
+    private final Map<TaskId, AtomicLongArray> byHealth = new ConcurrentHashMap<>();
 
     /** Registers the meters in {@code registry}. */
     public ProcessorMetrics(MeterRegistry registry) {
@@ -88,6 +98,14 @@ public final class ProcessorMetrics {
                             .mapToLong(counts -> counts.get(status.ordinal())).sum())
                     .tag("status", status.name())
                     .description("Integrations in each status in this instance's partitions of the integrations topic")
+                    .register(registry);
+        }
+        for (HealthStatus health : HealthStatus.values()) {
+            Gauge.builder("processor.integrations.by.health", byHealth, m -> m.values().stream()
+                            .mapToLong(counts -> counts.get(health.ordinal())).sum())
+                    .tag("health", health.name())
+                    .description("CONNECTED integrations by health in this instance's partitions of the integrations"
+                            + " topic")
                     .register(registry);
         }
         // Zero series for what every dashboard and alert reads, so rates start at 0 rather than at the first event.
@@ -149,34 +167,28 @@ public final class ProcessorMetrics {
         }
 
         /**
-         * A decision about {@code callback}: an answer (counted by type, outcome and reason), a hold (the grace
-         * begins), or a claim (the Create passed every check of its external ID, its role included).
+         * A decision about {@code callback}: an answer (counted by type, outcome and reason) or a hold (the grace
+         * begins). A verification asked or a claim sent is no answer yet.
          */
         public void decided(CfnCallback callback, CallbackDecision decision) {
-            String type = callback.getRequestType().name();
             if (decision instanceof CallbackDecision.Hold) {
                 counter("processor.callbacks.held").increment();
-            } else if (decision instanceof CallbackDecision.Claim) {
-                verified(RoleVerificationOutcome.VERIFIED);
             } else if (decision instanceof CallbackDecision.Answer answer) {
                 CfnResponse response = answer.response();
                 boolean success = response.getStatus() == ResponseStatus.SUCCESS;
                 String reason = success ? successReason(callback, answer) : reasonOf(response.getReason());
-                counter("processor.decisions", "type", type, "outcome", response.getStatus().name(), "reason",
-                        reason).increment();
-                if (!success && reason.equals("role_not_verified") && callback.getRequestType() == RequestType.CREATE) {
-                    RoleVerification verification = callback.getRoleVerification();
-                    verified(verification == null ? RoleVerificationOutcome.ERROR : verification.getOutcome());
-                }
+                counter("processor.decisions", "type", callback.getRequestType().name(), "outcome",
+                        response.getStatus().name(), "reason", reason).increment();
             }
         }
 
-        // Today the bridge verifies every Create before the processor sees it: the processor counts a verification
-        // where it uses one (a Create that passed the ownership checks), requested and answered at once. With role
-        // verification through onboarding.role-verifications, "requested" is counted where the request is written
-        // and the outcome where its result is joined.
-        private void verified(RoleVerificationOutcome outcome) {
+        /** A role verification written to the verifier's topic. */
+        public void verificationRequested() {
             counter("processor.role.verifications.requested").increment();
+        }
+
+        /** The verifier's result joined to the callback that waited for it (ERROR: the wait ended first). */
+        public void verificationResult(RoleVerificationOutcome outcome) {
             counter("processor.role.verification.results", "outcome", outcome.name()).increment();
         }
 
@@ -220,10 +232,31 @@ public final class ProcessorMetrics {
             }
         }
 
+        /** This task's CONNECTED integrations by health, counted afresh (the task starts on its restored store). */
+        public void integrationsByHealth(long[] countsByHealthOrdinal) {
+            byHealth.put(task, new AtomicLongArray(countsByHealthOrdinal));
+        }
+
+        /** A CONNECTED integration of this task moved from health {@code from} (null: not counted) to {@code to}. */
+        public void healthMoved(HealthStatus from, HealthStatus to) {
+            if (from == to) {
+                return;
+            }
+            AtomicLongArray counts = byHealth.computeIfAbsent(task,
+                    t -> new AtomicLongArray(HealthStatus.values().length));
+            if (from != null) {
+                counts.decrementAndGet(from.ordinal());
+            }
+            if (to != null) {
+                counts.incrementAndGet(to.ordinal());
+            }
+        }
+
         /** The task left this instance (or closes): its gauges go with it. */
         public void close() {
             inGrace.remove(task);
             byStatus.remove(task);
+            byHealth.remove(task);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.onboarding.processor;
 
 import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.processor.claims.AccountHolder;
 import dev.onboarding.processor.claims.ClaimInTransit;
@@ -34,10 +35,12 @@ import org.apache.kafka.common.serialization.Serde;
  * @param claims claims and releases on their way to the task of (tenant, account)
  * @param outcomes claim outcomes on their way back
  * @param accountHolders who holds each (tenant, account)
+ * @param collectionResults collection results on their way to the task of their external ID
  */
 public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serde<CfnCallback> callbacks,
         Serde<LedgerEntry> ledgerEntries, Serde<DecidedAnswer> decidedAnswers, Serde<ClaimInTransit> claims,
-        Serde<OutcomeInTransit> outcomes, Serde<AccountHolder> accountHolders) {
+        Serde<OutcomeInTransit> outcomes, Serde<AccountHolder> accountHolders,
+        Serde<CollectionResult> collectionResults) {
     static {
         // Avro instantiates only classes it trusts: the processor's own records, besides the contract's.
         Set<String> own = Set.of(LedgerEntry.class.getPackageName(), ClaimInTransit.class.getPackageName());
@@ -54,6 +57,7 @@ public record ProcessorSerdes(Serde<IntegrationRequestEvent> requestEvents, Serd
                 AvroSerde.forValues(DecidedAnswer.class, registry, true),
                 AvroSerde.forValues(ClaimInTransit.class, registry, true),
                 AvroSerde.forValues(OutcomeInTransit.class, registry, true),
-                AvroSerde.forValues(AccountHolder.class, registry, true));
+                AvroSerde.forValues(AccountHolder.class, registry, true),
+                AvroSerde.forValues(CollectionResult.class, registry, true));
     }
 }

@@ -26,6 +26,8 @@ public final class TopologyNames {
     public static final String INTEGRATIONS_BY_ID_STORE = "integrations-by-id";
     /** Tenant index key -> integration id, beside {@link #INTEGRATIONS_BY_ID_STORE} (interactive queries). */
     public static final String TENANT_INDEX_STORE = "tenant-index";
+    /** External ID -> the run of consecutive denials of its role (absent: none), for the integration's health. */
+    public static final String ROLE_DENIALS_STORE = "role-denials";
 
     /** Repartition of request events by external ID. */
     public static final String REQUESTS_BY_EXTERNAL_ID = "requests-by-external-id";
@@ -35,6 +37,10 @@ public final class TopologyNames {
     public static final String CLAIM_OUTCOMES_BY_EXTERNAL_ID = "claim-outcomes-by-external-id";
     /** Repartition of releases decided when finishing a Create. */
     public static final String RELEASES_BY_ACCOUNT = "releases-by-account";
+    /** Repartition of collection results by integration id, with the requests topic's partition count. */
+    public static final String COLLECTION_RESULTS_BY_INTEGRATION_ID = "collection-results-by-integration-id";
+    /** Repartition of collection results by the external ID of their integration. */
+    public static final String COLLECTION_RESULTS_BY_EXTERNAL_ID = "collection-results-by-external-id";
 
     /** Processor: requests in the task of their integration id ({@code RequestIntakeProcessor}). */
     public static final String REQUEST_INTAKE = "request-intake";
@@ -46,6 +52,8 @@ public final class TopologyNames {
     public static final String CLAIM_FINISHER = "claim-finisher";
     /** Processor: releases of unused claims in the task of their (tenant, account) ({@code AccountClaimProcessor}). */
     public static final String ACCOUNT_RELEASES = "account-releases";
+    /** Processor: collection results in the task of their integration id ({@code CollectionResultIntake}). */
+    public static final String COLLECTION_RESULT_INTAKE = "collection-result-intake";
     /** Processor: reads the integrations topic back into {@link #INTEGRATIONS_BY_ID_STORE} and the tenant index. */
     public static final String INTEGRATION_READ_BACK = "integration-read-back";
 
@@ -71,6 +79,10 @@ public final class TopologyNames {
     public static final String VERIFICATION_REQUESTS = "role-verifications-sink";
     /** Child of the ledger: dead letters of callbacks that cannot be decided at all. */
     public static final String REJECTED_CALLBACKS = "rejected-callbacks";
+    /** Child of {@link #COLLECTION_RESULT_INTAKE}: results, to {@link #COLLECTION_RESULTS_BY_EXTERNAL_ID}. */
+    public static final String COLLECTION_RESULTS_REKEYED = COLLECTION_RESULTS_BY_EXTERNAL_ID + "-repartition-filter";
+    /** Child of {@link #COLLECTION_RESULT_INTAKE}: dead letters of results it cannot use. */
+    public static final String UNUSABLE_COLLECTION_RESULTS = "unusable-collection-results";
 
     private TopologyNames() {
     }

@@ -97,7 +97,9 @@ class OnboardingTopologyTest {
         assertThat(connected.getPhysicalResourceId()).isEqualTo("int-1");
         assertThat(connected.getLastRequestId()).isEqualTo("req-1");
         assertThat(connected.getConnectedAt()).isEqualTo(fx.now());
-        assertThat(connected.getVersion()).isEqualTo(2);
+        // Version 2 showed the role being verified.
+        assertThat(fx.integrations.verifying()).singleElement().satisfies(v -> assertThat(v.getVersion()).isEqualTo(2));
+        assertThat(connected.getVersion()).isEqualTo(3);
         assertThat(fx.responses.isEmpty()).isTrue();
     }
 

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.ResponseStatus;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.processor.ledger.CallbackDecider;
+import dev.onboarding.processor.ledger.ExternalIdLedger;
 import dev.onboarding.processor.ledger.PendingIntegrations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -105,6 +108,42 @@ class ProcessorMetricsTest {
     }
 
     @Test
+    void verificationsAreCountedWhereTheyAreAskedForAndWhereTheirResultsAreJoined() {
+        fx.verifyByHand();
+        String ext = TestData.externalId();
+        fx.pending("int-1", "tenant-a", ext);
+        fx.callback(create(ext, "req-1", ACCOUNT));
+        fx.callback(TestData.create(ext, "req-2", ACCOUNT, "s", fx.now()).setRoleName("OtherRole").build());
+
+        // Asked for the first only (the second names another role); nothing joined yet.
+        assertThat(count("processor.role.verifications.requested")).isEqualTo(1);
+        assertThat(count("processor.decisions", "type", "CREATE", "outcome", "FAILED", "reason",
+                "role_name_mismatch")).isEqualTo(1);
+        assertThat(fx.meters.find("processor.role.verification.results").counters())
+                .allSatisfy(c -> assertThat(c.count()).isZero());
+
+        fx.verify(fx.newVerificationRequests().get(0), RoleVerification.newBuilder()
+                .setOutcome(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID).setAttempts(3).build());
+        assertThat(count("processor.role.verification.results", "outcome", "ROLE_TRUSTS_WITHOUT_EXTERNAL_ID"))
+                .isEqualTo(1);
+        assertThat(count("processor.decisions", "type", "CREATE", "outcome", "FAILED", "reason",
+                "role_trusts_without_external_id")).isEqualTo(1);
+
+        // More Creates than may be verified at once: the ones beyond are refused busy; a wait without a result
+        // counts as ERROR.
+        for (int i = 3; i <= 6; i++) {
+            fx.callback(create(ext, "req-" + i, ACCOUNT));
+        }
+        int admitted = fx.config.maxVerificationsPerIntegration();
+        assertThat(count("processor.role.verifications.requested")).isEqualTo(1 + admitted);
+        assertThat(count("processor.decisions", "type", "CREATE", "outcome", "FAILED", "reason",
+                "verification_busy")).isEqualTo(4 - admitted);
+        fx.advance(fx.config.verificationTimeout().plusSeconds(2));
+        assertThat(count("processor.role.verification.results", "outcome", "ERROR")).isEqualTo(admitted);
+        assertThat(reasons()).doesNotContain(ProcessorMetrics.OTHER);
+    }
+
+    @Test
     void deadLettersAreCountedBySourceAndReason() {
         fx.close();
         fx = new TopologyFixture(false);
@@ -140,6 +179,7 @@ class ProcessorMetricsTest {
                 .isEqualTo("account_already_connected");
         assertThat(ProcessorMetrics.reasonOf(CallbackDecider.UNKNOWN_EXTERNAL_ID)).isEqualTo("unknown_external_id");
         assertThat(ProcessorMetrics.reasonOf(CallbackDecider.EXTERNAL_ID_CHANGED)).isEqualTo("external_id_changed");
+        assertThat(ProcessorMetrics.reasonOf(ExternalIdLedger.VERIFICATION_BUSY)).isEqualTo("verification_busy");
         assertThat(ProcessorMetrics.reasonOf("something new")).isEqualTo(ProcessorMetrics.OTHER);
     }
 

@@ -17,6 +17,7 @@ import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.serde.SchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
 import dev.onboarding.schemas.topics.TopicSettings;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,7 +59,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<byte[], byte[]> rawRequests;
     final TestInputTopic<byte[], byte[]> rawCallbacks;
     final TestOutputTopic<String, CfnResponse> responses;
-    final TestOutputTopic<String, Integration> integrations;
+    /** The states written, the versions that only show a role being verified set aside. */
+    final DecidedStates integrations;
     final TestOutputTopic<String, DeadLetter> requestsDlq;
     final TestOutputTopic<String, DeadLetter> callbacksDlq;
     final TestOutputTopic<String, RoleVerificationRequest> verificationRequests;
@@ -112,8 +114,8 @@ final class TopologyFixture implements AutoCloseable {
                 new ByteArraySerializer());
         responses = driver.createOutputTopic(catalog.cfnResponses().name(), keysOut,
                 catalog.cfnResponses().valueSerde().deserializer());
-        integrations = driver.createOutputTopic(catalog.integrations().name(), keysOut,
-                catalog.integrations().valueSerde().deserializer());
+        integrations = new DecidedStates(driver.createOutputTopic(catalog.integrations().name(), keysOut,
+                catalog.integrations().valueSerde().deserializer()));
         requestsDlq = driver.createOutputTopic(catalog.integrationRequestsDlq().name(), keysOut,
                 catalog.integrationRequestsDlq().valueSerde().deserializer());
         callbacksDlq = driver.createOutputTopic(catalog.cfnCallbacksDlq().name(), keysOut,
@@ -139,15 +141,8 @@ final class TopologyFixture implements AutoCloseable {
 
     /** Answers {@code request} as the verifier would, with {@code verification}. */
     void verify(RoleVerificationRequest request, RoleVerification verification) {
-        verificationResults.pipeInput(request.getExternalId(), RoleVerificationResult.newBuilder()
-                .setVerificationId(request.getVerificationId())
-                .setChecks(request.getChecks())
-                .setIntegrationId(request.getIntegrationId())
-                .setExternalId(request.getExternalId())
-                .setRoleArn(request.getRoleArn())
-                .setRequestId(request.getRequestId())
-                .setVerification(verification)
-                .build(), now);
+        verificationResults.pipeInput(request.getExternalId(), RoleVerificationResults.answering(request,
+                verification), now);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.contract.RoleVerificationResult;
 import dev.onboarding.schemas.topics.Topic;
 import dev.onboarding.schemas.topics.TopicCatalog;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -47,15 +48,8 @@ final class VerifierStandIn implements AutoCloseable {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                         RoleVerificationRequest request = requests.valueSerde().deserializer()
                                 .deserialize(record.topic(), record.value());
-                        RoleVerificationResult result = RoleVerificationResult.newBuilder()
-                                .setVerificationId(request.getVerificationId())
-                                .setChecks(request.getChecks())
-                                .setIntegrationId(request.getIntegrationId())
-                                .setExternalId(request.getExternalId())
-                                .setRoleArn(request.getRoleArn())
-                                .setRequestId(request.getRequestId())
-                                .setVerification(TestData.verified())
-                                .build();
+                        RoleVerificationResult result = RoleVerificationResults.answering(request,
+                                TestData.verified());
                         producer.send(new ProducerRecord<>(results.name(), record.key(),
                                 results.valueSerde().serializer().serialize(results.name(), result)));
                     }

@@ -23,11 +23,20 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param connectedAt when it became CONNECTED, epoch millis: the INITIAL jobs' slot
  * @param epoch the integration version at which this connection began; due-index entries carry it
  * @param version the latest integration version applied
+ * @param paused whether its jobs are paused (its health is UNREACHABLE): its slots move on, nothing is emitted
  */
 public record ConnectedAccount(String integrationId, String tenantId, String accountId, String roleArn,
-        String externalId, long connectedAt, long epoch, long version) {
+        String externalId, long connectedAt, long epoch, long version, boolean paused) {
 
-    private static final byte FORMAT = 1;
+    // Format 1 had no paused flag (read as not paused); format 2 adds it.
+    private static final byte FORMAT_1 = 1;
+    private static final byte FORMAT = 2;
+
+    /** An account whose jobs are not paused. */
+    public ConnectedAccount(String integrationId, String tenantId, String accountId, String roleArn,
+            String externalId, long connectedAt, long epoch, long version) {
+        this(integrationId, tenantId, accountId, roleArn, externalId, connectedAt, epoch, version, false);
+    }
 
     /** Serde for the state store; a small private binary format with a leading format byte. */
     public static Serde<ConnectedAccount> serde() {
@@ -48,6 +57,7 @@ public record ConnectedAccount(String integrationId, String tenantId, String acc
             out.writeLong(connectedAt);
             out.writeLong(epoch);
             out.writeLong(version);
+            out.writeBoolean(paused);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,11 +68,11 @@ public record ConnectedAccount(String integrationId, String tenantId, String acc
     public static ConnectedAccount fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT) {
+            if (format != FORMAT && format != FORMAT_1) {
                 throw new SerializationException("unknown ConnectedAccount format " + format);
             }
             return new ConnectedAccount(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
-                    in.readLong(), in.readLong(), in.readLong());
+                    in.readLong(), in.readLong(), in.readLong(), format != FORMAT_1 && in.readBoolean());
         } catch (IOException e) {
             throw new SerializationException("corrupt ConnectedAccount: " + e.getMessage(), e);
         }
@@ -72,6 +82,7 @@ public record ConnectedAccount(String integrationId, String tenantId, String acc
     public String toString() {
         return "ConnectedAccount[integrationId=" + integrationId + ", tenantId=" + tenantId + ", accountId="
                 + accountId + ", roleArn=" + roleArn + ", externalId=" + ExternalIds.redact(externalId)
-                + ", connectedAt=" + connectedAt + ", epoch=" + epoch + ", version=" + version + "]";
+                + ", connectedAt=" + connectedAt + ", epoch=" + epoch + ", version=" + version + ", paused=" + paused
+                + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.onboarding.scheduler;
 
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.schemas.ExternalIds;
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
 
 /**
  * Decides what an integration record means for scheduling, given what the scheduler already holds for it:
- * a new connection (with or without an INITIAL burst), a refresh of the role details, a disconnection, nothing
+ * a new connection (with or without an INITIAL burst), a refresh of the role details or of whether its jobs are
+ * paused (health UNREACHABLE), a disconnection, nothing
  * (a duplicate or stale record), or a rejection (a CONNECTED record a collector could not use).
  */
 public final class ConnectionDecider {
@@ -87,14 +89,18 @@ public final class ConnectionDecider {
         boolean sameAccount = current != null && current.accountId().equals(integration.getAccountId());
         long epoch = sameAccount ? current.epoch() : version;
         long connectedAt = connectedAt(integration);
+        // An UNREACHABLE role pauses the jobs (the slots move on without them); any other health collects.
+        boolean paused = integration.getHealth() != null
+                && integration.getHealth().getStatus() == HealthStatus.UNREACHABLE;
         ConnectedAccount account = new ConnectedAccount(key, integration.getTenantId(), integration.getAccountId(),
                 integration.getRoleArn(), integration.getExternalId(),
-                sameAccount ? current.connectedAt() : connectedAt, epoch, version);
+                sameAccount ? current.connectedAt() : connectedAt, epoch, version, paused);
         if (sameAccount) {
+            // Resuming is a refresh too: the next slots emit PERIODIC jobs, the INITIAL burst is not repeated.
             return new Refresh(account);
         }
         boolean fresh = nowMillis - connectedAt <= initialBurstMaxAge.toMillis();
-        return new Connect(account, fresh, current != null);
+        return new Connect(account, fresh && !paused, current != null);
     }
 
     private static long connectedAt(Integration integration) {

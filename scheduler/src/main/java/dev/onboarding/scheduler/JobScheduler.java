@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The scheduler of one partition: keeps the CONNECTED integrations and their due index, emits the INITIAL burst
- * when an integration connects, and on every wall-clock tick emits the PERIODIC jobs that came due.
+ * when an integration connects, and on every wall-clock tick emits the PERIODIC jobs that came due. The slots of an
+ * integration whose role is UNREACHABLE pass without jobs until its health is back. Each connected integration's
+ * role is also verified again periodically ({@link Reverification}), through a due index of its own.
  *
  * <p>A tick reads the due index up to now, so its cost follows the number of due entries, not the number of
  * integrations. Each due entry emits every slot of its class that came due since it was last emitted, capped to
@@ -52,6 +54,8 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
     private static final int SCAN_BATCH = 512;
     private static final Duration CATCH_UP_INTERVAL = Duration.ofMillis(10);
     private static final String APPLICATION = "scheduler";
+    private static final List<Long> REVERIFICATION_KEYS = List.of(Reverification.INDEX_KEY);
+    private static final long REVERIFICATION_INDEX_VERSION = 1;
 
     private final String integrationsTopic;
     private final Deserializer<Integration> integrations;
@@ -62,11 +66,13 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
     private final TickStatistics statistics;
     private final ConnectionDecider decider;
     private final List<Long> intervals;
+    private final Reverification reverification;
 
     private ProcessorContext<String, Object> context;
     private CollectionJobEncoder encoder;
     private KeyValueStore<String, ConnectedAccount> accounts;
     private DueIndex index;
+    private DueIndex reverifications;
     private boolean reconciled;
     private Cancellable catchUp;
     private long behindSince;
@@ -85,6 +91,7 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         this.config = config;
         this.statistics = statistics;
         this.decider = new ConnectionDecider(config.initialBurstMaxAge());
+        this.reverification = config.reverification();
         List<Long> all = new ArrayList<>();
         plan.classes().forEach(c -> all.add(c.intervalMillis()));
         this.intervals = List.copyOf(all);
@@ -97,6 +104,7 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         this.accounts = context.getStateStore(SchedulingTopology.ACCOUNTS_STORE);
         KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(SchedulingTopology.INDEX_STORE);
         this.index = new DueIndex(indexStore);
+        this.reverifications = new DueIndex(context.getStateStore(SchedulingTopology.REVERIFICATION_STORE));
         context.schedule(config.tick(), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
@@ -133,9 +141,15 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         if (decision instanceof Connect connect) {
             connect(connect, now);
         } else if (decision instanceof Refresh refresh) {
+            if (current != null && current.paused() != refresh.account().paused()) {
+                LOG.info("integration {}: collection jobs {}", record.key(), refresh.account().paused()
+                        ? "paused (its role is UNREACHABLE)" : "resumed");
+                statistics.recordPause(refresh.account().paused());
+            }
             accounts.put(record.key(), refresh.account());
         } else if (decision instanceof Disconnect disconnect) {
             index.removeAll(record.key(), intervals);
+            reverifications.removeAll(record.key(), REVERIFICATION_KEYS);
             accounts.delete(record.key());
             statistics.recordDisconnect();
             LOG.debug("integration {} unscheduled ({})", record.key(), disconnect.why());
@@ -149,6 +163,7 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         String id = account.integrationId();
         if (connect.replacesPrevious()) {
             index.removeAll(id, intervals);
+            reverifications.removeAll(id, REVERIFICATION_KEYS);
         }
         accounts.put(id, account);
         // Periodic slots start after the connection (or now, when it is processed late): the burst covers before.
@@ -157,6 +172,8 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
             JobSlots slots = JobSlots.of(id, c);
             index.schedule(id, c.intervalMillis(), slots.slotTime(slots.firstSlotAfter(startAfter)), account.epoch());
         }
+        reverifications.schedule(id, Reverification.INDEX_KEY, reverification.firstDueAfter(id, now),
+                account.epoch());
         long emitted = 0;
         if (connect.initialBurst()) {
             CollectionJobEncoder.AccountJobs jobsOfAccount = encoder.forAccount(account);
@@ -177,8 +194,10 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
     private void tick(long now) {
         if (!reconciled) {
             reconcileWithPlan(now);
+            reconcileReverifications(now);
             reconciled = true;
         }
+        reverifyDue(now);
         if (emitDue(now) && catchUp == null) {
             behindSince = now;
             LOG.warn("task {}: more than {} jobs due in one tick (scheduler.max-jobs-per-tick); catching up in "
@@ -254,7 +273,8 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         long emitted = 0;
         EncodedTarget[] targets = encoder.targets(c);
         CollectionJobEncoder.AccountJobs jobsOfAccount = null;
-        for (long n = slots.firstSlotAtOrAfter(from); n <= last; n++) {
+        // A paused account's slots pass without jobs, so resuming emits only what comes due after it.
+        for (long n = account.paused() ? last + 1 : slots.firstSlotAtOrAfter(from); n <= last; n++) {
             long scheduledFor = slots.slotTime(n);
             for (int k = slots.firstTargetOf(n); k < targets.length; k += c.slots()) {
                 if (jobsOfAccount == null) {
@@ -268,6 +288,55 @@ public final class JobScheduler implements Processor<String, byte[], String, Obj
         index.reschedule(entry, slots.slotTime(last + 1));
         statistics.recordJobs(c.intervalMillis(), JobCause.PERIODIC, emitted);
         return emitted;
+    }
+
+    /**
+     * Asks the verifier to check the connected roles whose re-verification came due (paused or not: a check that
+     * succeeds resumes the jobs), each moved to its next slot after now, so a backlog becomes one request each. At
+     * most {@code scheduler.max-jobs-per-tick} a tick: the rest follow on the next ticks.
+     */
+    private void reverifyDue(long now) {
+        int budget = config.maxJobsPerTick();
+        while (budget > 0) {
+            List<DueIndex.Entry> due = reverifications.due(now, Math.min(SCAN_BATCH, budget));
+            for (DueIndex.Entry entry : due) {
+                ConnectedAccount account = accounts.get(entry.integrationId());
+                if (account == null || account.epoch() != entry.epoch()) {
+                    reverifications.remove(entry);
+                    continue;
+                }
+                context.forward(new Record<String, Object>(account.externalId(), reverification.request(account,
+                        entry.due(), now), now), SchedulingTopology.VERIFICATIONS_SINK);
+                reverifications.reschedule(entry, reverification.firstDueAfter(entry.integrationId(), now));
+                statistics.recordReverification();
+            }
+            budget -= due.size();
+            if (due.size() < SCAN_BATCH) {
+                return;
+            }
+        }
+    }
+
+    // Accounts connected before re-verification existed (or restored without its index) get their entries once.
+    private void reconcileReverifications(long now) {
+        if (reverifications.planFingerprint().isPresent()) {
+            return;
+        }
+        long added = 0;
+        try (KeyValueIterator<String, ConnectedAccount> it = accounts.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, ConnectedAccount> next = it.next();
+                if (reverifications.dueOf(next.key, Reverification.INDEX_KEY).isEmpty()) {
+                    reverifications.schedule(next.key, Reverification.INDEX_KEY,
+                            reverification.firstDueAfter(next.key, now), next.value.epoch());
+                    added++;
+                }
+            }
+        }
+        reverifications.recordPlanFingerprint(REVERIFICATION_INDEX_VERSION);
+        if (added > 0) {
+            LOG.info("task {}: re-verification scheduled for {} connected integrations", context.taskId(), added);
+        }
     }
 
     @Override

@@ -88,7 +88,7 @@ public final class SchedulerApp implements Service {
         try (Admin admin = Admin.create(config.kafka().clientProperties())) {
             TopicSettings topics = config.topics();
             List<TopicSpec> specs = List.of(topics.spec(TopicDefinition.INTEGRATIONS),
-                    topics.spec(TopicDefinition.COLLECTION_JOBS));
+                    topics.spec(TopicDefinition.COLLECTION_JOBS), topics.spec(TopicDefinition.ROLE_VERIFICATIONS));
             new TopicCreator(admin, 30_000).create(specs).forEach(o -> LOG.info("topic {}: {} {}", o.topic(),
                     o.action(), o.detail()));
             TopicSpec jobs = topics.spec(TopicDefinition.COLLECTION_JOBS);

@@ -42,6 +42,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param deadLetterTopic where unusable integration records go
  * @param createTopics whether start-up creates the topics it uses
  * @param closeTimeout how long closing waits for in-flight work
+ * @param reverificationInterval how often each CONNECTED integration's role is verified again
  */
 public record SchedulerConfig(
         KafkaSettings kafka,
@@ -62,7 +63,8 @@ public record SchedulerConfig(
         Duration pollTimeout,
         String deadLetterTopic,
         boolean createTopics,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        Duration reverificationInterval) {
 
     /** Every key under {@code scheduler.}: another is an error at start-up (README documents each). */
     public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("scheduler.", "scheduler.application-id",
@@ -70,7 +72,10 @@ public record SchedulerConfig(
             "scheduler.tick", "scheduler.slot-spacing", "scheduler.deadline-percent",
             "scheduler.initial-burst.max-age", "scheduler.max-jobs-per-tick", "scheduler.stream-threads",
             "scheduler.commit-interval", "scheduler.poll-timeout", "scheduler.dead-letter-topic",
-            "scheduler.create-topics", "scheduler.close-timeout");
+            "scheduler.create-topics", "scheduler.close-timeout", "scheduler.reverification.interval");
+
+    /** Default interval of the re-verification of each connected integration's role. */
+    public static final Duration DEFAULT_REVERIFICATION_INTERVAL = Duration.ofHours(6);
 
     /** The regions enabled by default in a new AWS account (opt-in regions excluded). */
     public static final List<String> DEFAULT_REGIONS = List.of(
@@ -135,7 +140,9 @@ public record SchedulerConfig(
                 settings.string("scheduler.dead-letter-topic", topics.name(TopicDefinition.INTEGRATIONS_DLQ)),
                 settings.bool("scheduler.create-topics", true),
                 bounded(settings, "scheduler.close-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1),
-                        Duration.ofMinutes(10)));
+                        Duration.ofMinutes(10)),
+                bounded(settings, "scheduler.reverification.interval", DEFAULT_REVERIFICATION_INTERVAL,
+                        Duration.ofSeconds(1), Duration.ofDays(31)));
     }
 
     private static void validateRegions(List<String> regions) {
@@ -165,7 +172,12 @@ public record SchedulerConfig(
     public SchedulerConfig withCatalog(JobCatalog other) {
         return new SchedulerConfig(kafka, registry, topics, applicationId, stateDir, other, regions, homeRegion, tick,
                 slotSpacing, deadlinePercent, initialBurstMaxAge, maxJobsPerTick, streamThreads, commitInterval,
-                pollTimeout, deadLetterTopic, createTopics, closeTimeout);
+                pollTimeout, deadLetterTopic, createTopics, closeTimeout, reverificationInterval);
+    }
+
+    /** The re-verification every connected account's role gets. */
+    public Reverification reverification() {
+        return new Reverification(reverificationInterval);
     }
 
     /** The plan every connected account follows. */
@@ -201,6 +213,7 @@ public record SchedulerConfig(
                 + ", tick=" + tick + ", slotSpacing=" + slotSpacing + ", deadlinePercent=" + deadlinePercent
                 + ", initialBurstMaxAge=" + initialBurstMaxAge + ", maxJobsPerTick=" + maxJobsPerTick
                 + ", streamThreads=" + streamThreads + ", commitInterval=" + commitInterval + ", pollTimeout="
-                + pollTimeout + ", deadLetterTopic=" + deadLetterTopic + "]";
+                + pollTimeout + ", deadLetterTopic=" + deadLetterTopic + ", reverificationInterval="
+                + reverificationInterval + "]";
     }
 }

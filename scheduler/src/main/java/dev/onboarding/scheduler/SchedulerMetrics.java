@@ -20,7 +20,9 @@ import java.util.function.ToDoubleFunction;
  *       the largest over this instance's tasks (about a tick when keeping up; it grows while catching up)</li>
  *   <li>{@code scheduler_ticks_total}, {@code scheduler_ticks_capped_total} (stopped at
  *       {@code scheduler.max-jobs-per-tick}), {@code scheduler_tick_duration_seconds_count/_sum}</li>
- *   <li>{@code scheduler_due_entries_total{result=emitted|dropped}}, {@code scheduler_connections_total{event}},
+ *   <li>{@code scheduler_due_entries_total{result=emitted|dropped}}, {@code scheduler_connections_total{event}}
+ *       ({@code connected}, {@code disconnected}, {@code paused} and {@code resumed}: jobs of an UNREACHABLE role),
+ *       {@code scheduler_reverifications_total} (role re-verifications requested),
  *       {@code scheduler_dead_letters_total}</li>
  * </ul>
  */
@@ -54,6 +56,12 @@ public final class SchedulerMetrics {
                 .tag("event", "connected").description("Connections scheduled and unscheduled").register(registry);
         FunctionCounter.builder("scheduler.connections", statistics, s -> s.snapshot().disconnects())
                 .tag("event", "disconnected").description("Connections scheduled and unscheduled").register(registry);
+        FunctionCounter.builder("scheduler.connections", statistics, TickStatistics::pauses)
+                .tag("event", "paused").description("Connections scheduled and unscheduled").register(registry);
+        FunctionCounter.builder("scheduler.connections", statistics, TickStatistics::resumes)
+                .tag("event", "resumed").description("Connections scheduled and unscheduled").register(registry);
+        FunctionCounter.builder("scheduler.reverifications", statistics, TickStatistics::reverifications)
+                .description("Re-verifications of connected roles requested (POSITIVE_ONLY)").register(registry);
         counter(registry, "scheduler.dead.letters", statistics, s -> s.snapshot().deadLetters(),
                 "Integration records dead-lettered");
     }

@@ -19,8 +19,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds the scheduler's topology: integrations in, one {@link JobScheduler} per partition with its two stores,
- * collection jobs and dead letters out.
+ * Builds the scheduler's topology: integrations in, one {@link JobScheduler} per partition with its three stores,
+ * collection jobs, role re-verification requests and dead letters out.
  */
 public final class SchedulingTopology {
     /** Source node reading {@code onboarding.integrations}. */
@@ -29,12 +29,16 @@ public final class SchedulingTopology {
     public static final String SCHEDULER = "job-scheduler";
     /** Sink node writing {@code onboarding.collection-jobs}. */
     public static final String JOBS_SINK = "collection-jobs";
+    /** Sink node writing re-verification requests to {@code onboarding.role-verifications}. */
+    public static final String VERIFICATIONS_SINK = "role-verifications";
     /** Sink node writing the scheduler's dead letters. */
     public static final String DEAD_LETTERS_SINK = "dead-letters";
     /** Store of the CONNECTED integrations (key integration id). */
     public static final String ACCOUNTS_STORE = "scheduler-connected-accounts";
     /** Store of the due index (see {@link DueIndex}). */
     public static final String INDEX_STORE = "scheduler-due-index";
+    /** Store of the re-verification due index (see {@link Reverification}). */
+    public static final String REVERIFICATION_STORE = "scheduler-reverification-index";
 
     private SchedulingTopology() {
     }
@@ -64,11 +68,17 @@ public final class SchedulingTopology {
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(Map.of(
                         TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(64 * 1024 * 1024),
                         TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(Duration.ofHours(1).toMillis()))), SCHEDULER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REVERIFICATION_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), SCHEDULER);
         // 3. Jobs keyed by integration id, already encoded in the topic's format; unusable integration records to the
         //    dead-letter topic.
         topology.addSink(JOBS_SINK, jobs.name(), jobs.keySerde().serializer(), new ByteArraySerializer(), SCHEDULER);
         topology.addSink(DEAD_LETTERS_SINK, config.deadLetterTopic(), Serdes.String().serializer(),
                 deadLetters.serializer(), SCHEDULER);
+        // 4. Re-verifications of the connected roles, keyed by external ID (the verifier's results go back to the
+        //    processor task that owns it).
+        topology.addSink(VERIFICATIONS_SINK, topics.roleVerifications().name(), Serdes.String().serializer(),
+                topics.roleVerifications().valueSerde().serializer(), SCHEDULER);
         return topology;
     }
 

@@ -23,6 +23,9 @@ public final class TickStatistics {
     private final LongAdder connects = new LongAdder();
     private final LongAdder disconnects = new LongAdder();
     private final LongAdder deadLetters = new LongAdder();
+    private final LongAdder pauses = new LongAdder();
+    private final LongAdder resumes = new LongAdder();
+    private final LongAdder reverifications = new LongAdder();
     /** Jobs by interval class (millis), one adder per {@link JobCause} ordinal. */
     private final Map<Long, LongAdder[]> jobsByInterval = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> dueLagByTask = new ConcurrentHashMap<>();
@@ -88,6 +91,31 @@ public final class TickStatistics {
 
     void recordDeadLetter() {
         deadLetters.increment();
+    }
+
+    /** An integration's jobs paused (its role UNREACHABLE) or resumed. */
+    void recordPause(boolean paused) {
+        (paused ? pauses : resumes).increment();
+    }
+
+    /** A re-verification of a connected role requested. */
+    void recordReverification() {
+        reverifications.increment();
+    }
+
+    /** How many re-verifications were requested. */
+    public long reverifications() {
+        return reverifications.sum();
+    }
+
+    /** How many times integrations' jobs were paused. */
+    public long pauses() {
+        return pauses.sum();
+    }
+
+    /** How many times integrations' jobs were resumed. */
+    public long resumes() {
+        return resumes.sum();
     }
 
     void recordJobs(long intervalMillis, JobCause cause, long count) {

@@ -36,6 +36,7 @@ class JobSchedulerTest {
             InMemorySchemaRegistry.scope("job-scheduler-test"), true);
     private KeyValueStore<String, ConnectedAccount> accounts;
     private KeyValueStore<Bytes, byte[]> indexStore;
+    private KeyValueStore<Bytes, byte[]> reverificationStore;
     private long now = Instant.parse("2025-06-02T08:00:00Z").toEpochMilli();
 
     @BeforeEach
@@ -44,6 +45,9 @@ class JobSchedulerTest {
                 Serdes.String(), ConnectedAccount.serde()).withLoggingDisabled().build();
         indexStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SchedulingTopology.INDEX_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        reverificationStore = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+                SchedulingTopology.REVERIFICATION_STORE), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled()
+                .build();
     }
 
     @Test
@@ -92,6 +96,8 @@ class JobSchedulerTest {
             indexStore.init(context.getStateStoreContext(), indexStore);
             context.addStateStore(accounts);
             context.addStateStore(indexStore);
+            reverificationStore.init(context.getStateStoreContext(), reverificationStore);
+            context.addStateStore(reverificationStore);
             context.setCurrentSystemTimeMs(now);
             scheduler = new JobScheduler(TOPIC, integrations.deserializer(), JOBS_TOPIC, jobSerde.serializer(),
                     config.plan(), config, statistics);

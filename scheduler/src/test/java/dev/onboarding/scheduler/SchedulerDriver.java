@@ -4,6 +4,7 @@ import dev.onboarding.config.Settings;
 import dev.onboarding.contract.CollectionJob;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.schemas.serde.AvroSerde;
 import dev.onboarding.schemas.serde.InMemorySchemaRegistry;
 import dev.onboarding.schemas.topics.TopicCatalog;
@@ -23,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -46,6 +48,7 @@ final class SchedulerDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> rawIntegrations;
     private final TestOutputTopic<String, CollectionJob> jobs;
     private final TestOutputTopic<String, DeadLetter> deadLetters;
+    private final TestOutputTopic<String, RoleVerificationRequest> verifications;
     private Instant now;
 
     private SchedulerDriver(SchedulerConfig config, Instant start) {
@@ -65,6 +68,8 @@ final class SchedulerDriver implements AutoCloseable {
                 new ByteArraySerializer());
         jobs = driver.createOutputTopic(topics.collectionJobs().name(), new StringDeserializer(),
                 topics.collectionJobs().valueSerde().deserializer());
+        verifications = driver.createOutputTopic(topics.roleVerifications().name(), new StringDeserializer(),
+                topics.roleVerifications().valueSerde().deserializer());
         deadLetters = driver.createOutputTopic(config.deadLetterTopic(), new StringDeserializer(),
                 AvroSerde.forValues(DeadLetter.class, registry, true).deserializer());
     }
@@ -140,6 +145,11 @@ final class SchedulerDriver implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Role re-verification requests written since the last read, with their keys. */
+    List<KeyValue<String, RoleVerificationRequest>> drainVerifications() {
+        return verifications.readKeyValuesToList();
     }
 
     /** Jobs emitted since the last read (for example the INITIAL burst of a connection). */

@@ -3,9 +3,14 @@ package dev.onboarding.schemas;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.CollectionOutcome;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.DeniedJobType;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
+import dev.onboarding.contract.IntegrationHealth;
 import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
@@ -198,6 +203,18 @@ public final class ContractSamples {
                 .setUpdatedAt(T0.plusSeconds(120))
                 .setVersion(3)
                 .setTemplateVersion("1.1.0")
+                .setHealth(IntegrationHealth.newBuilder()
+                        .setStatus(HealthStatus.DEGRADED)
+                        .setReason("collection of AWS::EC2::Instance is denied ec2:DescribeInstances")
+                        .setDeniedJobTypes(List.of(DeniedJobType.newBuilder()
+                                .setResourceType("AWS::EC2::Instance")
+                                .setAction("ec2:DescribeInstances")
+                                .setGrantedByTemplate(true)
+                                .setDeniedAt(T0.plusSeconds(600))
+                                .build()))
+                        .setSince(T0.plusSeconds(600))
+                        .setLastCheckedAt(T0.plusSeconds(600))
+                        .build())
                 .build();
     }
 
@@ -212,6 +229,7 @@ public final class ContractSamples {
                 .setRoleArn(null)
                 .setStackId(null)
                 .setConnectedAt(null)
+                .setHealth(null)
                 .setKind(IntegrationKind.ORGANIZATION)
                 .setExpectedOrganizationId(ORGANIZATION_ID)
                 .setOrganizationalUnitIds(List.of("ou-ab12-34cd56ef"))
@@ -255,6 +273,33 @@ public final class ContractSamples {
                 .setScheduledFor(T0)
                 .setDeadline(T0.plusSeconds(900))
                 .setCause(JobCause.INITIAL)
+                .build();
+    }
+
+    /** A collector's report of a denied job, with every optional field set. */
+    public static CollectionResult collectionResultDenied() {
+        return CollectionResult.newBuilder()
+                .setJobId("int-1/AWS::EC2::Instance/eu-west-1/2025-11-24T16:00Z")
+                .setIntegrationId("int-1")
+                .setResourceType("AWS::EC2::Instance")
+                .setRegion("eu-west-1")
+                .setOutcome(CollectionOutcome.ACCESS_DENIED)
+                .setAction("ec2:DescribeInstances")
+                .setErrorCode("AccessDenied")
+                .setMessage("explicit deny in a service control policy")
+                .setFinishedAt(T0.plusSeconds(30))
+                .setCollector("inventory-collector-2")
+                .build();
+    }
+
+    /** A collector's report of a collected job: optional fields null, defaulted ones at their default. */
+    public static CollectionResult collectionResultOk() {
+        return CollectionResult.newBuilder()
+                .setJobId("int-1/AWS::IAM::Role/global/2025-11-24T16:00Z")
+                .setIntegrationId("int-1")
+                .setResourceType("AWS::IAM::Role")
+                .setOutcome(CollectionOutcome.OK)
+                .setFinishedAt(T0.plusSeconds(31))
                 .build();
     }
 
@@ -347,6 +392,8 @@ public final class ContractSamples {
         all.put("Integration(ORGANIZATION with members)", organizationIntegration());
         all.put("Integration(organization member)", memberIntegration());
         all.put("CollectionJob", collectionJob());
+        all.put("CollectionResult(ACCESS_DENIED)", collectionResultDenied());
+        all.put("CollectionResult(OK)", collectionResultOk());
         all.put("DeadLetter(SqsSource)", deadLetterFromSqs());
         all.put("DeadLetter(KafkaSource)", deadLetterFromKafka());
         all.put("RoleVerificationRequest", roleVerificationRequest());

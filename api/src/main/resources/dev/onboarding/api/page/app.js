@@ -167,6 +167,8 @@ function render(state) {
     setText(byId('connected-account'), state.accountId);
     setText(byId('connected-region'), state.region);
     setText(byId('connected-role'), state.roleArn);
+    setText(byId('connected-health'), meaning.health.reason
+      ? `${meaning.health.label}. ${meaning.health.reason}` : meaning.health.label);
   }
   show(byId('failed'), meaning.outcome === 'failed' || (meaning.outcome === 'ended' && !!meaning.advice));
   setText(byId('failed-reason'), meaning.reason || meaning.headline);
@@ -273,7 +275,8 @@ async function refreshList() {
         history.pushState({}, '', `${location.pathname}?integration=${encodeURIComponent(i.integrationId)}`);
         watch(i.integrationId, null);
       } }, i.name)),
-      el('td', {}, i.status),
+      el('td', {}, i.status === 'CONNECTED' && i.health && i.health.status !== 'HEALTHY'
+        ? `${i.status} (${i.health.status})` : i.status),
       el('td', {}, i.kind === 'ORGANIZATION'
         ? `Organization ${i.expectedOrganizationId}: ${(i.memberSummary || {}).connected || 0} connected`
         : i.accountId || ''),

@@ -24,6 +24,14 @@ export function adviceFor(reason, verification) {
     return 'The role trusts the provider without requiring this external ID. Launch the template unchanged '
       + '(its trust policy requires the external ID), then launch the stack again.';
   }
+  if (text.includes('role_name_mismatch')) {
+    return 'The stack names another role than this connection expects. Launch the template this connection gives '
+      + 'you, unchanged, then launch the stack again.';
+  }
+  if (text.includes('verification_busy')) {
+    return "This connection's role is being checked for another stack right now. Wait a minute, then launch the "
+      + 'stack again.';
+  }
   if (text.includes('not the account this integration was created for')) {
     return 'Launch the stack in the AWS account this connection was created for.';
   }
@@ -56,13 +64,17 @@ export function describe(state) {
     : verification.state === 'FAILED' ? { label: 'The role could not be verified', mark: 'failed' }
     : { label: 'Verifying the role', mark: 'current' };
   switch (state.status) {
-    case 'CONNECTED':
+    case 'CONNECTED': {
+      const health = healthOf(state.health);
       return {
-        headline: 'Connected',
+        headline: health.headline,
         outcome: 'connected',
         steps: [arrived, role, { label: 'Connected', mark: 'done' }],
-        announcement: `Connected: AWS account ${state.accountId} in ${state.region}.`,
+        health,
+        announcement: `${health.headline}: AWS account ${state.accountId} in ${state.region}.`
+          + (health.reason ? ` ${health.reason}` : ''),
       };
+    }
     case 'PENDING':
       if (latestIsFailure) {
         const advice = adviceFor(state.lastFailureReason, verification);
@@ -97,6 +109,33 @@ export function describe(state) {
       return ended('Disconnected', 'The stack was deleted, so the account is no longer connected.');
     default:
       return ended(state.status, '');
+  }
+}
+
+/**
+ * What a connected integration's health means: {status, headline, label, reason}. Not checked yet reads as
+ * healthy (the provider checks the role periodically and from every collection).
+ */
+export function healthOf(health) {
+  const status = health ? health.status : 'HEALTHY';
+  const checked = health && health.lastCheckedAt ? ` (last checked ${clock(health.lastCheckedAt)})` : '';
+  switch (status) {
+    case 'UNREACHABLE':
+      return {
+        status,
+        headline: 'Connected, but the role cannot be assumed',
+        label: `Unreachable: collection is paused${checked}`,
+        reason: health.reason,
+      };
+    case 'DEGRADED':
+      return {
+        status,
+        headline: 'Connected, some data cannot be read',
+        label: `Degraded: ${health.deniedJobTypes.map((d) => d.resourceType).join(', ')} denied${checked}`,
+        reason: health.reason,
+      };
+    default:
+      return { status: 'HEALTHY', headline: 'Connected', label: `Healthy${checked}`, reason: null };
   }
 }
 

@@ -58,7 +58,7 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  * this ID (no condition, a wildcard, {@code StringEqualsIfExists}) and is ROLE_TRUSTS_WITHOUT_EXTERNAL_ID. Throttling,
  * 5xx and network errors are retried within the same bound and end as ERROR, never VERIFIED. A re-verification
  * ({@code POSITIVE_ONLY}) makes check 1 only: the denials of checks 2 and 3 show in the customer's CloudTrail, once
- * at connect time is enough.
+ * at connect time is enough; its AccessDenied is DENIED at once (the role was assumed before: nothing propagates).
  *
  * <p>A member of an organization integration ({@code expectedOrganizationId} set) makes one more call right after
  * check 1: {@code organizations:DescribeOrganization} with the credentials check 1 returned must name the expected
@@ -278,11 +278,18 @@ public final class RoleVerifier implements AutoCloseable {
             case OTHER_ORGANIZATION -> v.finish(RoleVerificationOutcome.ORGANIZATION_MISMATCH, answer.code,
                     answer.message);
             case DENIED -> {
-                if (check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION) {
+                RoleVerificationOutcome denied = check == Check.ORGANIZATION
+                        ? RoleVerificationOutcome.ORGANIZATION_MISMATCH : RoleVerificationOutcome.DENIED;
+                if ((check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION)
+                        && v.request.getChecks() == RoleCheckKind.POSITIVE_ONLY) {
+                    // A re-verification of a role assumed (and its organization read) before: no propagation to wait
+                    // for, and every retry is one more denial in the customer's CloudTrail. The processor's run of
+                    // denials is the grace.
+                    v.finish(denied, answer.code, answer.message);
+                } else if (check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION) {
                     // IAM may still be propagating a new role (or its policy): denied until the bound is DENIED, or
                     // for the organization check ORGANIZATION_MISMATCH (a role that may not ask is never admitted).
-                    v.failed(check == Check.ORGANIZATION ? RoleVerificationOutcome.ORGANIZATION_MISMATCH
-                            : RoleVerificationOutcome.DENIED, answer.code, answer.message);
+                    v.failed(denied, answer.code, answer.message);
                     retryOrFinish(v);
                 } else {
                     v.passed();

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.contract.RoleVerificationResult;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -52,15 +53,7 @@ final class VerificationResults {
                 started.completeExceptionally(error);
                 return;
             }
-            RoleVerificationResult result = RoleVerificationResult.newBuilder()
-                    .setVerificationId(request.getVerificationId())
-                    .setChecks(request.getChecks())
-                    .setIntegrationId(request.getIntegrationId())
-                    .setExternalId(request.getExternalId())
-                    .setRoleArn(request.getRoleArn())
-                    .setRequestId(request.getRequestId())
-                    .setVerification(verification)
-                    .build();
+            RoleVerificationResult result = RoleVerificationResults.answering(request, verification);
             if (!RoleVerifier.RATE_LIMITED.equals(verification.getErrorCode())) {
                 // A refusal for the provider's own budget made no check: the same request asked again later (an
                 // organization's member waits and asks again) deserves a verification, not the refusal again.

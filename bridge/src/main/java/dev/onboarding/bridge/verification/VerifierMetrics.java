@@ -53,8 +53,9 @@ public final class VerifierMetrics {
         return counters.computeIfAbsent(name + "|" + String.join("|", tags), k -> registry.counter(name, tags));
     }
 
+    // A histogram, so latency quantiles aggregate across instances (histogram_quantile over the buckets).
     private Timer timer(String name, String... tags) {
         return timers.computeIfAbsent(name + "|" + String.join("|", tags),
-                k -> Timer.builder(name).tags(tags).register(registry));
+                k -> Timer.builder(name).tags(tags).publishPercentileHistogram().register(registry));
     }
 }

@@ -259,6 +259,21 @@ class RoleVerifierTest {
     }
 
     @Test
+    void aReVerificationDeniedIsDeniedAtOnceWithOneCall() throws Exception {
+        verifier = verifier(config("20s", 16, 100, 10));
+        RoleVerificationRequest request = RoleVerificationRequest.newBuilder(request())
+                .setChecks(RoleCheckKind.POSITIVE_ONLY).setRequestId(null).build();
+        // No trust: the role was deleted since it connected.
+
+        RoleVerification result = verifier.verify(request).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.DENIED);
+        assertThat(result.getErrorCode()).isEqualTo("AccessDenied");
+        assertThat(calls(request.getRoleArn())).as("one denial in the customer's CloudTrail, not one per retry")
+                .hasSize(1);
+    }
+
+    @Test
     void aRoleDeniedTwiceThenAllowedIsVerified() throws Exception {
         verifier = verifier(config("20s", 16, 100, 10));
         RoleVerificationRequest request = request();

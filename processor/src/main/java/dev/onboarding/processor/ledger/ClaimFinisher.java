@@ -98,7 +98,8 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
                         ledger.memberOf(claim.externalId(), claim.accountId()), outcome, now)
                 : decider.finishClaim(callback, current, outcome, now);
         metrics.decided(callback, answer);
-        ledger.answer(callback, answer);
+        // The ledger sent the Create with the verifier's result on its role (the ingress leaves that field empty).
+        ledger.answer(callback, answer, callback.getRoleVerification());
     }
 
     /** Gives back a granted claim that the integration does not use (connected with that account). */

@@ -1,6 +1,7 @@
 package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.CfnCallback;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.RoleVerificationResult;
 
@@ -30,5 +31,9 @@ public sealed interface ExternalIdInput {
 
     /** The verifier's result on the role of a callback that waits for it. */
     record Verified(RoleVerificationResult result) implements ExternalIdInput {
+    }
+
+    /** A collector's result for a job of the external ID's integration. */
+    record Collection(CollectionResult result) implements ExternalIdInput {
     }
 }

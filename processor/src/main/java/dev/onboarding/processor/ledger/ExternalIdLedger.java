@@ -5,16 +5,19 @@ import static dev.onboarding.processor.TopologyNames.HELD_CALLBACKS_STORE;
 import static dev.onboarding.processor.TopologyNames.PENDING_EXPIRY_STORE;
 import static dev.onboarding.processor.TopologyNames.REFUSED_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.REJECTED_CALLBACKS;
+import static dev.onboarding.processor.TopologyNames.ROLE_DENIALS_STORE;
 import static dev.onboarding.processor.TopologyNames.VERIFICATION_REQUESTS;
 import static dev.onboarding.processor.TopologyNames.VERIFYING_CALLBACKS_STORE;
 
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.DeadLetter;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
+import dev.onboarding.contract.RoleCheckKind;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
@@ -23,6 +26,8 @@ import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.ProcessorConfig;
 import dev.onboarding.processor.ProcessorMetrics;
 import dev.onboarding.processor.TopologyNames;
+import dev.onboarding.processor.health.HealthConfig;
+import dev.onboarding.processor.health.HealthRules;
 import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.TopicCatalog;
@@ -67,7 +72,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdLedger.class);
 
     /** Reason for a callback refused because its integration has the most verifications in flight already. */
-    static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
+    public static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
             + " stack already; retry in a minute";
     private static final RoleVerification TIMED_OUT = RoleVerification.newBuilder()
             .setOutcome(RoleVerificationOutcome.ERROR).setErrorCode("VerificationTimeout").setAttempts(0).build();
@@ -80,6 +85,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private final String waitingCreatesSubjectTopic;
     private final CallbackDecider decider = new CallbackDecider();
     private final PendingIntegrations pending = new PendingIntegrations();
+    private final HealthRules healthRules;
 
     private ProcessorContext<String, Object> context;
     private ProcessorMetrics.Task metrics;
@@ -87,6 +93,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private HeldCallbacks held;
     private VerifyingCallbacks verifying;
     private PendingExpiry expiry;
+    private HealthKeeper health;
 
     /**
      * A ledger processor.
@@ -96,6 +103,20 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
      */
     public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates) {
+        this(config, catalog, waitingCreates, HealthRules.of(HealthConfig.defaults()));
+    }
+
+    /**
+     * A ledger processor that keeps integration health by {@code healthRules}.
+     *
+     * @param config the processor's settings (grace, retention, punctuation intervals, application id)
+     * @param catalog the shared topics with their serdes
+     * @param waitingCreates serde of a Create that travels with its claim (under the application's own subject)
+     * @param healthRules how checks of a connected integration's role move its health
+     */
+    public ExternalIdLedger(ProcessorConfig config, TopicCatalog catalog, Serde<CfnCallback> waitingCreates,
+            HealthRules healthRules) {
+        this.healthRules = healthRules;
         this.config = config;
         this.catalog = catalog;
         this.requestsTopic = catalog.integrationRequests().name();
@@ -113,6 +134,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         this.verifying = new VerifyingCallbacks(context.getStateStore(VERIFYING_CALLBACKS_STORE),
                 config.maxVerificationsPerIntegration(), config.verificationTimeout());
         this.expiry = new PendingExpiry(context.getStateStore(PENDING_EXPIRY_STORE));
+        this.health = new HealthKeeper(ledger, context.getStateStore(ROLE_DENIALS_STORE), healthRules);
         context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME, this::checkClock);
         context.schedule(config.decidedCleanupInterval(), PunctuationType.WALL_CLOCK_TIME, this::forgetOldDecisions);
     }
@@ -129,6 +151,11 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             try (RequestLogContext log = RequestLogContext.of(c.callback().getRequestId(), null,
                     ExternalIds.redact(c.callback().getExternalId()))) {
                 onCallback(record, c, now, log);
+            }
+        } else if (input instanceof ExternalIdInput.Collection c) {
+            try (RequestLogContext log = RequestLogContext.of(null, c.result().getIntegrationId(),
+                    ExternalIds.redact(record.key()))) {
+                health.check(record.key(), c.result().getIntegrationId(), HealthRules.Check.of(c.result()), now);
             }
         } else if (input instanceof ExternalIdInput.Verified v) {
             RoleVerificationResult result = v.result();
@@ -172,7 +199,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, kept);
             return;
         }
-        carryOut(callback, decide(callback, ledger.stateOf(entry), inItsPartition, null, now), now);
+        carryOut(callback, decide(callback, ledger.stateOf(entry), inItsPartition, null, now), null, now);
     }
 
     /**
@@ -193,13 +220,29 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
 
     /** The verifier's result on a waiting callback's role: decide the callback again with it. */
     private void onVerified(String externalId, RoleVerificationResult result, Instant now) {
+        if (result.getChecks() == RoleCheckKind.POSITIVE_ONLY && result.getRequestId() == null) {
+            // A periodic re-verification of a connected role (the scheduler asked): it moves health only.
+            health.check(externalId, result.getIntegrationId(), HealthRules.RoleCheck.of(result.getVerification(),
+                    now), now);
+            return;
+        }
         Optional<CfnCallback> waiting = verifying.take(externalId, result);
         if (waiting.isEmpty()) {
             LOG.debug("result of verification {} is awaited by no callback (a duplicate, or after its wait); "
                     + "ignored", result.getVerificationId());
             return;
         }
+        metrics.verificationResult(result.getVerification().getOutcome());
         decideWaited(waiting.get(), result.getVerification(), now);
+        if (result.getVerification().getOutcome() == RoleVerificationOutcome.VERIFIED) {
+            // A role just verified for a callback (an Update moving an UNREACHABLE integration to a new role) works:
+            // its jobs need not wait for the next re-verification to resume.
+            ledger.integrationOf(externalId)
+                    .filter(i -> i.getHealth() != null && i.getHealth().getStatus() == HealthStatus.UNREACHABLE)
+                    .filter(i -> result.getRoleArn().equals(i.getRoleArn()))
+                    .ifPresent(i -> health.check(externalId, i.getIntegrationId(),
+                            HealthRules.RoleCheck.of(result.getVerification(), now), now));
+        }
     }
 
     /**
@@ -227,7 +270,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             held.hold(callback, now.toEpochMilli());
             return;
         }
-        carryOut(callback, decide(callback, integration, false, verification, now), now);
+        carryOut(callback, decide(callback, integration, false, verification, now), verification, now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -248,7 +291,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             if (event.getEvent() instanceof IntegrationRequested) {
                 // Callbacks that overtook their request: decide them now that it is here, oldest first.
                 for (CfnCallback callback : held.takeFor(externalId)) {
-                    carryOut(callback, decide(callback, ledger.integrationOf(externalId), false, null, now), now);
+                    carryOut(callback, decide(callback, ledger.integrationOf(externalId), false, null, now), null, now);
                 }
             }
         } else if (result instanceof PendingIntegrations.Refused refused) {
@@ -256,8 +299,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
     }
 
-    /** Carries out a decision. */
-    private void carryOut(CfnCallback callback, CallbackDecision decision, Instant now) {
+    /**
+     * Carries out a decision.
+     *
+     * @param checked the verifier's result the decision was made with, or null
+     */
+    private void carryOut(CfnCallback callback, CallbackDecision decision, RoleVerification checked, Instant now) {
         metrics.decided(callback, decision);
         if (decision instanceof CallbackDecision.Hold) {
             LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
@@ -266,11 +313,13 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         } else if (decision instanceof CallbackDecision.Verify verify) {
             askVerifier(callback, verify, now);
         } else if (decision instanceof CallbackDecision.Claim claim) {
-            // The Create travels with its claim and comes back with the outcome.
+            // The Create travels with its claim and comes back with the outcome, carrying the verifier's result
+            // (a claim follows a VERIFIED one only) for the progress its finisher writes.
+            CfnCallback travelling = CfnCallback.newBuilder(callback).setRoleVerification(checked).build();
             ledger.claim(claim.command(), ByteBuffer.wrap(waitingCreates.serializer().serialize(
-                    waitingCreatesSubjectTopic, callback)));
+                    waitingCreatesSubjectTopic, travelling)));
         } else if (decision instanceof CallbackDecision.Answer answer) {
-            ledger.answer(callback, answer);
+            ledger.answer(callback, answer, checked);
         }
     }
 
@@ -296,13 +345,21 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         } else if (!verifying.hasRoom(callback.getExternalId())) {
             LOG.info("not verifying {} {}: integration {} has verifications in flight already",
                     callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
-            ledger.answer(callback, CallbackDecision.Answer.only(CallbackAnswers.failed(callback, VERIFICATION_BUSY,
-                    integration.getIntegrationId(), now)));
+            CallbackDecision.Answer busy = CallbackDecision.Answer.only(CallbackAnswers.failed(callback,
+                    VERIFICATION_BUSY, integration.getIntegrationId(), now));
+            metrics.decided(callback, busy);
+            ledger.answer(callback, busy, null);
             return;
         }
         RoleVerificationRequest request = verifying.ask(callback, integration, now);
+        metrics.verificationRequested();
         context.forward(new Record<>(callback.getExternalId(), request, context.currentSystemTimeMs()),
                 VERIFICATION_REQUESTS);
+        if (!OrganizationMembers.isMember(integration)) {
+            // Whoever waits on the integration sees its role being verified (PENDING), on a version of its own. A
+            // member is listed PENDING on its organization instead (above): its own state is written once decided.
+            ledger.save(CallbackProgress.verifying(integration, callback, now));
+        }
     }
 
     /** Wall-clock checks: held callbacks past their grace, verifications past their wait, pending past expiry. */
@@ -311,11 +368,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         for (CfnCallback callback : verifying.takeOverdue(timestamp)) {
             LOG.warn("no role verification result for {} {} within {}", callback.getRequestType(),
                     callback.getRequestId(), config.verificationTimeout());
+            metrics.verificationResult(TIMED_OUT.getOutcome());
             decideWaited(callback, TIMED_OUT, now);
         }
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
             carryOut(callback, decide(callback, ledger.integrationOf(callback.getExternalId()), false, null, now),
-                    now);
+                    null, now);
         }
         metrics.inGrace(held.stillWaiting());
         for (String externalId : expiry.takeDue(timestamp)) {

@@ -8,6 +8,7 @@ import static dev.onboarding.processor.TopologyNames.STATES;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.topics.Topic;
@@ -118,8 +119,10 @@ final class Ledger {
     /**
      * Carries out an answer to {@code callback}: stores it (with the state it changes, or by RequestId), publishes
      * the new state, gives back a claim the integration no longer needs, and sends the answer.
+     *
+     * @param checked the verifier's result on the callback's role, or null when none was asked for
      */
-    void answer(CfnCallback callback, CallbackDecision.Answer answer) {
+    void answer(CfnCallback callback, CallbackDecision.Answer answer, RoleVerification checked) {
         CfnResponse response = answer.response();
         byte[] encoded = answersTopic.valueSerde().serializer().serialize(answersTopic.name(), response);
         DecidedAnswer decision = new DecidedAnswer(response.getDecidedAt(), ByteBuffer.wrap(encoded));
@@ -129,7 +132,7 @@ final class Ledger {
         // The callback's own integration also shows its progress (arrival, role verification).
         Optional<Integration> before = keptWithState ? integrationOf(callback.getExternalId()) : Optional.empty();
         answer.newState()
-                .map(next -> before.map(b -> CallbackProgress.stamp(next, callback, b, response.getDecidedAt()))
+                .map(next -> before.map(b -> CallbackProgress.stamp(next, callback, b, checked, response))
                         .orElse(next))
                 .ifPresent(next -> save(next,
                         keptWithState ? new AnsweredRequest(response.getRequestId(), decision) : null));

@@ -1,5 +1,6 @@
 package dev.onboarding.processor.queries;
 
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.processor.ProcessorMetrics;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * (the topic is that store's changelog), and keeps the tenant index beside it ({@link TenantKeys} key ->
  * integration id), in the same task and partition. An integration never changes tenant, so it is indexed once,
  * when its id is first seen. Each state and the one it replaces are decoded for their status, which the
- * {@code processor_integrations{status}} gauges count (counted afresh from the store when the task starts).
+ * {@code processor_integrations{status}} and {@code processor_integrations_by_health{health}} gauges count (counted
+ * afresh from the store when the task starts).
  */
 public final class IntegrationReadBack implements Processor<String, byte[], Void, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(IntegrationReadBack.class);
@@ -49,15 +51,21 @@ public final class IntegrationReadBack implements Processor<String, byte[], Void
         this.metrics = ProcessorMetrics.of(context);
         // Counted once per task start, on the restored store; then kept by each change.
         long[] byStatus = new long[IntegrationStatus.values().length];
+        long[] byHealth = new long[HealthStatus.values().length];
         try (KeyValueIterator<String, ValueAndTimestamp<byte[]>> it = byId.all()) {
             it.forEachRemaining(kv -> {
-                IntegrationStatus status = statusOf(kv.key, kv.value);
-                if (status != null) {
-                    byStatus[status.ordinal()]++;
+                Integration state = stateOf(kv.key, kv.value);
+                if (state != null) {
+                    byStatus[state.getStatus().ordinal()]++;
+                    HealthStatus health = healthOf(state);
+                    if (health != null) {
+                        byHealth[health.ordinal()]++;
+                    }
                 }
             });
         }
         metrics.integrations(byStatus);
+        metrics.integrationsByHealth(byHealth);
     }
 
     @Override
@@ -74,9 +82,12 @@ public final class IntegrationReadBack implements Processor<String, byte[], Void
         if (record.value() == null) {
             // Only another writer deletes from the topic; the store follows it, the index keeps its entry.
             byId.delete(record.key());
-            metrics.integrationMoved(statusOf(record.key(), prior), null);
+            Integration before = stateOf(record.key(), prior);
+            metrics.integrationMoved(statusOf(before), null);
+            metrics.healthMoved(healthOf(before), null);
             return;
         }
+        Integration before = stateOf(record.key(), prior);
         boolean firstSeen = prior == null;
         byId.put(record.key(), ValueAndTimestamp.make(record.value(), record.timestamp()));
         Integration state;
@@ -85,22 +96,36 @@ public final class IntegrationReadBack implements Processor<String, byte[], Void
         } catch (RuntimeException e) {
             // Another writer's garbage on the state topic: it cannot be indexed (nor answered), but must not stop us.
             LOG.warn("cannot index integration {}: {}", record.key(), e.getMessage());
-            metrics.integrationMoved(statusOf(record.key(), prior), null);
+            metrics.integrationMoved(statusOf(before), null);
+            metrics.healthMoved(healthOf(before), null);
             return;
         }
-        metrics.integrationMoved(statusOf(record.key(), prior), state.getStatus());
+        metrics.integrationMoved(statusOf(before), state.getStatus());
+        metrics.healthMoved(healthOf(before), healthOf(state));
         if (firstSeen) {
             index.put(TenantKeys.key(state.getTenantId(), record.key()), record.key());
         }
     }
 
-    /** The status a stored state holds, or null when there is none or it cannot be read. */
-    private IntegrationStatus statusOf(String key, ValueAndTimestamp<byte[]> stored) {
+    private static IntegrationStatus statusOf(Integration state) {
+        return state == null ? null : state.getStatus();
+    }
+
+    /** The health a CONNECTED state counts under (not checked yet: HEALTHY); null when it is not CONNECTED. */
+    private static HealthStatus healthOf(Integration state) {
+        if (state == null || state.getStatus() != IntegrationStatus.CONNECTED) {
+            return null;
+        }
+        return state.getHealth() == null ? HealthStatus.HEALTHY : state.getHealth().getStatus();
+    }
+
+    /** The state a store entry holds, or null when there is none or it cannot be read. */
+    private Integration stateOf(String key, ValueAndTimestamp<byte[]> stored) {
         if (stored == null || stored.value() == null) {
             return null;
         }
         try {
-            return deserializer.deserialize(topic, stored.value()).getStatus();
+            return deserializer.deserialize(topic, stored.value());
         } catch (RuntimeException e) {
             LOG.debug("cannot read the stored state of integration {}: {}", key, e.getMessage());
             return null;

@@ -27,11 +27,13 @@ import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.contract.RoleVerificationResult;
+import dev.onboarding.contract.RoleVerificationState;
 import dev.onboarding.processor.DeadLetters;
 import dev.onboarding.processor.MockTask;
 import dev.onboarding.processor.TestData;
 import dev.onboarding.processor.claims.ClaimInTransit;
 import dev.onboarding.processor.claims.ClaimKind;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -81,14 +83,16 @@ class ExternalIdLedgerTest {
     }
 
     private static RoleVerificationResult result(RoleVerificationRequest request, RoleVerificationOutcome outcome) {
-        return RoleVerificationResult.newBuilder()
-                .setVerificationId(request.getVerificationId())
-                .setChecks(request.getChecks())
-                .setIntegrationId(request.getIntegrationId())
-                .setExternalId(request.getExternalId())
-                .setRoleArn(request.getRoleArn())
-                .setRequestId(request.getRequestId())
-                .setVerification(RoleVerification.newBuilder().setOutcome(outcome).setAttempts(3).build())
+        return RoleVerificationResults.answering(request, verification(outcome));
+    }
+
+    private static RoleVerification verification(RoleVerificationOutcome outcome) {
+        return RoleVerification.newBuilder().setOutcome(outcome).setAttempts(3).build();
+    }
+
+    /** {@code create} as it travels with its claim: with the verifier's result on its role. */
+    private static CfnCallback verified(CfnCallback create) {
+        return CfnCallback.newBuilder(create).setRoleVerification(verification(RoleVerificationOutcome.VERIFIED))
                 .build();
     }
 
@@ -138,9 +142,18 @@ class ExternalIdLedgerTest {
         });
         assertThat(task.forwarded(CLAIMS)).isEmpty();
         assertThat(task.forwarded(ANSWERS)).isEmpty();
+        // Whoever waits on the integration sees the role being verified, on a version of its own.
+        assertThat(task.<byte[]>forwarded(STATES)).singleElement().satisfies(r -> {
+            Integration verifying = state(r.value());
+            assertThat(verifying.getStatus()).isEqualTo(IntegrationStatus.PENDING);
+            assertThat(verifying.getVersion()).isEqualTo(2);
+            assertThat(verifying.getProgress().getLatestCallbackRequestId()).isEqualTo("req-1");
+            assertThat(verifying.getProgress().getRoleVerification().getState())
+                    .isEqualTo(RoleVerificationState.PENDING);
+        });
         // A redelivery while the verifier works asks nothing more.
         callback(create);
-        assertThat(task.context.forwarded()).hasSize(1);
+        assertThat(task.context.forwarded()).hasSize(2);
 
         verify(RoleVerificationOutcome.VERIFIED);
 
@@ -149,7 +162,7 @@ class ExternalIdLedgerTest {
             assertThat(r.value().getKind()).isEqualTo(ClaimKind.CLAIM);
             assertThat(r.value().getIntegrationId()).isEqualTo("int-1");
             assertThat(r.value().getRequestId()).isEqualTo("req-1");
-            assertThat(travelling(r.value())).isEqualTo(create);
+            assertThat(travelling(r.value())).isEqualTo(verified(create));
         });
         assertThat(task.forwarded(ANSWERS)).isEmpty();
         assertThat(task.forwarded(STATES)).isEmpty();
@@ -164,13 +177,16 @@ class ExternalIdLedgerTest {
 
         request(TestData.requested("int-1", "tenant-a", ext, task.now(), Duration.ofHours(24)));
 
-        assertThat(task.<byte[]>forwarded(STATES)).hasSize(1);
+        // The pending integration, then its version showing the role being verified.
+        assertThat(task.<byte[]>forwarded(STATES)).extracting(r -> state(r.value()).getProgress() == null
+                ? null : state(r.value()).getProgress().getRoleVerification().getState())
+                .containsExactly(null, RoleVerificationState.PENDING);
         // Verified once its request has come: the ownership check needed it.
         assertThat(task.<RoleVerificationRequest>forwarded(VERIFICATION_REQUESTS)).singleElement()
                 .satisfies(r -> assertThat(r.value().getRequestId()).isEqualTo("req-1"));
         verify(RoleVerificationOutcome.VERIFIED);
         assertThat(task.<ClaimInTransit>forwarded(CLAIMS)).singleElement().satisfies(r -> assertThat(
-                travelling(r.value())).isEqualTo(create));
+                travelling(r.value())).isEqualTo(verified(create)));
         assertThat(task.store(HELD_CALLBACKS_STORE).approximateNumEntries()).isZero();
     }
 
@@ -298,8 +314,9 @@ class ExternalIdLedgerTest {
         assertThat(refused).hasSize(5 - task.config.maxVerificationsPerIntegration())
                 .allSatisfy(r -> assertThat(answer(r.value()).getReason())
                         .isEqualTo(ExternalIdLedger.VERIFICATION_BUSY));
-        // Refusing a flood changes nothing on the integration.
-        assertThat(task.forwarded(STATES)).isEmpty();
+        // Refusing a flood changes nothing on the integration: only the admitted ones show their verification.
+        assertThat(task.<byte[]>forwarded(STATES)).extracting(r -> state(r.value()).getProgress()
+                .getLatestCallbackRequestId()).containsExactly("req-1", "req-2");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.onboarding.processor.queries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.onboarding.contract.DeniedJobType;
+import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationHealth;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.processor.TestData;
 import java.time.Instant;
@@ -57,5 +60,23 @@ class QueryPartsTest {
         assertThat(merged.split("\"integrationId\"", -1)).hasSize(4);
         assertThat(IntegrationJson.ofTenantParts("t", List.of("[]", "[ ]"))).isEqualTo(
                 "{\"tenantId\":\"t\",\"integrations\":[]}");
+    }
+
+    @Test
+    void theJsonShowsHealthWithItsReasonAndDeniedJobTypes() {
+        Instant at = Instant.parse("2030-01-01T00:00:00Z");
+        Integration integration = Integration.newBuilder().setIntegrationId("int-1").setTenantId("t")
+                .setExternalId(TestData.externalId()).setStatus(IntegrationStatus.CONNECTED).setRoleName("R")
+                .setRequestedAt(at).setExpiresAt(at).setUpdatedAt(at).setVersion(4).build();
+        assertThat(IntegrationJson.of(integration)).contains("\"health\":null");
+        String json = IntegrationJson.of(Integration.newBuilder(integration).setHealth(IntegrationHealth.newBuilder()
+                .setStatus(HealthStatus.DEGRADED).setReason("denied").setDeniedJobTypes(List.of(DeniedJobType
+                        .newBuilder().setResourceType("AWS::EC2::Instance").setAction("ec2:DescribeInstances")
+                        .setGrantedByTemplate(true).setDeniedAt(at).build()))
+                .setSince(at).setLastCheckedAt(at.plusSeconds(5)).build()).build());
+        assertThat(json).contains("\"health\":{\"status\":\"DEGRADED\",\"reason\":\"denied\",\"deniedJobTypes\":[{"
+                + "\"resourceType\":\"AWS::EC2::Instance\",\"action\":\"ec2:DescribeInstances\",\"grantedByTemplate\":true,"
+                + "\"deniedAt\":\"2030-01-01T00:00:00Z\"}],\"since\":\"2030-01-01T00:00:00Z\","
+                + "\"lastCheckedAt\":\"2030-01-01T00:00:05Z\"}");
     }
 }

@@ -3,6 +3,7 @@ package dev.onboarding.schemas.topics;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -27,6 +28,8 @@ public final class TopicCatalog {
     private final Topic<String, CfnResponse> cfnResponsesRetry;
     private final Topic<String, Integration> integrations;
     private final Topic<String, CollectionJob> collectionJobs;
+    private final Topic<String, CollectionResult> collectionResults;
+    private final Topic<String, DeadLetter> collectionResultsDlq;
     private final Topic<String, DeadLetter> cfnCallbacksDlq;
     private final Topic<String, DeadLetter> integrationRequestsDlq;
     private final Topic<String, DeadLetter> cfnResponsesDlq;
@@ -45,6 +48,8 @@ public final class TopicCatalog {
                 responses);
         this.integrations = topic(TopicDefinition.INTEGRATIONS, Integration.class, registry, autoRegister);
         this.collectionJobs = topic(TopicDefinition.COLLECTION_JOBS, CollectionJob.class, registry, autoRegister);
+        this.collectionResults = topic(TopicDefinition.COLLECTION_RESULTS, CollectionResult.class, registry,
+                autoRegister);
         AvroSerde<DeadLetter> deadLetters = AvroSerde.forValues(DeadLetter.class, registry, autoRegister);
         this.cfnCallbacksDlq = new Topic<>(settings.name(TopicDefinition.CFN_CALLBACKS_DLQ), Serdes.String(),
                 deadLetters);
@@ -54,6 +59,8 @@ public final class TopicCatalog {
                 deadLetters);
         this.integrationsDlq = new Topic<>(settings.name(TopicDefinition.INTEGRATIONS_DLQ), Serdes.String(),
                 deadLetters);
+        this.collectionResultsDlq = new Topic<>(settings.name(TopicDefinition.COLLECTION_RESULTS_DLQ),
+                Serdes.String(), deadLetters);
         this.roleVerifications = topic(TopicDefinition.ROLE_VERIFICATIONS, RoleVerificationRequest.class, registry,
                 autoRegister);
         this.roleVerificationResults = topic(TopicDefinition.ROLE_VERIFICATION_RESULTS, RoleVerificationResult.class,
@@ -106,6 +113,16 @@ public final class TopicCatalog {
         return collectionJobs;
     }
 
+    /** {@code onboarding.collection-results}, key integration id: one result per job, from the collectors. */
+    public Topic<String, CollectionResult> collectionResults() {
+        return collectionResults;
+    }
+
+    /** {@code onboarding.collection-results.dlq}: collection results the processor could not use. */
+    public Topic<String, DeadLetter> collectionResultsDlq() {
+        return collectionResultsDlq;
+    }
+
     /** {@code onboarding.cfn-callbacks.dlq}. */
     public Topic<String, DeadLetter> cfnCallbacksDlq() {
         return cfnCallbacksDlq;
@@ -138,6 +155,6 @@ public final class TopicCatalog {
 
     /** Every dead-letter topic, in catalog order. */
     public List<Topic<String, DeadLetter>> deadLetterTopics() {
-        return List.of(cfnCallbacksDlq, integrationRequestsDlq, cfnResponsesDlq, integrationsDlq);
+        return List.of(cfnCallbacksDlq, integrationRequestsDlq, cfnResponsesDlq, integrationsDlq, collectionResultsDlq);
     }
 }

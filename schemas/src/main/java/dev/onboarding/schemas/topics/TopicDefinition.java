@@ -3,6 +3,7 @@ package dev.onboarding.schemas.topics;
 import dev.onboarding.contract.CfnCallback;
 import dev.onboarding.contract.CfnResponse;
 import dev.onboarding.contract.CollectionJob;
+import dev.onboarding.contract.CollectionResult;
 import dev.onboarding.contract.DeadLetter;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationRequestEvent;
@@ -35,6 +36,12 @@ public enum TopicDefinition {
     /** Collection jobs for downstream collectors. */
     COLLECTION_JOBS("collection-jobs", "onboarding.collection-jobs", "integration id", CollectionJob.class,
             Retention.deleteAfter(Duration.ofDays(7))),
+    /** What collectors report about each job they ran: the processor turns them into integration health. */
+    COLLECTION_RESULTS("collection-results", "onboarding.collection-results", "integration id",
+            CollectionResult.class, Retention.deleteAfter(Duration.ofDays(7))),
+    /** Collection results the processor could not use (unreadable, or naming no integration it knows). */
+    COLLECTION_RESULTS_DLQ("collection-results-dlq", "onboarding.collection-results.dlq", "integration id",
+            DeadLetter.class, Retention.deleteAfter(Duration.ofDays(14))),
     /** Callbacks the bridge could not accept. */
     CFN_CALLBACKS_DLQ("cfn-callbacks-dlq", "onboarding.cfn-callbacks.dlq", "source message id", DeadLetter.class,
             Retention.deleteAfter(Duration.ofDays(14))),

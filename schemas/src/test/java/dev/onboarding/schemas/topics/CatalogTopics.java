@@ -19,6 +19,8 @@ final class CatalogTopics {
         topics.put(TopicDefinition.CFN_RESPONSES_RETRY, catalog.cfnResponsesRetry());
         topics.put(TopicDefinition.INTEGRATIONS, catalog.integrations());
         topics.put(TopicDefinition.COLLECTION_JOBS, catalog.collectionJobs());
+        topics.put(TopicDefinition.COLLECTION_RESULTS, catalog.collectionResults());
+        topics.put(TopicDefinition.COLLECTION_RESULTS_DLQ, catalog.collectionResultsDlq());
         topics.put(TopicDefinition.CFN_CALLBACKS_DLQ, catalog.cfnCallbacksDlq());
         topics.put(TopicDefinition.INTEGRATION_REQUESTS_DLQ, catalog.integrationRequestsDlq());
         topics.put(TopicDefinition.CFN_RESPONSES_DLQ, catalog.cfnResponsesDlq());
@@ -36,6 +38,8 @@ final class CatalogTopics {
             case CFN_RESPONSES, CFN_RESPONSES_RETRY -> ContractSamples.cfnResponse();
             case INTEGRATIONS -> ContractSamples.integration();
             case COLLECTION_JOBS -> ContractSamples.collectionJob();
+            case COLLECTION_RESULTS -> ContractSamples.collectionResultDenied();
+            case COLLECTION_RESULTS_DLQ -> ContractSamples.deadLetterFromKafka();
             case CFN_CALLBACKS_DLQ -> ContractSamples.deadLetterFromSqs();
             case INTEGRATION_REQUESTS_DLQ, CFN_RESPONSES_DLQ, INTEGRATIONS_DLQ -> ContractSamples.deadLetterFromKafka();
             case ROLE_VERIFICATIONS -> ContractSamples.roleVerificationRequest();
