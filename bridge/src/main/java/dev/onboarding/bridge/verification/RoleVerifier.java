@@ -7,6 +7,7 @@ import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class RoleVerifier implements AutoCloseable {
     /** The shortest session STS allows: the credentials are never used anyway. */
     static final int SESSION_SECONDS = 900;
     /** Error code of a verification refused by the limits. */
-    static final String RATE_LIMITED = "VerificationRateLimited";
+    static final String RATE_LIMITED = RoleVerificationResults.RATE_LIMITED;
     private static final int MAX_MESSAGE = 256;
     /** Error code of a member's verification by a verifier without an Organizations client: never VERIFIED. */
     static final String ORGANIZATION_CHECK_UNAVAILABLE = "OrganizationCheckUnavailable";

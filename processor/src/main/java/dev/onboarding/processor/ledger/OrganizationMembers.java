@@ -13,6 +13,7 @@ import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.processor.claims.ClaimOutcome;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,9 +44,6 @@ final class OrganizationMembers {
     static final String CANCELLED = "this organization integration was cancelled: it connects no new member"
             + " accounts; ask the provider for a new one";
 
-    /** The bridge verifier's error code of a verification it refused for the provider's own budget. */
-    static final String VERIFICATION_RATE_LIMITED = "VerificationRateLimited";
-
     private static final Pattern ACCOUNT_ID = Pattern.compile("\\d{12}");
 
     private OrganizationMembers() {
@@ -68,9 +66,9 @@ final class OrganizationMembers {
 
     /**
      * Whether a member's Create whose verification came back refused for the provider's own budget (the verifier's
-     * {@value #VERIFICATION_RATE_LIMITED}: its AssumeRole rate, or its verifications per integration) waits to be
-     * asked about again rather than be answered FAILED: it does while it is younger than {@code patience}, then the
-     * refusal is its answer (CloudFormation would give up on it within the hour anyway).
+     * {@value RoleVerificationResults#RATE_LIMITED}: its AssumeRole rate, or its verifications per integration) waits
+     * to be asked about again rather than be answered FAILED: it does while it is younger than {@code patience}, then
+     * the refusal is its answer (CloudFormation would give up on it within the hour anyway).
      *
      * @param integration the integration of the callback's external ID
      */
@@ -79,7 +77,7 @@ final class OrganizationMembers {
         return isOrganization(integration)
                 && callback.getRequestType() == RequestType.CREATE
                 && verification != null && verification.getOutcome() == RoleVerificationOutcome.ERROR
-                && VERIFICATION_RATE_LIMITED.equals(verification.getErrorCode())
+                && RoleVerificationResults.RATE_LIMITED.equals(verification.getErrorCode())
                 && callback.getReceivedAt() != null && callback.getReceivedAt().plus(patience).isAfter(now);
     }
 
