@@ -11,7 +11,7 @@ import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
 const target = resolve(process.argv[2] ?? resolve(repo, 'cli/src/test/resources/aws/cfn-resource-spec.json'));
-const templates = ['customer', 'provider'].map((t) => resolve(repo, `cli/src/main/resources/cloudformation/${t}.json`));
+const templates = ['customer', 'organization', 'provider'].map((t) => resolve(repo, `cli/src/main/resources/cloudformation/${t}.json`));
 const version = createRequire(import.meta.url)('@aws-cdk/aws-service-spec/package.json').version;
 const byCodePoint = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 

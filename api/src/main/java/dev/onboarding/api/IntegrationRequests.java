@@ -10,6 +10,7 @@ import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.OrganizationScope;
 import dev.onboarding.schemas.requests.RequestConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +46,7 @@ public final class IntegrationRequests {
      * A create the API was asked for.
      *
      * @param request what to create (the tenant is the caller's)
-     * @param consoleRegion the region the quick-create link opens in
+     * @param consoleRegion the region the quick-create link opens in (an organization's StackSet commands: its region)
      * @param idempotencyKey the caller's {@code Idempotency-Key}, if any
      */
     public record NewIntegration(IntegrationRequest request, String consoleRegion, Optional<String> idempotencyKey) {
@@ -153,6 +154,10 @@ public final class IntegrationRequests {
                 : !Objects.equals(state.getExpectedAccountId(), request.expectedAccountId().orElse(null))
                         ? Optional.of("expectedAccountId")
                 : !state.getTags().equals(request.tags()) ? Optional.of("tags")
+                : state.getKind() != request.kind() ? Optional.of("kind")
+                : !Objects.equals(state.getExpectedOrganizationId(), request.organization()
+                        .map(OrganizationScope::expectedOrganizationId).orElse(null))
+                        ? Optional.of("expectedOrganizationId")
                 : Optional.empty();
         if (differing.isPresent()) {
             throw new CompletionException(ApiProblem.unprocessable("Idempotency-Key", "this Idempotency-Key was "

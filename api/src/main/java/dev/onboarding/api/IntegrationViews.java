@@ -1,15 +1,19 @@
 package dev.onboarding.api;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationProgress;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.IntegrationHealthJson;
+import dev.onboarding.schemas.OrganizationFields;
 import dev.onboarding.schemas.requests.QuickCreateLink;
 import dev.onboarding.schemas.requests.RequestConfig;
+import dev.onboarding.schemas.requests.StackSetLaunch;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +21,9 @@ import java.util.TreeMap;
 /**
  * The JSON the API answers with. A state shows the fields the processor's query endpoint shows, the external ID
  * redacted, plus the tenant's own {@code quickCreateUrl} while PENDING (it carries the external ID: whoever reads
- * the integration may launch its stack). Only the create's answer shows the external ID in full.
+ * the integration may launch its stack); an organization has no quick-create link and shows {@code stackSet} instead
+ * (the StackSet template's URL and the {@code create-stack-set} and {@code create-stack-instances} commands). Only the
+ * create's answer shows the external ID in full.
  */
 final class IntegrationViews {
     private final RequestConfig config;
@@ -53,9 +59,10 @@ final class IntegrationViews {
         node.put("updatedAt", time(i.getUpdatedAt()));
         progress(node, i.getProgress());
         IntegrationHealthJson.put(node, i.getHealth());
+        OrganizationFields.addTo(node, i);
         node.put("version", i.getVersion());
         if (i.getStatus() == IntegrationStatus.PENDING) {
-            node.put("quickCreateUrl", quickCreateUrl(i, config.consoleRegion()));
+            launch(node, i, config.consoleRegion());
         }
         return node;
     }
@@ -70,10 +77,18 @@ final class IntegrationViews {
         node.put("name", i.getName());
         node.put("roleName", i.getRoleName());
         node.put("status", i.getStatus().name());
+        node.put("kind", i.getKind().name());
         if (i.getStatus() == IntegrationStatus.PENDING) {
-            node.put("quickCreateUrl", quickCreateUrl(i, created.consoleRegion()));
+            launch(node, i, created.consoleRegion());
         }
-        node.put("templateUrl", config.templateUrl());
+        if (i.getKind() == IntegrationKind.ORGANIZATION) {
+            node.put("templateUrl", config.organizationTemplateUrl().orElse(null));
+            node.put("expectedOrganizationId", i.getExpectedOrganizationId());
+            ArrayNode units = node.putArray("organizationalUnitIds");
+            i.getOrganizationalUnitIds().forEach(units::add);
+        } else {
+            node.put("templateUrl", config.templateUrl());
+        }
         node.put("expectedAccountId", i.getExpectedAccountId());
         ObjectNode tags = node.putObject("tags");
         new TreeMap<String, String>(Map.copyOf(i.getTags())).forEach(tags::put);
@@ -104,9 +119,18 @@ final class IntegrationViews {
         }
     }
 
-    private String quickCreateUrl(Integration i, String consoleRegion) {
-        return QuickCreateLink.forIntegration(config, consoleRegion, QuickCreateLink.stackNameFor(
-                i.getIntegrationId()), i.getExternalId(), i.getRoleName());
+    /** How the customer launches a PENDING integration: its quick-create link, or an organization's StackSet. */
+    private void launch(ObjectNode node, Integration i, String region) {
+        if (i.getKind() != IntegrationKind.ORGANIZATION) {
+            node.put("quickCreateUrl", QuickCreateLink.forIntegration(config, region, QuickCreateLink.stackNameFor(
+                    i.getIntegrationId()), i.getExternalId(), i.getRoleName()));
+            return;
+        }
+        if (config.organizationTemplateUrl().isEmpty()) {
+            return; // the provider stopped taking organizations; the integration still shows
+        }
+        StackSetLaunch.forIntegration(config, region, i.getIntegrationId(), i.getExternalId(), i.getRoleName(),
+                i.getOrganizationalUnitIds()).writeTo(node.putObject("stackSet"));
     }
 
     private static String time(Instant instant) {

@@ -1,9 +1,13 @@
 package dev.onboarding.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.OrganizationScope;
 import dev.onboarding.schemas.requests.RequestConfig;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +15,9 @@ import java.util.Set;
 
 /**
  * Reads the body of {@code POST /v1/integrations}: {@code name}, and optionally {@code description}, {@code tags}
- * (an object of strings), {@code roleName}, {@code expectedAccountId} and {@code consoleRegion}. Every rule the
+ * (an object of strings), {@code roleName}, {@code expectedAccountId} and {@code consoleRegion}; for a whole AWS
+ * Organization, {@code kind} ORGANIZATION with the required {@code expectedOrganizationId} and optional
+ * {@code organizationalUnitIds} (docs/organizations.md). Every rule the
  * processor would refuse on is checked here, with the field named, plus sizes that keep states small (AWS's own
  * tag limits). Unknown members are refused, so a misspelt optional field does not pass silently.
  */
@@ -23,7 +29,7 @@ final class NewIntegrationBody {
     static final int MAX_TAG_VALUE = 256;
 
     private static final Set<String> FIELDS = Set.of("name", "description", "tags", "roleName", "expectedAccountId",
-            "consoleRegion");
+            "consoleRegion", "kind", "expectedOrganizationId", "organizationalUnitIds");
 
     private NewIntegrationBody() {
     }
@@ -60,8 +66,56 @@ final class NewIntegrationBody {
             throw ApiProblem.invalid("consoleRegion", "consoleRegion must be an AWS region such as us-east-1");
         }
         Map<String, String> tags = tags(body.get("tags"));
+        Optional<OrganizationScope> organization = organization(body, config);
+        if (organization.isPresent() && account.isPresent()) {
+            throw ApiProblem.invalid("expectedAccountId", "expectedAccountId does not apply to kind ORGANIZATION: its "
+                    + "member accounts connect, checked against expectedOrganizationId");
+        }
         return new IntegrationRequests.NewIntegration(new IntegrationRequest(tenantId, roleName, name, description,
-                tags, account), consoleRegion, idempotencyKey);
+                tags, account, organization), consoleRegion, idempotencyKey);
+    }
+
+    /** The organization of a {@code kind} ORGANIZATION body; empty for an ACCOUNT one (the default). */
+    private static Optional<OrganizationScope> organization(JsonNode body, RequestConfig config) {
+        String kind = text(body, "kind", 16).orElse(IntegrationKind.ACCOUNT.name());
+        if (IntegrationKind.ACCOUNT.name().equals(kind)) {
+            for (String field : List.of("expectedOrganizationId", "organizationalUnitIds")) {
+                if (body.hasNonNull(field)) {
+                    throw ApiProblem.invalid(field, field + " applies to kind ORGANIZATION only");
+                }
+            }
+            return Optional.empty();
+        }
+        if (!IntegrationKind.ORGANIZATION.name().equals(kind)) {
+            throw ApiProblem.invalid("kind", "kind must be ACCOUNT or ORGANIZATION");
+        }
+        if (config.organizationTemplateUrl().isEmpty()) {
+            throw ApiProblem.invalid("kind", "this provider does not take organization integrations (its "
+                    + "request.organization-template-url is not set)");
+        }
+        String organizationId = text(body, "expectedOrganizationId", 34).orElseThrow(() -> ApiProblem.invalid(
+                "expectedOrganizationId", "expectedOrganizationId is required for kind ORGANIZATION: the external "
+                        + "ID is shared by every member account, the organization is what ties them to you"));
+        if (!OrganizationScope.ORGANIZATION_ID.matcher(organizationId).matches()) {
+            throw ApiProblem.invalid("expectedOrganizationId", "expectedOrganizationId must be an AWS Organization id "
+                    + "(o- then 10 to 32 lowercase letters or digits)");
+        }
+        List<String> units = new ArrayList<>();
+        JsonNode array = body.get("organizationalUnitIds");
+        if (array != null && !array.isNull()) {
+            if (!array.isArray() || array.size() > OrganizationScope.MAX_ORGANIZATIONAL_UNITS) {
+                throw ApiProblem.invalid("organizationalUnitIds", "organizationalUnitIds must be an array of at most "
+                        + OrganizationScope.MAX_ORGANIZATIONAL_UNITS + " OU ids");
+            }
+            for (JsonNode unit : array) {
+                if (!unit.isTextual() || !OrganizationScope.DEPLOYMENT_TARGET.matcher(unit.textValue()).matches()) {
+                    throw ApiProblem.invalid("organizationalUnitIds", "organizationalUnitIds must hold OU ids "
+                            + "(ou-xxxx-xxxxxxxx) or a root id (r-xxxx)");
+                }
+                units.add(unit.textValue());
+            }
+        }
+        return Optional.of(new OrganizationScope(organizationId, units));
     }
 
     private static Optional<String> text(JsonNode body, String field, int maxLength) {

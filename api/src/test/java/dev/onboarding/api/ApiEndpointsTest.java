@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationHealth;
+import dev.onboarding.contract.OrganizationMember;
+import dev.onboarding.contract.OrganizationMemberStatus;
+import dev.onboarding.contract.OrganizationMemberSummary;
 import dev.onboarding.schemas.ExternalIds;
 import java.net.URLDecoder;
 import java.net.http.HttpRequest;
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Every endpoint of one API instance over real HTTP, with real tokens, a real broker and registry. */
 class ApiEndpointsTest {
+    private static final String ORGANIZATION_TEMPLATE_URL = "https://templates.example.com/onboarding/organization.json";
     private static ApiStack stack;
     private static ApiApp app;
     private static ApiClient client;
@@ -391,5 +395,94 @@ class ApiEndpointsTest {
         List<String> copy = new ArrayList<>(ids);
         java.util.Collections.reverse(copy);
         return copy;
+    }
+
+    @Test
+    void anOrganizationIsCreatedWithTheStackSetCommandsShowsItsMembersAndIsCancelled() {
+        ApiApp organizations = stack.start(stack.newDir("state-"), Map.of("request.organization-template-url",
+                ORGANIZATION_TEMPLATE_URL));
+        ApiClient api = ApiStack.client(organizations);
+        String token = stack.token(ApiStack.newTenant("org"));
+
+        ApiClient.Response created = api.post("/v1/integrations", token, "{\"name\":\"Whole org\",\"kind\":"
+                + "\"ORGANIZATION\",\"expectedOrganizationId\":\"o-a1b2c3d4e5\",\"organizationalUnitIds\":"
+                + "[\"ou-ab12-34cd56ef\"],\"consoleRegion\":\"eu-west-1\"}");
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        JsonNode body = created.json();
+        String id = body.get("integrationId").asText();
+        String externalId = body.get("externalId").asText();
+        assertThat(body.get("kind").asText()).isEqualTo("ORGANIZATION");
+        assertThat(body.has("quickCreateUrl")).as("no quick-create link exists for StackSets").isFalse();
+        assertThat(body.get("templateUrl").asText()).isEqualTo(ORGANIZATION_TEMPLATE_URL);
+        assertThat(body.get("expectedOrganizationId").asText()).isEqualTo("o-a1b2c3d4e5");
+        JsonNode stackSet = body.get("stackSet");
+        assertThat(stackSet.get("region").asText()).isEqualTo("eu-west-1");
+        assertThat(stackSet.get("templateUrl").asText()).isEqualTo(ORGANIZATION_TEMPLATE_URL);
+        assertThat(stackSet.get("createStackSet").asText()).startsWith("aws cloudformation create-stack-set "
+                + "--region eu-west-1").contains("--permission-model SERVICE_MANAGED", "Enabled=true",
+                "\"ParameterValue\":\"" + externalId + "\"", "'" + ORGANIZATION_TEMPLATE_URL + "'");
+        assertThat(stackSet.get("createStackInstances").asText()).contains(
+                "--deployment-targets OrganizationalUnitIds=ou-ab12-34cd56ef", "--regions eu-west-1");
+
+        JsonNode pending = api.get("/v1/integrations/" + id, token).json();
+        assertThat(pending.get("kind").asText()).isEqualTo("ORGANIZATION");
+        assertThat(pending.get("members")).isEmpty();
+        assertThat(pending.get("memberSummary").get("connected").asInt()).isZero();
+        assertThat(pending.get("stackSet").get("createStackSet").asText()).contains(externalId);
+
+        Integration state = stack.processor.state(id).orElseThrow();
+        stack.processor.write(Integration.newBuilder(state).setVersion(state.getVersion() + 1)
+                .setMembers(List.of(member("210987654321", id, OrganizationMemberStatus.CONNECTED, null),
+                        member("310987654321", id, OrganizationMemberStatus.FAILED, "ORGANIZATION_MISMATCH: ...")))
+                .setMemberSummary(new OrganizationMemberSummary(1, 1, 0)).build());
+        JsonNode withMembers = await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/integrations/" + id,
+                token).json(), s -> s.get("members").size() == 2);
+        assertThat(withMembers.get("members").get(0).get("accountId").asText()).isEqualTo("210987654321");
+        assertThat(withMembers.get("members").get(0).get("integrationId").asText()).isEqualTo(id + "-210987654321");
+        assertThat(withMembers.get("members").get(1).get("status").asText()).isEqualTo("FAILED");
+        assertThat(withMembers.get("memberSummary").get("failed").asInt()).isEqualTo(1);
+
+        ApiClient.Response cancel = api.delete("/v1/integrations/" + id, token);
+        assertThat(cancel.status()).as(cancel.toString()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/integrations/" + id, token).json()
+                .get("status").asText().equals("CANCELLED"));
+    }
+
+    @Test
+    void anOrganizationRequestIsCheckedFieldByField() {
+        ApiApp organizations = stack.start(stack.newDir("state-"), Map.of("request.organization-template-url",
+                ORGANIZATION_TEMPLATE_URL));
+        ApiClient api = ApiStack.client(organizations);
+        String token = stack.token(ApiStack.newTenant("org-bad"));
+
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"ORGANIZATION\"}"),
+                "expectedOrganizationId");
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"ORGANIZATION\","
+                + "\"expectedOrganizationId\":\"org-1\"}"), "expectedOrganizationId");
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"ORGANIZATION\","
+                + "\"expectedOrganizationId\":\"o-a1b2c3d4e5\",\"expectedAccountId\":\"123456789012\"}"),
+                "expectedAccountId");
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"ORGANIZATION\","
+                + "\"expectedOrganizationId\":\"o-a1b2c3d4e5\",\"organizationalUnitIds\":[\"ou-1\"]}"),
+                "organizationalUnitIds");
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"expectedOrganizationId\":"
+                + "\"o-a1b2c3d4e5\"}"), "expectedOrganizationId");
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"TEAM\"}"), "kind");
+        // A provider without the StackSet template's URL takes no organization.
+        assertRefused(client.post("/v1/integrations", stack.token(ApiStack.newTenant("org-none")), "{\"name\":"
+                + "\"x\",\"kind\":\"ORGANIZATION\",\"expectedOrganizationId\":\"o-a1b2c3d4e5\"}"), "kind");
+    }
+
+    private static void assertRefused(ApiClient.Response response, String field) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.json().get("field").asText()).isEqualTo(field);
+    }
+
+    private static OrganizationMember member(String account, String organizationId, OrganizationMemberStatus status,
+            String reason) {
+        return OrganizationMember.newBuilder().setAccountId(account).setIntegrationId(organizationId + "-" + account)
+                .setStatus(status).setReason(reason).setUpdatedAt(java.time.Instant.now()
+                        .truncatedTo(java.time.temporal.ChronoUnit.MILLIS)).build();
     }
 }

@@ -34,7 +34,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * (which may not depend on the processor; the whole-stack tests in cli use the real one): the first request of an
  * integration id becomes its PENDING state and a later one with another external ID is refused (as the
  * processor's request intake does), a cancel ends a PENDING integration (CANCELLED) or a connected one
- * (DISCONNECTED). Tests can also connect an integration and hold requests back.
+ * (DISCONNECTED). An organization's request keeps its kind, expected organization and OUs. Tests can also connect an
+ * integration and hold requests back.
  */
 final class ProcessorStandIn implements AutoCloseable {
     private final TopicCatalog catalog;
@@ -146,7 +147,9 @@ final class ProcessorStandIn implements AutoCloseable {
                     .setExternalId(r.getExternalId()).setName(r.getName()).setStatus(IntegrationStatus.PENDING)
                     .setRoleName(r.getRoleName()).setExpectedAccountId(r.getExpectedAccountId())
                     .setTags(new HashMap<>(r.getTags())).setRequestedAt(r.getRequestedAt())
-                    .setExpiresAt(r.getExpiresAt()).setUpdatedAt(now).setVersion(1).build());
+                    .setExpiresAt(r.getExpiresAt()).setUpdatedAt(now).setVersion(1).setKind(r.getKind())
+                    .setExpectedOrganizationId(r.getExpectedOrganizationId())
+                    .setOrganizationalUnitIds(r.getOrganizationalUnitIds()).build());
         } else if (event.getEvent() instanceof IntegrationCancelled c) {
             Integration known = states.get(c.getIntegrationId());
             if (known == null || !known.getExternalId().equals(c.getExternalId())) {

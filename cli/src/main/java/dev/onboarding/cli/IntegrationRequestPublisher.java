@@ -3,12 +3,14 @@ package dev.onboarding.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.config.KafkaSettings;
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.requests.IntegrationRequest;
 import dev.onboarding.schemas.requests.QuickCreateLink;
 import dev.onboarding.schemas.requests.RequestConfig;
+import dev.onboarding.schemas.requests.StackSetLaunch;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.serde.SchemaRegistry;
@@ -52,9 +54,11 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
      * @param quickCreateUrl the console link with every parameter filled in
      * @param expiresAt when the pending integration expires
      * @param topic the topic it was produced to
+     * @param kind ACCOUNT or ORGANIZATION
+     * @param stackSet for an ORGANIZATION: the StackSet template and commands (no quick-create exists); else null
      */
     public record Published(String integrationId, String tenantId, String externalId, String roleName, String stackName,
-            String quickCreateUrl, Instant expiresAt, String topic) {
+            String quickCreateUrl, Instant expiresAt, String topic, IntegrationKind kind, StackSetLaunch stackSet) {
         /** The command result as one JSON object (for scripts). */
         public ObjectNode toJson() {
             ObjectNode node = JSON.createObjectNode();
@@ -62,7 +66,12 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
             node.put("tenantId", tenantId);
             node.put("externalId", externalId);
             node.put("roleName", roleName);
-            node.put("quickCreateUrl", quickCreateUrl);
+            node.put("kind", kind.name());
+            if (stackSet == null) {
+                node.put("quickCreateUrl", quickCreateUrl);
+            } else {
+                stackSet.writeTo(node.putObject("stackSet"));
+            }
             return node;
         }
 
@@ -71,6 +80,16 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
             out.println("Integration " + integrationId + " requested for tenant " + tenantId + " on " + topic + ".");
             out.println("  external ID   " + externalId);
             out.println("  role name     " + roleName);
+            if (stackSet != null) {
+                out.println("  organization  every member account connects with this external ID (kind ORGANIZATION)");
+                out.println("Send the customer the StackSet template and the commands to run in the management "
+                        + "account (docs/organizations.md):");
+                out.println("  " + stackSet.templateUrl());
+                out.println("  " + stackSet.createStackSet());
+                out.println("  " + stackSet.createStackInstances());
+                out.flush();
+                return;
+            }
             out.println("  expires at    " + expiresAt);
             out.println("Send the customer this link to create the stack (CloudFormation quick-create):");
             out.println("  " + quickCreateUrl);
@@ -112,6 +131,10 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
     public Published publish(IntegrationRequest request) {
         String integrationId = "int-" + UUID.randomUUID();
         String externalId = externalIds.mint();
+        // Refused before anything is produced: an organization needs the StackSet template's URL.
+        StackSetLaunch stackSet = request.organization().map(scope -> StackSetLaunch.forIntegration(config,
+                config.consoleRegion(), integrationId, externalId, request.roleName(), scope.organizationalUnitIds()))
+                .orElse(null);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         IntegrationRequested requested = request.toEvent(integrationId, externalId, now, config.ttl());
         Instant expiresAt = requested.getExpiresAt();
@@ -135,8 +158,8 @@ public final class IntegrationRequestPublisher implements AutoCloseable {
                 metadata.offset());
         String stackName = QuickCreateLink.stackNameFor(integrationId);
         return new Published(integrationId, request.tenantId(), externalId, request.roleName(), stackName,
-                QuickCreateLink.forIntegration(config, stackName, externalId, request.roleName()), expiresAt,
-                topic.name());
+                stackSet == null ? QuickCreateLink.forIntegration(config, stackName, externalId, request.roleName())
+                        : null, expiresAt, topic.name(), request.kind(), stackSet);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package dev.onboarding.cli;
 
 import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.OrganizationScope;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Option;
@@ -19,13 +22,31 @@ public final class RequestOptions {
     String expectedAccount;
 
     @Option(names = "--json", description = "Print one JSON object: integrationId, tenantId, externalId, roleName, "
-            + "quickCreateUrl.")
+            + "kind, and quickCreateUrl (ACCOUNT) or stackSet (ORGANIZATION).")
     boolean json;
+
+    @Option(names = "--organization", description = "Connect every member account of an AWS Organization through one "
+            + "service-managed StackSet (kind ORGANIZATION); needs --expected-organization-id.")
+    boolean organization;
+
+    @Option(names = "--expected-organization-id", paramLabel = "O",
+            description = "With --organization: the AWS Organization (o-...) every member must belong to.")
+    String expectedOrganizationId;
+
+    @Option(names = "--organizational-unit", paramLabel = "OU",
+            description = "With --organization: an OU (ou-...) or root (r-...) the StackSet deploys to (repeatable).")
+    List<String> organizationalUnits = new ArrayList<>();
 
     /** The request these options describe. */
     public IntegrationRequest request(String roleName, Optional<String> description, Map<String, String> tags) {
+        if (!organization && (expectedOrganizationId != null || !organizationalUnits.isEmpty())) {
+            throw new IllegalArgumentException("--expected-organization-id and --organizational-unit need "
+                    + "--organization");
+        }
+        Optional<OrganizationScope> scope = organization
+                ? Optional.of(new OrganizationScope(expectedOrganizationId, organizationalUnits)) : Optional.empty();
         return new IntegrationRequest(tenant, roleName, name == null ? IntegrationRequest.defaultName(tenant) : name,
-                description, tags, Optional.ofNullable(expectedAccount));
+                description, tags, Optional.ofNullable(expectedAccount), scope);
     }
 
     /** Prints a published request as JSON or for people. */

@@ -54,6 +54,10 @@ final class StatusCommand implements Callable<Integer> {
             for (Map.Entry<String, JsonNode> field : state.properties()) {
                 if (field.getKey().equals("progress") && field.getValue().isObject()) {
                     printProgress(field.getValue(), out);
+                } else if (field.getKey().equals("members") && field.getValue().isArray()) {
+                    printMembers(field.getValue(), state.path("memberSummary"), out);
+                } else if (field.getKey().equals("memberSummary")) {
+                    continue; // in the members' heading
                 } else if (field.getKey().equals("health") && field.getValue().isObject()) {
                     printHealth(field.getValue(), out);
                 } else if (!field.getKey().equals("status") && !field.getValue().isNull()) {
@@ -64,6 +68,17 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** An organization's members, one line each under the summary. */
+    private static void printMembers(JsonNode members, JsonNode summary, PrintWriter out) {
+        out.printf("  %-20s %d (connected %d, failed %d, pending %d)%n", "members", members.size(),
+                summary.path("connected").asInt(), summary.path("failed").asInt(), summary.path("pending").asInt());
+        for (JsonNode member : members) {
+            out.printf("    %-14s %-13s %s%s%n", member.path("accountId").asText(), member.path("status").asText(),
+                    member.path("integrationId").asText(), member.path("reason").isTextual()
+                            ? "  " + member.path("reason").asText() : "");
+        }
     }
 
     /** Whether the role still works, why not, and the denied job types, in words. */

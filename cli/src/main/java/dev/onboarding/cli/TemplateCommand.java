@@ -9,19 +9,22 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code onboarding template customer|provider}: prints a CloudFormation template shipped in the jar. */
+/** {@code onboarding template customer|organization|provider}: prints a CloudFormation template shipped in the jar. */
 @Command(name = "template", description = "Print a CloudFormation template: customer (the role and notification "
-        + "each customer launches) or provider (topic and queues, one stack per region).")
+        + "each customer launches), organization (the same for every member account of an AWS Organization, as a "
+        + "service-managed StackSet) or provider (topic and queues, one stack per region).")
 public final class TemplateCommand implements Runnable {
     /** The templates this command knows. */
     enum Kind {
         /** What each customer launches. */
         customer,
+        /** What a customer deploys as a service-managed StackSet to connect every account of an organization. */
+        organization,
         /** What the provider deploys in each region. */
         provider
     }
 
-    @Parameters(index = "0", paramLabel = "customer|provider", description = "Which template.")
+    @Parameters(index = "0", paramLabel = "customer|organization|provider", description = "Which template.")
     Kind kind;
 
     @CommandLine.Spec

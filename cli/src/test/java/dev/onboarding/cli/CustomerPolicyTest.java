@@ -132,6 +132,12 @@ class CustomerPolicyTest {
             "AWS::EC2::EbsEncryptionByDefault",
             "AWS::EC2::SerialConsoleAccess");
 
+    /**
+     * Actions the provider's verification calls with the role, beyond collection: DescribeOrganization proves a
+     * member of an organization integration belongs to the expected organization (docs/organizations.md).
+     */
+    static final Set<String> NEEDED_BY_VERIFICATION = Set.of("organizations:DescribeOrganization");
+
     /** API Gateway resources whose GET returns API key values. */
     static final List<String> API_KEY_RESOURCES = List.of("arn:aws:apigateway:us-east-1::/apikeys",
             "arn:aws:apigateway:us-east-1::/apikeys/k1", "arn:aws:apigateway:us-east-1::/usageplans/p1/keys",
@@ -178,12 +184,21 @@ class CustomerPolicyTest {
     void thePolicyGrantsNothingNoJobTypeCalls() {
         Set<String> needed = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         catalog.types().forEach(t -> needed.addAll(t.actions()));
+        needed.addAll(NEEDED_BY_VERIFICATION);
         Set<String> granted = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         grants.forEach(g -> g.actions().forEach(a -> iam.matching(a).forEach(m -> granted.add(m.name()))));
 
         Set<String> extra = new TreeSet<>(granted);
         extra.removeAll(needed);
         assertThat(extra).as("granted actions no job type calls").isEmpty();
+    }
+
+    @Test
+    void thePolicyGrantsWhatVerificationCallsReadOnly() {
+        for (String action : NEEDED_BY_VERIFICATION) {
+            assertThat(grants).as(action).anyMatch(g -> grantsAction(g, action));
+            assertThat(iam.find(action)).as(action).map(Action::accessLevel).contains("Read");
+        }
     }
 
     @Test

@@ -59,7 +59,8 @@ class ProductionJarIT {
                 "org/apache/kafka/streams/KafkaStreams.class",
                 "software/amazon/awssdk/services/sqs/SqsClient.class",
                 "software/amazon/awssdk/services/sts/StsClient.class",
-                "cloudformation/customer.json");
+                "cloudformation/customer.json",
+                "cloudformation/organization.json");
     }
 
     @Test

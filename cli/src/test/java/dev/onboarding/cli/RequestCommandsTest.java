@@ -79,6 +79,43 @@ class RequestCommandsTest {
     }
 
     @Test
+    void anOrganizationRequestCarriesItsKindAndPrintsTheStackSetCommands() throws Exception {
+        Path config = dir.resolve("organization.properties");
+        Files.writeString(config, String.join("\n",
+                "kafka.bootstrap.servers=" + KAFKA.bootstrapServers(),
+                "schema.registry.url=" + REGISTRY_URL,
+                "request.template-url=https://templates.example.com/onboarding/customer.json",
+                "request.organization-template-url=https://templates.example.com/onboarding/organization.json",
+                "request.provider-account-id=444455556666",
+                "request.console-region=eu-west-1", ""));
+
+        CommandRun run = CommandRun.of("request", "--config", config.toString(), "--tenant", "globex",
+                "--role-name", "GlobexReader", "--organization", "--expected-organization-id", "o-a1b2c3d4e5",
+                "--organizational-unit", "ou-ab12-34cd56ef", "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.out());
+        assertThat(json.path("kind").asText()).isEqualTo("ORGANIZATION");
+        assertThat(json.has("quickCreateUrl")).isFalse();
+        assertThat(json.at("/stackSet/templateUrl").asText())
+                .isEqualTo("https://templates.example.com/onboarding/organization.json");
+        assertThat(json.at("/stackSet/createStackSet").asText()).contains("--permission-model SERVICE_MANAGED",
+                "--auto-deployment Enabled=true", "--region eu-west-1");
+        assertThat(json.at("/stackSet/createStackInstances").asText())
+                .contains("OrganizationalUnitIds=ou-ab12-34cd56ef", "--regions eu-west-1");
+        IntegrationRequested event = awaitEvent(json.path("integrationId").asText());
+        assertThat(event.getKind()).isEqualTo(dev.onboarding.contract.IntegrationKind.ORGANIZATION);
+        assertThat(event.getExpectedOrganizationId()).isEqualTo("o-a1b2c3d4e5");
+        assertThat(event.getOrganizationalUnitIds()).containsExactly("ou-ab12-34cd56ef");
+
+        CommandRun withoutId = CommandRun.of("request", "--config", config.toString(), "--tenant", "globex",
+                "--role-name", "GlobexReader", "--organization");
+        assertThat(withoutId.exitCode()).isEqualTo(1);
+        assertThat(withoutId.err()).contains("--expected-organization-id");
+    }
+
+    @Test
     void requestWithoutTheTemplateUrlNamesTheKey() throws Exception {
         Path config = dir.resolve("incomplete.properties");
         Files.writeString(config, "kafka.bootstrap.servers=" + KAFKA.bootstrapServers() + "\n"

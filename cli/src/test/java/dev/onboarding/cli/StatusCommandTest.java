@@ -25,6 +25,12 @@ class StatusCommandTest {
             + "\"req-7\",\"latestCallbackAt\":\"2026-12-04T10:00:00Z\",\"roleVerification\":{\"state\":\"FAILED\","
             + "\"reason\":\"could not assume the role (AccessDenied)\",\"updatedAt\":\"2026-12-04T10:00:01Z\"}},"
             + "\"version\":2}";
+    private static final String ORGANIZATION = "{\"integrationId\":\"int-4\",\"tenantId\":\"acme\",\"status\":"
+            + "\"PENDING\",\"kind\":\"ORGANIZATION\",\"expectedOrganizationId\":\"o-a1b2c3d4e5\",\"members\":["
+            + "{\"accountId\":\"111111111111\",\"integrationId\":\"int-4-111111111111\",\"status\":\"CONNECTED\","
+            + "\"reason\":null},{\"accountId\":\"222222222222\",\"integrationId\":\"int-4-222222222222\",\"status\":"
+            + "\"FAILED\",\"reason\":\"ORGANIZATION_MISMATCH: not a member\"}],\"memberSummary\":{\"connected\":1,"
+            + "\"failed\":1,\"pending\":0},\"version\":4}";
     private static final String STATE_WITH_HEALTH = "{\"integrationId\":\"int-3\",\"tenantId\":\"acme\","
             + "\"status\":\"CONNECTED\",\"health\":{\"status\":\"DEGRADED\",\"reason\":\"denied although the current"
             + " template grants it\",\"deniedJobTypes\":[{\"resourceType\":\"AWS::EC2::Instance\",\"action\":"
@@ -43,9 +49,10 @@ class StatusCommandTest {
         processor.createContext("/integrations/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             boolean known = path.equals("/integrations/int-1") || path.equals("/integrations/int-2")
-                    || path.equals("/integrations/int-3");
+                    || path.equals("/integrations/int-3") || path.equals("/integrations/int-4");
             byte[] body = (!known ? "{\"error\":\"not found\"}" : path.endsWith("int-2") ? STATE_WITH_PROGRESS
-                    : path.endsWith("int-3") ? STATE_WITH_HEALTH : STATE).getBytes(StandardCharsets.UTF_8);
+                    : path.endsWith("int-3") ? STATE_WITH_HEALTH : path.endsWith("int-4") ? ORGANIZATION : STATE)
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(known ? 200 : 404, body.length);
             exchange.getResponseBody().write(body);
@@ -92,6 +99,20 @@ class StatusCommandTest {
                 .contains("  role verification    FAILED at 2026-12-04T10:00:01Z: could not assume the role "
                         + "(AccessDenied)\n")
                 .doesNotContain("\"progress\"");
+    }
+
+    @Test
+    void anOrganizationListsItsMembersOneALineUnderTheSummary() {
+        CommandRun run = CommandRun.of("status", "int-4", "--processor-url", url);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("integration int-4: PENDING")
+                .contains("  kind                 ORGANIZATION\n")
+                .contains("  expectedOrganizationId o-a1b2c3d4e5\n")
+                .contains("  members              2 (connected 1, failed 1, pending 0)\n"
+                        + "    111111111111   CONNECTED     int-4-111111111111\n"
+                        + "    222222222222   FAILED        int-4-222222222222  ORGANIZATION_MISMATCH: not a member\n")
+                .doesNotContain("memberSummary");
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The security-critical parts of the shipped CloudFormation templates. */
 class TemplatesTest {
@@ -73,6 +75,43 @@ class TemplatesTest {
         assertThat(template.at("/Metadata/TemplateVersion").asText()).isNotBlank();
     }
 
+    /**
+     * The StackSet template is the customer template in every resource, parameter and output value: the policy and
+     * trust tests of the customer template hold for it, and both report the same TemplateVersion.
+     */
+    @Test
+    void organizationTemplateIsTheCustomerTemplatesRolePoliciesAndNotification() throws Exception {
+        JsonNode customer = template(TemplateCommand.Kind.customer);
+        JsonNode organization = template(TemplateCommand.Kind.organization);
+
+        assertThat(organization.path("Resources")).isEqualTo(customer.path("Resources"));
+        assertThat(organization.at("/Metadata/TemplateVersion")).isEqualTo(customer.at("/Metadata/TemplateVersion"));
+        List<String> parameters = new ArrayList<>();
+        organization.path("Parameters").fieldNames().forEachRemaining(parameters::add);
+        assertThat(parameters).containsExactly("ExternalID", "RoleName", "ProviderAccountId", "ProviderTopicName");
+        for (String name : parameters) {
+            JsonNode ours = organization.path("Parameters").path(name);
+            JsonNode theirs = customer.path("Parameters").path(name);
+            for (String field : List.of("Type", "Default", "MinLength", "MaxLength", "AllowedPattern")) {
+                assertThat(ours.path(field)).as(name + "." + field).isEqualTo(theirs.path(field));
+            }
+        }
+        assertThat(organization.at("/Outputs/RoleArn/Value")).isEqualTo(customer.at("/Outputs/RoleArn/Value"));
+        assertThat(organization.at("/Outputs/IntegrationId/Value"))
+                .isEqualTo(customer.at("/Outputs/IntegrationId/Value"));
+        assertThat(organization.path("Description").asText()).contains("StackSet", "one region");
+        assertThat(organization.at("/Metadata/DeployAs").asText()).contains("management account");
+    }
+
+    @Test
+    void bothTemplatesLetVerificationReadTheOrganization() throws Exception {
+        for (TemplateCommand.Kind kind : List.of(TemplateCommand.Kind.customer, TemplateCommand.Kind.organization)) {
+            List<String> actions = new ArrayList<>();
+            RolePolicies.of(template(kind), "IntegrationRole").forEach(g -> actions.addAll(g.actions()));
+            assertThat(actions).as(kind.name()).contains("organizations:DescribeOrganization");
+        }
+    }
+
     @Test
     void providerQueueAdmitsOnlyItsTopic() throws Exception {
         JsonNode template = template(TemplateCommand.Kind.provider);
@@ -114,9 +153,10 @@ class TemplatesTest {
         }
     }
 
-    @Test
-    void customerParametersAreGroupedAndLabelledForTheConsole() throws Exception {
-        JsonNode template = template(TemplateCommand.Kind.customer);
+    @ParameterizedTest
+    @EnumSource(value = TemplateCommand.Kind.class, names = {"customer", "organization"})
+    void customerParametersAreGroupedAndLabelledForTheConsole(TemplateCommand.Kind kind) throws Exception {
+        JsonNode template = template(kind);
         JsonNode face = template.at("/Metadata/AWS::CloudFormation::Interface");
         List<String> grouped = new ArrayList<>();
         face.path("ParameterGroups").forEach(group -> {

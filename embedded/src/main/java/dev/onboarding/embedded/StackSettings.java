@@ -40,9 +40,10 @@ public final class StackSettings {
         return queue(region, sqs, pair.queueUrl());
     }
 
-    /** The bridge verifies roles with the STS stand-in. */
+    /** The bridge verifies roles with the STS stand-in, and members' organizations with its Organizations side. */
     public StackSettings sts(StsStandIn sts) {
         settings.put("bridge.sts.endpoint", sts.endpoint().toString());
+        settings.put("bridge.organizations.endpoint", sts.endpoint().toString());
         return this;
     }
 

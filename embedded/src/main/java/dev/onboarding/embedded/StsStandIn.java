@@ -62,6 +62,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code DELETE /__onboarding/roles?roleArn=...} revokes a role (like {@link #revoke}), {@code POST
  * /__onboarding/roles/restore?roleArn=...} puts a revoked role's policy back (like {@link #restore}). These admin
  * calls are not AssumeRole calls: they are neither counted nor recorded.
+ *
+ * <p>The same port answers AWS Organizations' {@code DescribeOrganization} for the accounts whose roles it let be
+ * assumed, with the credentials it issued ({@link #organizations()}).
  */
 public final class StsStandIn implements AutoCloseable {
 
@@ -175,6 +178,7 @@ public final class StsStandIn implements AutoCloseable {
     private final Queue<AssumeRoleCall> calls = new ConcurrentLinkedQueue<>();
     private final AtomicInteger recorded = new AtomicInteger();
     private final int recordLimit;
+    private final OrganizationsStandIn organizations = new OrganizationsStandIn();
     private final WireMockServer server;
 
     private StsStandIn(int recordLimit) {
@@ -206,7 +210,12 @@ public final class StsStandIn implements AutoCloseable {
         return sts;
     }
 
-    /** The endpoint to pass to {@code StsClientBuilder.endpointOverride}. */
+    /** The organizations of the simulated accounts, answered on {@link #endpoint()} too. */
+    public OrganizationsStandIn organizations() {
+        return organizations;
+    }
+
+    /** The endpoint to pass to {@code StsClientBuilder.endpointOverride} (and {@code OrganizationsClientBuilder}'s). */
     public URI endpoint() {
         return URI.create("http://" + Support.LOOPBACK + ":" + server.port());
     }
@@ -299,6 +308,7 @@ public final class StsStandIn implements AutoCloseable {
         totalCalls.set(0);
         calls.clear();
         recorded.set(0);
+        organizations.reset();
     }
 
     /** Stops the HTTP server. */
@@ -326,8 +336,14 @@ public final class StsStandIn implements AutoCloseable {
     // ---------------------------------------------------------------- request handling
 
     private ResponseDefinition answer(Request request) {
+        if (request.getUrl().startsWith(OrganizationsStandIn.ADMIN_PATH)) {
+            return organizations.admin(request);
+        }
         if (request.getUrl().startsWith("/__onboarding/")) {
             return admin(request);
+        }
+        if (OrganizationsStandIn.isOrganizationsCall(request)) {
+            return organizations.answer(request);
         }
         Map<String, String> form = form(request);
         String action = form.get("Action");
@@ -455,7 +471,7 @@ public final class StsStandIn implements AutoCloseable {
         return queue == null ? null : queue.poll();
     }
 
-    private static ResponseDefinition success(String roleArn, String sessionName, int durationSeconds) {
+    private ResponseDefinition success(String roleArn, String sessionName, int durationSeconds) {
         String expiration = DateTimeFormatter.ISO_INSTANT.format(
                 Instant.now().plusSeconds(durationSeconds).truncatedTo(ChronoUnit.SECONDS));
         String account = arnPart(roleArn, 4, "000000000000");
@@ -463,6 +479,8 @@ public final class StsStandIn implements AutoCloseable {
         String roleName = resource.substring(resource.lastIndexOf('/') + 1);
         String session = xml(sessionName);
         String requestId = requestId();
+        String accessKeyId = "ASIA" + randomToken(16, BASE32);
+        organizations.issued(accessKeyId, account);
         // The same shape and size as a real answer, so that the client's parsing costs what it costs against STS.
         String xml = new StringBuilder(1100)
                 .append("<AssumeRoleResponse xmlns=\"").append(STS_NS).append("\">\n")
@@ -474,7 +492,7 @@ public final class StsStandIn implements AutoCloseable {
                 .append('/').append(session).append("</Arn>\n")
                 .append("    </AssumedRoleUser>\n")
                 .append("    <Credentials>\n")
-                .append("      <AccessKeyId>ASIA").append(randomToken(16, BASE32)).append("</AccessKeyId>\n")
+                .append("      <AccessKeyId>").append(accessKeyId).append("</AccessKeyId>\n")
                 .append("      <SecretAccessKey>").append(randomToken(40, BASE64ISH)).append("</SecretAccessKey>\n")
                 .append("      <SessionToken>FwoGZXIvYXdzE").append(randomToken(120, BASE64ISH))
                 .append("</SessionToken>\n")

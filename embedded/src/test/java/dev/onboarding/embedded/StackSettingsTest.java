@@ -39,6 +39,7 @@ class StackSettingsTest {
                     Map.entry("bridge.sqs.endpoint.us-east-1", east.endpoint().toString()),
                     Map.entry("bridge.sqs.endpoint.eu-west-1", west.endpoint().toString()),
                     Map.entry("bridge.sts.endpoint", sts.endpoint().toString()),
+                    Map.entry("bridge.organizations.endpoint", sts.endpoint().toString()),
                     Map.entry("bridge.response-url.local-origin", s3.origin()),
                     Map.entry("bridge.aws.access-key-id", "local"),
                     Map.entry("bridge.aws.secret-access-key", "secret"),

@@ -36,6 +36,17 @@ record CloudFormationAnswer(String status, String reason, String physicalResourc
         }
     }
 
+    /** The StackId an answer body echoes, if it is readable. */
+    static java.util.Optional<String> stackIdOf(String body) {
+        try {
+            JsonNode node = JSON.readTree(body);
+            return node == null ? java.util.Optional.empty()
+                    : java.util.Optional.ofNullable(node.path("StackId").asText(null));
+        } catch (JsonProcessingException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static CloudFormationAnswer invalid(String why, Instant receivedAt) {
         return new CloudFormationAnswer("INVALID", why, "", JSON.createObjectNode(), "", receivedAt);
     }

@@ -114,6 +114,7 @@ final class LocalRun implements AutoCloseable {
                 .api(issuer, stateDir)
                 .with("api.http.port", Integer.toString(options.apiPort()))
                 .with("request.template-url", SimulateRequestCommand.LOCAL_TEMPLATE_URL)
+                .with("request.organization-template-url", SimulateRequestCommand.LOCAL_ORGANIZATION_TEMPLATE_URL)
                 .with("request.provider-account-id", LocalEnvironment.PROVIDER_ACCOUNT)
                 // Roles are verified again often here, so `simulate revoke-role` shows within a minute.
                 .with("scheduler.reverification.interval", LOCAL_REVERIFICATION_INTERVAL)

@@ -6,8 +6,8 @@ import picocli.CommandLine.Option;
 
 /** {@code onboarding simulate}: plays the customer and the AWS side against a running local stack. */
 @Command(name = "simulate", description = "Play the customer and AWS against the local stack (`onboarding local`).",
-        subcommands = {SimulateRequestCommand.class, LaunchStackCommand.class, RoleCommands.Revoke.class,
-                RoleCommands.Restore.class, CommandLine.HelpCommand.class})
+        subcommands = {SimulateRequestCommand.class, LaunchStackCommand.class, LaunchStackSetCommand.class,
+                RoleCommands.Revoke.class, RoleCommands.Restore.class, CommandLine.HelpCommand.class})
 final class SimulateCommand implements Runnable {
 
     @CommandLine.Spec

@@ -25,6 +25,9 @@ import picocli.CommandLine;
 final class SimulateRequestCommand implements Runnable {
     /** The template URL of simulated requests: nothing is served there, the local stack never fetches it. */
     static final String LOCAL_TEMPLATE_URL = "https://onboarding-local.invalid/cloudformation/customer.json";
+    /** The StackSet template URL of simulated organization requests: nothing is served there either. */
+    static final String LOCAL_ORGANIZATION_TEMPLATE_URL =
+            "https://onboarding-local.invalid/cloudformation/organization.json";
 
     @CommandLine.Mixin
     EndpointsFileOption endpointsFile;
@@ -59,6 +62,7 @@ final class SimulateRequestCommand implements Runnable {
     /** The simulated provider of the local stack ({@code simulate request}, {@code demo}). */
     static RequestConfig simulatedProvider() {
         return new RequestConfig(LOCAL_TEMPLATE_URL, LocalEnvironment.PROVIDER_ACCOUNT,
-                RequestConfig.DEFAULT_TOPIC_NAME, RequestConfig.DEFAULT_TTL, RequestConfig.DEFAULT_CONSOLE_REGION);
+                RequestConfig.DEFAULT_TOPIC_NAME, RequestConfig.DEFAULT_TTL, RequestConfig.DEFAULT_CONSOLE_REGION,
+                java.util.Optional.of(LOCAL_ORGANIZATION_TEMPLATE_URL));
     }
 }

@@ -117,6 +117,27 @@ final class SimulatedCloudFormation implements AutoCloseable {
     }
 
     /**
+     * The StackId of the latest answered stack whose id contains {@code stackIdPart} (a member's stack instance of a
+     * StackSet, found by its account and the StackSet's name), if any.
+     */
+    Optional<String> lastAnsweredStack(String stackIdPart) {
+        List<StandInControl.ReceivedRequest> answers = standIns.responsesContaining(stackIdPart).stream()
+                .filter(r -> "PUT".equals(r.method()) && r.delivered()).toList();
+        for (int i = answers.size() - 1; i >= 0; i--) {
+            Optional<String> stackId = CloudFormationAnswer.stackIdOf(answers.get(i).body());
+            if (stackId.filter(id -> id.contains(stackIdPart)).isPresent()) {
+                return stackId;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Puts {@code accountId} in organization {@code organizationId} in the Organizations stand-in. */
+    void joinOrganization(String accountId, String organizationId) {
+        standIns.joinOrganization(accountId, organizationId);
+    }
+
+    /**
      * A pre-signed-looking URL on the S3 stand-in, shaped like CloudFormation's (and like the stand-in's own
      * {@code responseUrlFor}): the region's response bucket, the stack, logical id and request id as the key,
      * and X-Amz-* parameters. The stand-in does not check the signature.

@@ -2,6 +2,7 @@ package dev.onboarding.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.onboarding.embedded.OrganizationsStandIn;
 import dev.onboarding.embedded.StsStandIn;
 import java.io.IOException;
 import java.net.URI;
@@ -17,8 +18,8 @@ import java.util.List;
 
 /**
  * Drives the local stand-ins of AWS from another process, through their loopback admin routes: the STS
- * stand-in's trust table (the IAM roles customers' stacks create) and the S3 stand-in's record of the answers
- * PUT to ResponseURLs (what CloudFormation sees).
+ * stand-in's trust table (the IAM roles customers' stacks create) and its accounts' organizations, and the S3
+ * stand-in's record of the answers PUT to ResponseURLs (what CloudFormation sees).
  */
 final class StandInControl {
     /**
@@ -70,6 +71,20 @@ final class StandInControl {
         if (response.statusCode() != 200) {
             throw new IllegalStateException("the STS stand-in refused to create role " + roleArn + ": HTTP "
                     + response.statusCode() + " " + response.body());
+        }
+    }
+
+    /** Puts {@code accountId} in organization {@code organizationId}, as the Organizations stand-in answers it. */
+    void joinOrganization(String accountId, String organizationId) {
+        String body = JSON.createObjectNode().put("accountId", accountId).put("organizationId", organizationId)
+                .toString();
+        HttpRequest request = HttpRequest.newBuilder(sts.resolve(OrganizationsStandIn.ADMIN_PATH)).timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = send(request, "the STS stand-in");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the STS stand-in refused to put account " + accountId + " in "
+                    + organizationId + ": HTTP " + response.statusCode() + " " + response.body());
         }
     }
 

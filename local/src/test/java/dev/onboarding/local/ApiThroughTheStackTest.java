@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.onboarding.api.ApiApp;
 import dev.onboarding.config.Settings;
 import dev.onboarding.embedded.DevTokenIssuer;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Collectors;
@@ -38,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * processor's query endpoint shows it; an event stream on one instance and a long poll on the other are woken by
  * the processor's decision, with its progress; concurrent creates with one Idempotency-Key on two instances yield
  * one integration under the real processor's first-request-wins rule; a cancel through the API ends a PENDING
- * integration CANCELLED.
+ * integration CANCELLED; an organization shows its members as the processor does, and its cancel stops new members.
  */
 @ExtendWith(SecurityStackExtension.class)
 class ApiThroughTheStackTest {
@@ -208,6 +210,49 @@ class ApiThroughTheStackTest {
         assertThat(stack.awaitStatus(id, "CANCELLED").get("version").asLong()).isEqualTo(2);
     }
 
+    @Test
+    void anOrganizationThroughTheApiShowsItsMembersAsTheProcessorDoesAndItsCancelStopsNewMembers() throws Exception {
+        String token = token(SecurityStack.newTenant("api-org"));
+        String organizationId = "o-api" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+        HttpResponse<String> created = post(first, token, "{\"name\":\"Whole organization\",\"kind\":"
+                + "\"ORGANIZATION\",\"expectedOrganizationId\":\"" + organizationId + "\"}", Map.of());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode organization = JSON.readTree(created.body());
+        String id = organization.get("integrationId").asText();
+        assertThat(organization.get("stackSet").get("createStackSet").asText())
+                .contains(organization.get("externalId").asText());
+        String member = SecurityStack.newAccount();
+
+        stack.cloudFormation().joinOrganization(member, organizationId);
+        SimulatedCloudFormation.Launched launched = stack.cloudFormation().launch(StackLaunch.create(
+                organization.get("externalId").asText(), member, SecurityStack.REGION,
+                organization.get("roleName").asText()));
+        assertThat(stack.awaitAnswer(launched.requestId()).status()).isEqualTo("SUCCESS");
+
+        JsonNode withMember = await("the member through the API").atMost(SecurityStack.PATIENCE)
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> JSON.readTree(get(second, "/v1/integrations/" + id, token).body()),
+                        state -> state.path("memberSummary").path("connected").asInt() == 1);
+        assertThat(withMember.get("status").asText()).isEqualTo("PENDING");
+        assertThat(withMember.get("members").get(0).get("accountId").asText()).isEqualTo(member);
+        JsonNode processorView = stack.integration(id).orElseThrow();
+        ObjectNode withoutLaunch = withMember.deepCopy();
+        withoutLaunch.remove("stackSet"); // the tenant's own commands: the API's addition to the state
+        assertThat(withoutLaunch).isEqualTo(processorView);
+
+        HttpResponse<String> cancel = send(first, HttpRequest.newBuilder(url(first, "/v1/integrations/" + id))
+                .header("Authorization", "Bearer " + token).DELETE());
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        stack.awaitStatus(id, "CANCELLED");
+        String late = SecurityStack.newAccount();
+        stack.cloudFormation().joinOrganization(late, organizationId);
+        SimulatedCloudFormation.Launched refused = stack.cloudFormation().launch(StackLaunch.create(
+                organization.get("externalId").asText(), late, SecurityStack.REGION,
+                organization.get("roleName").asText()));
+        assertThat(stack.awaitAnswer(refused.requestId()).status()).isEqualTo("FAILED");
+        assertThat(stack.integration(id + "-" + member).orElseThrow().get("status").asText()).isEqualTo("CONNECTED");
+    }
+
     private static ApiApp startApi() throws IOException {
         Map<String, String> settings = new HashMap<>(issuer.apiSettings());
         settings.put("kafka.bootstrap.servers", stack.environment().kafka().bootstrapServers());
@@ -217,6 +262,7 @@ class ApiThroughTheStackTest {
         settings.put("api.state-dir", dir("api-state-").toString());
         settings.put("request.template-url", SimulateRequestCommand.LOCAL_TEMPLATE_URL);
         settings.put("request.provider-account-id", LocalEnvironment.PROVIDER_ACCOUNT);
+        settings.put("request.organization-template-url", SimulateRequestCommand.LOCAL_ORGANIZATION_TEMPLATE_URL);
         ApiApp app = ApiApp.from(Settings.of(settings), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         app.start();
         await("API ready").atMost(Duration.ofSeconds(60)).until(app::isReady);

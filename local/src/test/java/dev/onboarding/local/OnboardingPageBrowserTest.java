@@ -39,8 +39,8 @@ import org.openqa.selenium.logging.LogType;
  * The onboarding page in a real browser (Debian's headless Chromium, driven through its chromium-driver by
  * Selenium's Java client, which is pointed at the system driver and never downloads one), against the local run as
  * {@code onboarding local} starts it: the whole flow to Connected through "Simulate the stack here", a second stack
- * for the same account Failed with the reason and what to do, a cancel, a reload while waiting, the CSP header, and
- * no error in the browser's console after any of them. Saves a screenshot of the connected page as
+ * for the same account Failed with the reason and what to do, a cancel, a reload while waiting, an organization's
+ * StackSet commands and members, the CSP header, and no error in the browser's console after any of them. Saves a screenshot of the connected page as
  * {@code target/onboarding-page-connected.png}.
  *
  * <p>Skipped, saying why, only where Chromium or its driver is not installed; with
@@ -242,6 +242,46 @@ class OnboardingPageBrowserTest {
                 .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).singleElement().satisfies(entry -> assertThat(entry.getMessage())
                 .contains("violates the following Content Security Policy directive 'script-src 'self''"));
+    }
+
+    @Test
+    void anOrganizationShowsTheStackSetCommandsAndItsMembersOneALine(LocalSandbox sandbox) throws Exception {
+        Assumptions.assumeTrue(System.getProperty("onboarding.page.url") == null,
+                "drives the test's own local run (its endpoints file)");
+        String endpoints = sandbox.endpointsFile().toString();
+        String token = CommandRun.of("token", "--tenant", "acme", "--endpoints-file", endpoints).out().trim();
+        HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        page.resolve("/v1/integrations")).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Whole organization\",\"kind\":\"ORGANIZATION\","
+                                + "\"expectedOrganizationId\":\"o-pagetest01\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = created.body().replaceAll(".*\"integrationId\":\"([^\"]+)\".*", "$1");
+        String externalId = created.body().replaceAll(".*\"externalId\":\"([^\"]+)\".*", "$1");
+        CommandRun members = CommandRun.of("simulate", "launch-stackset", "--endpoints-file", endpoints,
+                "--external-id", externalId, "--organization-id", "o-pagetest01", "--accounts", "2", "--wait");
+        CommandRun stranger = CommandRun.of("simulate", "launch-stackset", "--endpoints-file", endpoints,
+                "--external-id", externalId, "--organization-id", "o-otherorg01", "--accounts", "1", "--wait");
+        assertThat(members.exitCode()).as(members.err()).isZero();
+        assertThat(stranger.exitCode()).as(stranger.err()).isZero();
+
+        open("acme");
+        browser.get(page.resolve("/?integration=" + id).toString());
+
+        await("two members connected, one failed").atMost(PATIENCE).until(() -> text("member-summary"),
+                "2 connected, 1 failed, 0 in progress."::equals);
+        assertThat(browser.findElements(By.cssSelector("#members li"))).hasSize(3);
+        assertThat(text("members")).contains(": CONNECTED", ": FAILED (ORGANIZATION_MISMATCH");
+        assertThat(text("organization-id")).isEqualTo("o-pagetest01");
+        assertThat(browser.findElement(By.id("launch-panel")).isDisplayed()).as("no quick-create link").isFalse();
+        assertThat(browser.findElement(By.id("create-stack-set")).getAttribute("value"))
+                .startsWith("aws cloudformation create-stack-set").contains(externalId);
+        assertThat(browser.findElement(By.id("create-stack-instances")).getAttribute("value"))
+                .startsWith("aws cloudformation create-stack-instances");
+        assertThat(unlabelledControls()).as("form controls without a label").isEmpty();
+        await("the list shows the organization").atMost(PATIENCE).until(() -> text("list-rows"),
+                rows -> rows.contains("Organization o-pagetest01: 2 connected"));
     }
 
     // ---- steps ----

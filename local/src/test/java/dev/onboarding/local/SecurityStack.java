@@ -20,6 +20,7 @@ import dev.onboarding.processor.ProcessorApp;
 import dev.onboarding.processor.queries.IntegrationQueryServer;
 import dev.onboarding.runtime.Service;
 import dev.onboarding.schemas.requests.IntegrationRequest;
+import dev.onboarding.schemas.requests.OrganizationScope;
 import dev.onboarding.schemas.serde.RegistrySettings;
 import dev.onboarding.schemas.serde.SchemaRegistries;
 import dev.onboarding.schemas.serde.SchemaRegistry;
@@ -230,6 +231,15 @@ final class SecurityStack implements AutoCloseable {
     IntegrationRequestPublisher.Published request(String tenant, Optional<String> expectedAccount) {
         IntegrationRequestPublisher.Published published = publisher.publish(new IntegrationRequest(tenant, ROLE_NAME,
                 "security suite", Optional.empty(), Map.of(), expectedAccount));
+        awaitStatus(published.integrationId(), "PENDING");
+        return published;
+    }
+
+    /** The upstream service asks to connect organization {@code organizationId} for {@code tenant}; waits for it. */
+    IntegrationRequestPublisher.Published requestOrganization(String tenant, String organizationId) {
+        IntegrationRequestPublisher.Published published = publisher.publish(new IntegrationRequest(tenant, ROLE_NAME,
+                "security suite organization", Optional.empty(), Map.of(), Optional.empty(),
+                Optional.of(new OrganizationScope(organizationId, List.of()))));
         awaitStatus(published.integrationId(), "PENDING");
         return published;
     }

@@ -59,7 +59,8 @@ class SimulateRequestCommandTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode result = JSON.readTree(run.out());
         assertThat(fieldNames(result)).containsExactly("integrationId", "tenantId",
-                "externalId", "roleName", "quickCreateUrl");
+                "externalId", "roleName", "kind", "quickCreateUrl");
+        assertThat(result.get("kind").asText()).isEqualTo("ACCOUNT");
         String integrationId = result.get("integrationId").asText();
         IntegrationRequested event = awaitEvent(integrationId);
         assertThat(event.getTenantId()).isEqualTo("acme").isEqualTo(result.get("tenantId").asText());

@@ -24,18 +24,26 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param epoch the integration version at which this connection began; due-index entries carry it
  * @param version the latest integration version applied
  * @param paused whether its jobs are paused (its health is UNREACHABLE): its slots move on, nothing is emitted
+ * @param expectedOrganizationId a member account's organization, which its re-verification checks again; else null
  */
 public record ConnectedAccount(String integrationId, String tenantId, String accountId, String roleArn,
-        String externalId, long connectedAt, long epoch, long version, boolean paused) {
+        String externalId, long connectedAt, long epoch, long version, boolean paused, String expectedOrganizationId) {
 
-    // Format 1 had no paused flag (read as not paused); format 2 adds it.
+    // Format 1 had no paused flag (read as not paused); format 2 adds it; format 3 the expected organization.
     private static final byte FORMAT_1 = 1;
-    private static final byte FORMAT = 2;
+    private static final byte FORMAT_2 = 2;
+    private static final byte FORMAT = 3;
 
     /** An account whose jobs are not paused. */
     public ConnectedAccount(String integrationId, String tenantId, String accountId, String roleArn,
             String externalId, long connectedAt, long epoch, long version) {
         this(integrationId, tenantId, accountId, roleArn, externalId, connectedAt, epoch, version, false);
+    }
+
+    /** An account that is no member of an organization integration. */
+    public ConnectedAccount(String integrationId, String tenantId, String accountId, String roleArn,
+            String externalId, long connectedAt, long epoch, long version, boolean paused) {
+        this(integrationId, tenantId, accountId, roleArn, externalId, connectedAt, epoch, version, paused, null);
     }
 
     /** Serde for the state store; a small private binary format with a leading format byte. */
@@ -58,6 +66,10 @@ public record ConnectedAccount(String integrationId, String tenantId, String acc
             out.writeLong(epoch);
             out.writeLong(version);
             out.writeBoolean(paused);
+            out.writeBoolean(expectedOrganizationId != null);
+            if (expectedOrganizationId != null) {
+                out.writeUTF(expectedOrganizationId);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,11 +80,21 @@ public record ConnectedAccount(String integrationId, String tenantId, String acc
     public static ConnectedAccount fromBytes(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             byte format = in.readByte();
-            if (format != FORMAT && format != FORMAT_1) {
+            if (format != FORMAT && format != FORMAT_2 && format != FORMAT_1) {
                 throw new SerializationException("unknown ConnectedAccount format " + format);
             }
-            return new ConnectedAccount(in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(), in.readUTF(),
-                    in.readLong(), in.readLong(), in.readLong(), format != FORMAT_1 && in.readBoolean());
+            String integrationId = in.readUTF();
+            String tenantId = in.readUTF();
+            String accountId = in.readUTF();
+            String roleArn = in.readUTF();
+            String externalId = in.readUTF();
+            long connectedAt = in.readLong();
+            long epoch = in.readLong();
+            long version = in.readLong();
+            boolean paused = format != FORMAT_1 && in.readBoolean();
+            String organization = format == FORMAT && in.readBoolean() ? in.readUTF() : null;
+            return new ConnectedAccount(integrationId, tenantId, accountId, roleArn, externalId, connectedAt, epoch,
+                    version, paused, organization);
         } catch (IOException e) {
             throw new SerializationException("corrupt ConnectedAccount: " + e.getMessage(), e);
         }
@@ -83,6 +105,6 @@ public record ConnectedAccount(String integrationId, String tenantId, String acc
         return "ConnectedAccount[integrationId=" + integrationId + ", tenantId=" + tenantId + ", accountId="
                 + accountId + ", roleArn=" + roleArn + ", externalId=" + ExternalIds.redact(externalId)
                 + ", connectedAt=" + connectedAt + ", epoch=" + epoch + ", version=" + version + ", paused=" + paused
-                + "]";
+                + ", expectedOrganizationId=" + expectedOrganizationId + "]";
     }
 }

@@ -94,7 +94,8 @@ public final class ConnectionDecider {
                 && integration.getHealth().getStatus() == HealthStatus.UNREACHABLE;
         ConnectedAccount account = new ConnectedAccount(key, integration.getTenantId(), integration.getAccountId(),
                 integration.getRoleArn(), integration.getExternalId(),
-                sameAccount ? current.connectedAt() : connectedAt, epoch, version, paused);
+                sameAccount ? current.connectedAt() : connectedAt, epoch, version, paused,
+                integration.getExpectedOrganizationId());
         if (sameAccount) {
             // Resuming is a refresh too: the next slots emit PERIODIC jobs, the INITIAL burst is not repeated.
             return new Refresh(account);

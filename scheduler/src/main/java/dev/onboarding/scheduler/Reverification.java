@@ -9,7 +9,8 @@ import java.time.Instant;
  * The periodic re-verification of a CONNECTED integration's role: once per {@code interval}, at a phase drawn from
  * the integration id so that the integrations of a deployment spread evenly over the interval (and so over the
  * verifier's STS bounds), a {@code POSITIVE_ONLY} request to the bridge's verifier: AssumeRole with the external ID
- * only, so the customer's CloudTrail does not fill with the denials the connect-time checks provoke. It has a due
+ * only, so the customer's CloudTrail does not fill with the denials the connect-time checks provoke (and, for a
+ * member of an organization integration, its organization again: an account may leave it). It has a due
  * index of its own, and goes on while the integration's jobs are paused (that is how an UNREACHABLE integration
  * comes back).
  */
@@ -50,6 +51,7 @@ public final class Reverification {
                 .setAccountId(account.accountId())
                 .setPartition(partitionOf(account.roleArn()))
                 .setRoleArn(account.roleArn())
+                .setExpectedOrganizationId(account.expectedOrganizationId())
                 .setRequestId(null)
                 .setRequestedAt(Instant.ofEpochMilli(nowMillis))
                 .setDeadline(Instant.ofEpochMilli(Math.max(nowMillis, dueMillis) + intervalMillis))

@@ -88,7 +88,8 @@ class IntegrationHealthSchedulingTest {
         assertThat(ConnectedAccount.fromBytes(paused.toBytes())).isEqualTo(paused);
         byte[] bytes = new ConnectedAccount("int-1", "t", "111122223333", "arn:aws:iam::1:role/R", "onb-x", 1, 2, 3)
                 .toBytes();
-        byte[] formatOne = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        // Format 3 ends with the paused flag, then the organization's presence flag (false here).
+        byte[] formatOne = java.util.Arrays.copyOf(bytes, bytes.length - 2);
         formatOne[0] = 1;
         assertThat(ConnectedAccount.fromBytes(formatOne).paused()).isFalse();
         assertThat(ConnectedAccount.fromBytes(formatOne).version()).isEqualTo(3);
@@ -115,6 +116,7 @@ class IntegrationHealthSchedulingTest {
                 assertThat(request.getRequestId()).isNull();
                 assertThat(request.getVerificationId()).startsWith("reverify/int-1/");
                 assertThat(request.getDeadline()).isAfter(request.getRequestedAt());
+                assertThat(request.getExpectedOrganizationId()).as("no organization member").isNull();
             });
 
             // Paused jobs, still verified: that is how an UNREACHABLE role comes back.
@@ -129,6 +131,36 @@ class IntegrationHealthSchedulingTest {
             driver.advance(Duration.ofMinutes(3));
             assertThat(driver.drainVerifications()).as("not after it disconnected").isEmpty();
         }
+    }
+
+    @Test
+    void aMemberAccountsReverificationChecksItsOrganizationAgain() {
+        Map<String, String> settings = Map.of("scheduler.regions", "eu-west-1",
+                "scheduler.reverification.interval", "1m");
+        try (SchedulerDriver driver = SchedulerDriver.start(TestCatalogs.minuteAndFiveMinutes(), settings)) {
+            Integration member = Integration.newBuilder(connected("org-1-111122223333", 2, driver.now()))
+                    .setExpectedOrganizationId("o-a1b2c3d4e5").setOrganizationIntegrationId("org-1").build();
+            driver.send(member);
+            driver.advance(Duration.ofMinutes(1));
+            assertThat(driver.drainVerifications()).singleElement().satisfies(kv -> {
+                assertThat(kv.value.getChecks()).isEqualTo(RoleCheckKind.POSITIVE_ONLY);
+                assertThat(kv.value.getExpectedOrganizationId()).as("an account may leave its organization")
+                        .isEqualTo("o-a1b2c3d4e5");
+            });
+        }
+    }
+
+    @Test
+    void theExpectedOrganizationSurvivesTheStoreAndOlderEntriesReadAsNone() {
+        ConnectedAccount member = new ConnectedAccount("org-1-111122223333", "t", "111122223333",
+                "arn:aws:iam::111122223333:role/R", "onb-x", 1, 2, 3, true, "o-a1b2c3d4e5");
+        assertThat(ConnectedAccount.fromBytes(member.toBytes())).isEqualTo(member);
+        byte[] bytes = new ConnectedAccount("int-1", "t", "111122223333", "arn:aws:iam::1:role/R", "onb-x", 1, 2, 3,
+                true).toBytes();
+        byte[] formatTwo = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        formatTwo[0] = 2;
+        assertThat(ConnectedAccount.fromBytes(formatTwo).expectedOrganizationId()).isNull();
+        assertThat(ConnectedAccount.fromBytes(formatTwo).paused()).isTrue();
     }
 
     @Test

@@ -11,12 +11,16 @@ import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationHealth;
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.JobCause;
 import dev.onboarding.contract.KafkaHeader;
 import dev.onboarding.contract.KafkaSource;
+import dev.onboarding.contract.OrganizationMember;
+import dev.onboarding.contract.OrganizationMemberStatus;
+import dev.onboarding.contract.OrganizationMemberSummary;
 import dev.onboarding.contract.RequestType;
 import dev.onboarding.contract.ResponseStatus;
 import dev.onboarding.contract.RoleCheckKind;
@@ -44,6 +48,7 @@ public final class ContractSamples {
     private static final String EXTERNAL_ID = "onb-gezdgnbvgy3tqojqgezdgnbvgy3tqojq";
     private static final String STACK_ID =
             "arn:aws:cloudformation:eu-west-1:123456789012:stack/onboarding/0f3e5c1a-7b2d-4a8e-9c41-2d3f4e5a6b7c";
+    private static final String ORGANIZATION_ID = "o-a1b2c3d4e5";
     private static final String RESPONSE_URL =
             "https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/"
             + "arn%3Aaws%3Acloudformation/req?X-Amz-Signature=abc";
@@ -64,6 +69,19 @@ public final class ContractSamples {
                 .setExpectedAccountId("123456789012")
                 .setRequestedAt(T0)
                 .setExpiresAt(T0.plusSeconds(86_400))
+                .build()).build();
+    }
+
+    /** A requested organization integration: kind ORGANIZATION, its expected organization and OUs. */
+    public static IntegrationRequestEvent organizationRequested() {
+        IntegrationRequested requested = (IntegrationRequested) integrationRequested().getEvent();
+        return IntegrationRequestEvent.newBuilder().setEvent(IntegrationRequested.newBuilder(requested)
+                .setIntegrationId("org-1")
+                .setName("Acme organization")
+                .setExpectedAccountId(null)
+                .setKind(IntegrationKind.ORGANIZATION)
+                .setExpectedOrganizationId(ORGANIZATION_ID)
+                .setOrganizationalUnitIds(List.of("ou-ab12-34cd56ef", "ou-ab12-78gh90ij"))
                 .build()).build();
     }
 
@@ -200,6 +218,46 @@ public final class ContractSamples {
                 .build();
     }
 
+    /** An organization integration, still accepting members: one connected, one failed, one pending. */
+    public static Integration organizationIntegration() {
+        return Integration.newBuilder(integration())
+                .setIntegrationId("org-1")
+                .setName("Acme organization")
+                .setStatus(IntegrationStatus.PENDING)
+                .setExpectedAccountId(null)
+                .setAccountId(null)
+                .setRoleArn(null)
+                .setStackId(null)
+                .setConnectedAt(null)
+                .setHealth(null)
+                .setKind(IntegrationKind.ORGANIZATION)
+                .setExpectedOrganizationId(ORGANIZATION_ID)
+                .setOrganizationalUnitIds(List.of("ou-ab12-34cd56ef"))
+                .setMembers(List.of(
+                        member("123456789012", "int-1", OrganizationMemberStatus.CONNECTED, null),
+                        member("210987654321", "org-1-210987654321", OrganizationMemberStatus.FAILED,
+                                "the account is not a member of the expected organization"),
+                        member("345678901234", "org-1-345678901234", OrganizationMemberStatus.PENDING, null)))
+                .setMemberSummary(OrganizationMemberSummary.newBuilder().setConnected(1).setFailed(1).setPending(1)
+                        .build())
+                .build();
+    }
+
+    /** A member account's own integration, linked to its organization integration. */
+    public static Integration memberIntegration() {
+        return Integration.newBuilder(integration())
+                .setIntegrationId("org-1-123456789012")
+                .setExpectedOrganizationId(ORGANIZATION_ID)
+                .setOrganizationIntegrationId("org-1")
+                .build();
+    }
+
+    private static OrganizationMember member(String account, String integrationId, OrganizationMemberStatus status,
+            String reason) {
+        return OrganizationMember.newBuilder().setAccountId(account).setIntegrationId(integrationId).setStatus(status)
+                .setReason(reason).setUpdatedAt(T0.plusSeconds(60)).build();
+    }
+
     /** An initial collection job. */
     public static CollectionJob collectionJob() {
         return CollectionJob.newBuilder()
@@ -325,11 +383,14 @@ public final class ContractSamples {
     public static Map<String, SpecificRecord> all() {
         Map<String, SpecificRecord> all = new LinkedHashMap<>();
         all.put("IntegrationRequestEvent(IntegrationRequested)", integrationRequested());
+        all.put("IntegrationRequestEvent(IntegrationRequested ORGANIZATION)", organizationRequested());
         all.put("IntegrationRequestEvent(IntegrationCancelled)", integrationCancelled());
         all.put("CfnCallback(all fields)", cfnCallback());
         all.put("CfnCallback(optionals null)", cfnCallbackMinimal());
         all.put("CfnResponse", cfnResponse());
         all.put("Integration", integration());
+        all.put("Integration(ORGANIZATION with members)", organizationIntegration());
+        all.put("Integration(organization member)", memberIntegration());
         all.put("CollectionJob", collectionJob());
         all.put("CollectionResult(ACCESS_DENIED)", collectionResultDenied());
         all.put("CollectionResult(OK)", collectionResultOk());

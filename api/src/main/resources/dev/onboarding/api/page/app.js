@@ -181,7 +181,28 @@ function render(state) {
     byId('quick-create-url').value = link;
   }
   show(byId('cancel'), pending);
+  renderOrganization(state, pending);
   announce(meaning.announcement);
+}
+
+/** An organization: its members one a line, and while it accepts members the StackSet commands. */
+function renderOrganization(state, pending) {
+  const organization = state.kind === 'ORGANIZATION';
+  show(byId('organization'), organization);
+  if (!organization) return;
+  const summary = state.memberSummary || { connected: 0, failed: 0, pending: 0 };
+  const members = state.members || [];
+  setText(byId('organization-id'), state.expectedOrganizationId);
+  setText(byId('member-summary'), members.length === 0 ? 'No member account has called back yet.'
+    : `${summary.connected} connected, ${summary.failed} failed, ${summary.pending} in progress.`);
+  byId('members').replaceChildren(...members.map((m) => el('li', {},
+    `${m.accountId}: ${m.status}${m.reason ? ` (${m.reason})` : ''}`)));
+  const stackSet = pending ? state.stackSet : null;
+  show(byId('stackset-panel'), !!stackSet);
+  if (stackSet) {
+    byId('create-stack-set').value = stackSet.createStackSet;
+    byId('create-stack-instances').value = stackSet.createStackInstances;
+  }
 }
 
 function safeLink(url) {
@@ -256,7 +277,9 @@ async function refreshList() {
       } }, i.name)),
       el('td', {}, i.status === 'CONNECTED' && i.health && i.health.status !== 'HEALTHY'
         ? `${i.status} (${i.health.status})` : i.status),
-      el('td', {}, i.accountId || ''),
+      el('td', {}, i.kind === 'ORGANIZATION'
+        ? `Organization ${i.expectedOrganizationId}: ${(i.memberSummary || {}).connected || 0} connected`
+        : i.accountId || ''),
       el('td', {}, time(i.requestedAt)),
       el('td', {}, i.status === 'PENDING'
         ? el('button', { type: 'button', 'aria-label': `Cancel ${i.name}`, onclick: () => cancel(i.integrationId) }, 'Cancel')

@@ -108,6 +108,9 @@ final class SoakDriver {
         for (SoakPlan.TrustedRole role : plan.trustedRoles()) {
             stack.sts().trust(role.roleArn(), role.externalId());
         }
+        for (SoakPlan.OrganizationMember member : plan.organizationMembers()) {
+            stack.sts().organizations().join(member.accountId(), member.organizationId());
+        }
         publish(stack, plan.requests());
         awaitPending(stack, plan.requests());
         Thread watcher = new Thread(this::watchAnswers, "soak-answer-watch");

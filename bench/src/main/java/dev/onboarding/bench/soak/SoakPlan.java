@@ -1,5 +1,6 @@
 package dev.onboarding.bench.soak;
 
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.schemas.ExternalIds;
 import java.security.SecureRandom;
@@ -18,13 +19,28 @@ import java.util.UUID;
  * The soak's workload, decided up front from a seed, with what every part of it must end as. Of every 100 SQS
  * messages about: 56 valid Creates, 10 Deletes of connected stacks, 8 SNS redeliveries of a Create, 6 Creates
  * with an unknown external ID, 5 second Creates for an account the tenant already connected, 5 rollback Deletes
- * after those were refused, 5 malformed bodies and 5 Creates with a forged ResponseURL.
+ * after those were refused, 5 malformed bodies and 5 Creates with a forged ResponseURL. Among the valid Creates, an
+ * organization's members (a fifth of the requests, at most {@value #ORGANIZATION_MEMBERS}): one ORGANIZATION
+ * request whose shared external ID each member account's stack instance sends in its own Create, each member in the
+ * expected organization as the Organizations stand-in answers it, each connected as an integration of its own.
  */
 final class SoakPlan {
+    /** The members of the soak's organization, when the requests allow (a fifth of them at most). */
+    static final int ORGANIZATION_MEMBERS = 200;
 
     /** What a message is. */
     enum Kind {
-        CREATE, REDELIVERY, DELETE, UNKNOWN_EXTERNAL_ID, DUPLICATE_ACCOUNT, ROLLBACK_DELETE, MALFORMED, FORGED_URL
+        CREATE, REDELIVERY, DELETE, UNKNOWN_EXTERNAL_ID, DUPLICATE_ACCOUNT, ROLLBACK_DELETE, MALFORMED, FORGED_URL,
+        ORGANIZATION_MEMBER
+    }
+
+    /**
+     * A member account of the soak's organization, as the Organizations stand-in must answer for it.
+     *
+     * @param accountId      the account
+     * @param organizationId its organization
+     */
+    record OrganizationMember(String accountId, String organizationId) {
     }
 
     /**
@@ -91,6 +107,7 @@ final class SoakPlan {
 
     private final List<IntegrationRequested> requests = new ArrayList<>();
     private final List<TrustedRole> trustedRoles = new ArrayList<>();
+    private final List<OrganizationMember> organizationMembers = new ArrayList<>();
     private final List<Message> independent = new ArrayList<>();
     private final List<Dependent> dependents = new ArrayList<>();
     private final Map<String, ExpectedAnswer> answers = new HashMap<>();
@@ -116,7 +133,8 @@ final class SoakPlan {
         int unknown = n * 6 / 100;
         int malformed = n * 5 / 100;
         int forged = n * 5 / 100;
-        int creates = n - deletes - 2 * duplicates - redeliveries - unknown - malformed - forged;
+        int members = Math.min(ORGANIZATION_MEMBERS, n / 5);
+        int creates = n - deletes - 2 * duplicates - redeliveries - unknown - malformed - forged - members;
         Random random = new Random(options.seed());
         ExternalIds externalIds = new ExternalIds(seeded(random));
         List<String> regions = options.regions();
@@ -171,6 +189,33 @@ final class SoakPlan {
                 answers.put(rollbackId, new ExpectedAnswer(Kind.ROLLBACK_DELETE, "SUCCESS",
                         "rejected-" + duplicateId, ""));
                 integrations.put(secondId, new ExpectedIntegration(secondId, "PENDING", false));
+            }
+        }
+        // One organization: every member's stack instance sends its own Create with the shared external ID.
+        if (members > 0) {
+            String organizationIntegrationId = "soak-" + run + "-organization";
+            String organizationId = String.format("o-soak%06d", Math.floorMod(options.seed(), 1_000_000L));
+            String externalId = externalIds.mint();
+            String role = "ProviderReadOnly";
+            requests.add(IntegrationRequested.newBuilder(requested(organizationIntegrationId,
+                    "soak-organization-" + run, externalId, role, now)).setKind(IntegrationKind.ORGANIZATION)
+                    .setExpectedOrganizationId(organizationId).build());
+            integrations.put(organizationIntegrationId, new ExpectedIntegration(organizationIntegrationId, "PENDING",
+                    false));
+            for (int i = 0; i < members; i++) {
+                String region = regions.get(i % regions.size());
+                String account = String.format("%012d", 600_000_000_000L + options.seed() % 1000 * 100_000 + i);
+                trustedRoles.add(new TrustedRole(roleArn(account, role), externalId));
+                organizationMembers.add(new OrganizationMember(account, organizationId));
+                String stackId = CustomResourceBodies.stackId(region, account);
+                String requestId = UUID.randomUUID().toString();
+                String memberId = organizationIntegrationId + "-" + account;
+                Message create = new Message(Kind.ORGANIZATION_MEMBER, region, bodies.request("Create", region,
+                        stackId, requestId, null, externalId, role, bodies.responseUrl(region, stackId, requestId)),
+                        requestId);
+                independent.add(create);
+                answers.put(requestId, new ExpectedAnswer(Kind.ORGANIZATION_MEMBER, "SUCCESS", memberId, ""));
+                integrations.put(memberId, new ExpectedIntegration(memberId, "CONNECTED", true));
             }
         }
         // Creates whose external ID no request ever minted; the attacker's role trusts it, so only the processor
@@ -270,6 +315,11 @@ final class SoakPlan {
                 random.nextBytes(bytes);
             }
         };
+    }
+
+    /** The accounts of the soak's organization, with the organization DescribeOrganization must answer. */
+    List<OrganizationMember> organizationMembers() {
+        return organizationMembers;
     }
 
     /** The upstream service's integration requests, published before any stack is launched. */

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /**
@@ -43,6 +44,7 @@ public final class RoleVerificationService implements Service {
     private final Clock clock;
     private final String clientId = "bridge-verifier-" + INSTANCES.incrementAndGet();
     private StsClient sts;
+    private OrganizationsClient organizations;
     private RoleVerifier verifier;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -79,7 +81,8 @@ public final class RoleVerificationService implements Service {
             throw new IllegalStateException("the verifier was already started");
         }
         sts = RoleVerifier.stsClient(config, AwsClients.credentials(config.staticCredentials()));
-        verifier = new RoleVerifier(sts, config, clock, metrics);
+        organizations = RoleVerifier.organizationsClient(config);
+        verifier = new RoleVerifier(sts, organizations, config, clock, metrics);
         consumer = new KafkaConsumer<>(consumerProperties());
         producer = new KafkaProducer<>(producerProperties());
         loop = new VerificationLoop(clientId, config, consumer, producer, topics.roleVerifications(),
@@ -139,6 +142,7 @@ public final class RoleVerificationService implements Service {
             closeQuietly(() -> producer.close(grace));
             closeQuietly(verifier::close);
             closeQuietly(sts::close);
+            closeQuietly(organizations::close);
             loop.stop();
             LOG.info("verifier {} stopped ({} request(s) still open)", clientId, loop.open());
         }

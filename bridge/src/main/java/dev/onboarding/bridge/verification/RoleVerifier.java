@@ -7,9 +7,11 @@ import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.contract.RoleVerificationRequest;
 import dev.onboarding.runtime.RequestLogContext;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.verification.RoleVerificationResults;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -23,17 +25,26 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
+import software.amazon.awssdk.services.organizations.OrganizationsClientBuilder;
+import software.amazon.awssdk.services.organizations.model.DescribeOrganizationRequest;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
-import software.amazon.awssdk.services.sts.model.StsException;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * Proves that a role requires this external ID, with the same principal, RoleSessionName and duration in every
@@ -50,16 +61,30 @@ import software.amazon.awssdk.services.sts.model.StsException;
  * ({@code POSITIVE_ONLY}) makes check 1 only: the denials of checks 2 and 3 show in the customer's CloudTrail, once
  * at connect time is enough; its AccessDenied is DENIED at once (the role was assumed before: nothing propagates).
  *
+ * <p>A member of an organization integration ({@code expectedOrganizationId} set) makes one more call right after
+ * check 1: {@code organizations:DescribeOrganization} with the credentials check 1 returned must name the expected
+ * organization, else ORGANIZATION_MISMATCH (another organization, none at all, or a role that may not ask). The
+ * external ID is shared by every member's stack: the organization is what ties a member to the customer. It comes
+ * right after check 1 so that an account of another organization costs no denied calls, and it is made on
+ * re-verifications too (an account may leave the organization).
+ *
  * <p>Every call passes the {@link StsCallLimits} first; a verification waits for its slot on a timer, never on a
- * thread, so one slow role holds up no other. The credentials STS returns are dropped unread.
+ * thread, so one slow role holds up no other. The credentials STS returns are dropped unread, except a member's, used
+ * for its DescribeOrganization call and then dropped.
  */
 public final class RoleVerifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RoleVerifier.class);
     /** The shortest session STS allows: the credentials are never used anyway. */
     static final int SESSION_SECONDS = 900;
     /** Error code of a verification refused by the limits. */
-    static final String RATE_LIMITED = "VerificationRateLimited";
+    static final String RATE_LIMITED = RoleVerificationResults.RATE_LIMITED;
     private static final int MAX_MESSAGE = 256;
+    /** Error code of a member's verification by a verifier without an Organizations client: never VERIFIED. */
+    static final String ORGANIZATION_CHECK_UNAVAILABLE = "OrganizationCheckUnavailable";
+    /** Error code of a member whose DescribeOrganization named another organization. */
+    static final String OTHER_ORGANIZATION = "OtherOrganization";
+    /** Organizations' answer for an account in no organization. */
+    static final String NOT_IN_ORGANIZATION = "AWSOrganizationsNotInUseException";
     private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "RequestLimitExceeded",
             "TooManyRequestsException", "RequestThrottled", "PriorRequestNotComplete");
 
@@ -70,7 +95,9 @@ public final class RoleVerifier implements AutoCloseable {
         /** With no external ID: must be denied. */
         WITHOUT_EXTERNAL_ID("without", "AssumedWithoutExternalId"),
         /** With a random external ID of the minted shape: must be denied. */
-        WITH_OTHER_EXTERNAL_ID("other", "AssumedWithOtherExternalId");
+        WITH_OTHER_EXTERNAL_ID("other", "AssumedWithOtherExternalId"),
+        /** DescribeOrganization with check 1's credentials: must name the expected organization (members only). */
+        ORGANIZATION("organization", null);
 
         final String tag;
         final String assumedCode;
@@ -82,6 +109,7 @@ public final class RoleVerifier implements AutoCloseable {
     }
 
     private final StsClient sts;
+    private final OrganizationsClient organizations;
     private final VerificationConfig config;
     private final AwsPartition stsPartition;
     private final boolean endpointOverridden;
@@ -94,9 +122,22 @@ public final class RoleVerifier implements AutoCloseable {
     private final Set<Verification> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** A verifier calling {@code sts} (built with retries off: this class owns the retry policy). */
+    /**
+     * A verifier calling {@code sts} that cannot check organizations: every member of an organization integration
+     * fails closed (ORGANIZATION_MISMATCH, {@value #ORGANIZATION_CHECK_UNAVAILABLE}).
+     */
     public RoleVerifier(StsClient sts, VerificationConfig config, Clock clock, VerifierMetrics metrics) {
+        this(sts, null, config, clock, metrics);
+    }
+
+    /**
+     * A verifier calling {@code sts} and, for members of organizations, {@code organizations} (both built with
+     * retries off: this class owns the retry policy; see {@link #stsClient} and {@link #organizationsClient}).
+     */
+    public RoleVerifier(StsClient sts, OrganizationsClient organizations, VerificationConfig config, Clock clock,
+            VerifierMetrics metrics) {
         this.sts = sts;
+        this.organizations = organizations;
         this.config = config;
         this.stsPartition = AwsPartition.ofRegion(config.stsRegion()).orElseThrow();
         this.endpointOverridden = config.stsEndpoint().isPresent();
@@ -124,6 +165,24 @@ public final class RoleVerifier implements AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * The Organizations client of a verifier, retries off like the STS client's. It has no credentials of its own:
+     * every call carries the assumed role's, and a call without them fails rather than describe the provider's own
+     * organization.
+     */
+    public static OrganizationsClient organizationsClient(VerificationConfig config) {
+        OrganizationsClientBuilder builder = OrganizationsClient.builder()
+                .region(Region.of(config.stsRegion()))
+                .credentialsProvider(() -> {
+                    throw SdkClientException.create("DescribeOrganization needs the assumed role's credentials");
+                })
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(config.maxConcurrency() + 2))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(config.attemptTimeout()));
+        config.organizationsEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
     /** Verifies the request's role; the future completes with the outcome (never exceptionally unless closed). */
     public CompletableFuture<RoleVerification> verify(RoleVerificationRequest request) {
         long now = System.nanoTime();
@@ -140,6 +199,12 @@ public final class RoleVerifier implements AutoCloseable {
         if (!endpointOverridden && !stsPartition.id().equals(request.getPartition())) {
             v.finish(RoleVerificationOutcome.ERROR, "PartitionNotServed", "STS in " + config.stsRegion()
                     + " cannot verify roles of partition " + request.getPartition());
+            return v.result;
+        }
+        if (request.getExpectedOrganizationId() != null && organizations == null) {
+            // Never admit a member whose organization was not checked (the external ID is shared by every member).
+            v.finish(RoleVerificationOutcome.ORGANIZATION_MISMATCH, ORGANIZATION_CHECK_UNAVAILABLE,
+                    "this verifier cannot check the role's AWS Organization");
             return v.result;
         }
         if (deadline <= now) {
@@ -196,14 +261,14 @@ public final class RoleVerifier implements AutoCloseable {
                 v.result.completeExceptionally(new CancellationException("role verifier is closed"));
                 return;
             }
-            answer = assumeRole(v, check);
+            answer = check == Check.ORGANIZATION ? describeOrganization(v) : assumeRole(v, check);
         } finally {
             limits.release(v.accountId());
         }
         metrics.stsCall(check.tag, answer.kind.name().toLowerCase(java.util.Locale.ROOT));
         switch (answer.kind) {
             case ASSUMED -> {
-                if (check == Check.WITH_EXTERNAL_ID) {
+                if (check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION) {
                     v.passed();
                 } else {
                     v.finish(RoleVerificationOutcome.ROLE_TRUSTS_WITHOUT_EXTERNAL_ID, check.assumedCode,
@@ -211,14 +276,21 @@ public final class RoleVerifier implements AutoCloseable {
                                     : "AssumeRole with an ExternalId other than this one succeeded");
                 }
             }
+            case OTHER_ORGANIZATION -> v.finish(RoleVerificationOutcome.ORGANIZATION_MISMATCH, answer.code,
+                    answer.message);
             case DENIED -> {
-                if (check == Check.WITH_EXTERNAL_ID && v.request.getChecks() == RoleCheckKind.POSITIVE_ONLY) {
-                    // A re-verification of a role assumed before: no propagation to wait for, and every retry is
-                    // one more denial in the customer's CloudTrail. The processor's run of denials is the grace.
-                    v.finish(RoleVerificationOutcome.DENIED, answer.code, answer.message);
-                } else if (check == Check.WITH_EXTERNAL_ID) {
-                    // IAM may still be propagating a new role: denied until the bound is DENIED.
-                    v.failed(RoleVerificationOutcome.DENIED, answer.code, answer.message);
+                RoleVerificationOutcome denied = check == Check.ORGANIZATION
+                        ? RoleVerificationOutcome.ORGANIZATION_MISMATCH : RoleVerificationOutcome.DENIED;
+                if ((check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION)
+                        && v.request.getChecks() == RoleCheckKind.POSITIVE_ONLY) {
+                    // A re-verification of a role assumed (and its organization read) before: no propagation to wait
+                    // for, and every retry is one more denial in the customer's CloudTrail. The processor's run of
+                    // denials is the grace.
+                    v.finish(denied, answer.code, answer.message);
+                } else if (check == Check.WITH_EXTERNAL_ID || check == Check.ORGANIZATION) {
+                    // IAM may still be propagating a new role (or its policy): denied until the bound is DENIED, or
+                    // for the organization check ORGANIZATION_MISMATCH (a role that may not ask is never admitted).
+                    v.failed(denied, answer.code, answer.message);
                     retryOrFinish(v);
                 } else {
                     v.passed();
@@ -247,25 +319,59 @@ public final class RoleVerifier implements AutoCloseable {
         } else if (check == Check.WITH_OTHER_EXTERNAL_ID) {
             request.externalId(decoys.like(v.request.getExternalId()));
         }
-        try {
-            sts.assumeRole(request.build());
+        return attempt(v, "AssumeRole", Map.of("AccessDenied", Answer.Kind.DENIED), () -> {
+            AssumeRoleResponse response = sts.assumeRole(request.build());
+            if (check == Check.WITH_EXTERNAL_ID && v.checks.contains(Check.ORGANIZATION)) {
+                v.credentials = response.credentials();
+            }
             return new Answer(Answer.Kind.ASSUMED, null, null);
-        } catch (StsException e) {
+        });
+    }
+
+    /** DescribeOrganization with the credentials of check 1, which are dropped once it has answered. */
+    private Answer describeOrganization(Verification v) {
+        v.attempts.incrementAndGet();
+        Credentials c = v.credentials;
+        String expected = v.request.getExpectedOrganizationId();
+        return attempt(v, "DescribeOrganization", Map.of("AccessDeniedException", Answer.Kind.DENIED,
+                NOT_IN_ORGANIZATION, Answer.Kind.OTHER_ORGANIZATION), () -> {
+                    String actual = organizations.describeOrganization(DescribeOrganizationRequest.builder()
+                            .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
+                                    .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+                                            c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
+                                    .build())
+                            .build()).organization().id();
+                    v.credentials = null;
+                    return expected.equals(actual) ? new Answer(Answer.Kind.ASSUMED, null, null)
+                            : new Answer(Answer.Kind.OTHER_ORGANIZATION, OTHER_ORGANIZATION,
+                                    "the account is a member of organization " + actual + ", not " + expected);
+                });
+    }
+
+    /**
+     * One AWS call: its answer, or what its failure means. An error code in {@code meanings} means what it maps to;
+     * throttling, 5xx and network errors are worth retrying; anything else is final.
+     */
+    private Answer attempt(Verification v, String operation, Map<String, Answer.Kind> meanings,
+            Supplier<Answer> call) {
+        try {
+            return call.get();
+        } catch (AwsServiceException e) {
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             int status = e.statusCode();
             String message = e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorMessage();
-            if ("AccessDenied".equals(code)) {
-                return new Answer(Answer.Kind.DENIED, code, message);
+            if (code != null && meanings.containsKey(code)) {
+                return new Answer(meanings.get(code), code, message);
             }
             boolean retry = status >= 500 || status == 429 || THROTTLING.contains(code);
             return new Answer(retry ? Answer.Kind.RETRYABLE : Answer.Kind.FAILED,
                     code == null ? "HTTP " + status : code, message);
         } catch (SdkClientException e) {
-            // Network trouble or an attempt timeout: STS may be fine a moment later.
+            // Network trouble or an attempt timeout: AWS may be fine a moment later.
             return new Answer(Answer.Kind.RETRYABLE, "ClientError", e.getMessage());
         } catch (RuntimeException e) {
             try (RequestLogContext ignored = v.logContext()) {
-                LOG.warn("AssumeRole for account {} failed unexpectedly", v.accountId(), e);
+                LOG.warn("{} for account {} failed unexpectedly", operation, v.accountId(), e);
             }
             return new Answer(Answer.Kind.FAILED, "UnexpectedError", e.getClass().getSimpleName());
         }
@@ -330,7 +436,8 @@ public final class RoleVerifier implements AutoCloseable {
 
     /** What one AssumeRole call answered. */
     private record Answer(Kind kind, String code, String message) {
-        enum Kind { ASSUMED, DENIED, RETRYABLE, FAILED }
+        /** ASSUMED also stands for a passed organization check; OTHER_ORGANIZATION is a member of another (or none). */
+        enum Kind { ASSUMED, DENIED, RETRYABLE, FAILED, OTHER_ORGANIZATION }
     }
 
     /** One verification in progress: its checks in order, the current one, its retries. */
@@ -348,12 +455,20 @@ public final class RoleVerifier implements AutoCloseable {
         private volatile RoleVerificationOutcome lastOutcome;
         private volatile String lastCode;
         private volatile String lastMessage;
+        /** Check 1's session credentials, kept only until the organization check has used them. */
+        volatile Credentials credentials;
 
         Verification(RoleVerificationRequest request, long deadline) {
             this.request = request;
             this.deadline = deadline;
-            this.checks = request.getChecks() == RoleCheckKind.POSITIVE_ONLY ? List.of(Check.WITH_EXTERNAL_ID)
-                    : List.of(Check.WITH_EXTERNAL_ID, Check.WITHOUT_EXTERNAL_ID, Check.WITH_OTHER_EXTERNAL_ID);
+            List<Check> checks = new java.util.ArrayList<>(List.of(Check.WITH_EXTERNAL_ID));
+            if (request.getExpectedOrganizationId() != null) {
+                checks.add(Check.ORGANIZATION);
+            }
+            if (request.getChecks() != RoleCheckKind.POSITIVE_ONLY) {
+                checks.addAll(List.of(Check.WITHOUT_EXTERNAL_ID, Check.WITH_OTHER_EXTERNAL_ID));
+            }
+            this.checks = List.copyOf(checks);
         }
 
         String accountId() {
@@ -414,6 +529,7 @@ public final class RoleVerifier implements AutoCloseable {
         }
 
         void finish(RoleVerificationOutcome outcome, String code, String message) {
+            credentials = null;
             RoleVerification verification = RoleVerification.newBuilder()
                     .setOutcome(outcome)
                     .setErrorCode(code)

@@ -4,7 +4,6 @@ import dev.onboarding.bridge.ingress.AwsClients;
 import dev.onboarding.bridge.ingress.AwsPartition;
 import dev.onboarding.bridge.ingress.IngressConfig;
 import dev.onboarding.config.ConfigKeys;
-import dev.onboarding.config.ConfigKeys;
 import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import java.net.URI;
@@ -17,6 +16,8 @@ import java.util.Optional;
  *
  * @param stsRegion region of the STS client; it vouches for roles of that region's partition only
  * @param stsEndpoint STS endpoint override (local runs)
+ * @param organizationsEndpoint AWS Organizations endpoint override (local runs); empty means the SDK's endpoint for
+ *     {@code stsRegion}'s partition (Organizations is a global service)
  * @param sessionName the fixed RoleSessionName of every check
  * @param maxDuration the whole verification's bound, every check and retry included
  * @param initialBackoff first retry delay, doubled up to {@code maxBackoff}
@@ -35,7 +36,8 @@ import java.util.Optional;
  * @param commitInterval how often finished offsets are committed
  * @param staticCredentials access key and secret for local runs; empty means the default AWS chain
  */
-public record VerificationConfig(String stsRegion, Optional<URI> stsEndpoint, String sessionName, Duration maxDuration,
+public record VerificationConfig(String stsRegion, Optional<URI> stsEndpoint, Optional<URI> organizationsEndpoint,
+        String sessionName, Duration maxDuration,
         Duration initialBackoff, Duration maxBackoff, Duration attemptTimeout, int maxConcurrency,
         int maxConcurrencyPerAccount, int ratePerSecond, int ratePerSecondPerAccount,
         int verificationsPerMinutePerIntegration, int maxTrackedKeys, String groupId, int maxPending,
@@ -43,6 +45,7 @@ public record VerificationConfig(String stsRegion, Optional<URI> stsEndpoint, St
 
     /** Every key the verifier reads beside the ingress's {@code bridge.aws.*} (README documents each). */
     public static final ConfigKeys CONFIG_KEYS = ConfigKeys.of("bridge.", "bridge.sts.region", "bridge.sts.endpoint",
+            "bridge.organizations.endpoint",
             "bridge.sts.session-name", "bridge.verification.max-duration", "bridge.verification.initial-backoff",
             "bridge.verification.max-backoff", "bridge.verification.attempt-timeout",
             "bridge.verification.commit-interval", "bridge.verification.max-concurrency",
@@ -82,6 +85,8 @@ public record VerificationConfig(String stsRegion, Optional<URI> stsEndpoint, St
         int ratePerAccount = settings.integer("bridge.verification.rate-per-account", 2, 1, rate);
         return new VerificationConfig(stsRegion,
                 settings.find("bridge.sts.endpoint").map(v -> IngressConfig.httpUri("bridge.sts.endpoint", v)),
+                settings.find("bridge.organizations.endpoint")
+                        .map(v -> IngressConfig.httpUri("bridge.organizations.endpoint", v)),
                 sessionName, maxDuration, initial, maxBackoff, attemptTimeout, maxConcurrency, perAccount, rate,
                 ratePerAccount,
                 settings.integer("bridge.verification.rate-per-integration", 6, 1, 1_000_000),

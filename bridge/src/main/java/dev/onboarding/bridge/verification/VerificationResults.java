@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The result of each verification request, at most one STS verification per request: a request redelivered while
  * its verification runs joins it, and one redelivered after it finished (a crash before the commit, a rebalance)
- * gets the remembered result, for an hour and within a bounded number of entries. A request is the same only if
+ * gets the remembered result, for an hour and within a bounded number of entries (except a refusal for the
+ * provider's own budget, which checked nothing). A request is the same only if
  * everything the outcome depends on is: its id, external ID, role and checks (the id alone is a CloudFormation
  * RequestId, which anyone can choose).
  */
@@ -53,7 +54,11 @@ final class VerificationResults {
                 return;
             }
             RoleVerificationResult result = RoleVerificationResults.answering(request, verification);
-            finished.put(key, result);
+            if (!RoleVerifier.RATE_LIMITED.equals(verification.getErrorCode())) {
+                // A refusal for the provider's own budget made no check: the same request asked again later (an
+                // organization's member waits and asks again) deserves a verification, not the refusal again.
+                finished.put(key, result);
+            }
             running.remove(key);
             started.complete(result);
         });

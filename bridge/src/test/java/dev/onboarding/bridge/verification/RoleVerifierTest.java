@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.organizations.OrganizationsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 
 /** The role checks against the STS stand-in's trust policies. */
@@ -35,6 +36,7 @@ class RoleVerifierTest {
 
     private final VerifierMetrics metrics = new VerifierMetrics(new SimpleMeterRegistry());
     private StsClient client;
+    private OrganizationsClient organizationsClient;
     private RoleVerifier verifier;
 
     @BeforeAll
@@ -54,6 +56,9 @@ class RoleVerifierTest {
         }
         if (client != null) {
             client.close();
+        }
+        if (organizationsClient != null) {
+            organizationsClient.close();
         }
     }
 
@@ -83,6 +88,86 @@ class RoleVerifierTest {
         assertThat(calls.get(2).errorCode()).isEqualTo("AccessDenied");
         assertThat(metrics.registry().counter(VerifierMetrics.RESULTS, "outcome", "VERIFIED", "checks", "FULL")
                 .count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMemberOfAnOrganizationIsNeverVerifiedWithoutItsOrganizationChecked() throws Exception {
+        VerificationConfig config = config("20s", 16, 100, 10);
+        client = RoleVerifier.stsClient(config, AwsClients.credentials(Optional.of(
+                new IngressConfig.StaticCredentials("test", "test"))));
+        verifier = new RoleVerifier(client, config, Clock.systemUTC(), metrics); // no Organizations client
+        RoleVerificationRequest request = RoleVerificationRequest.newBuilder(request())
+                .setExpectedOrganizationId("o-a1b2c3d4e5").build();
+        sts.trust(request.getRoleArn(), request.getExternalId());
+
+        RoleVerification result = verifier.verify(request).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.ORGANIZATION_MISMATCH);
+        assertThat(result.getErrorCode()).isEqualTo(RoleVerifier.ORGANIZATION_CHECK_UNAVAILABLE);
+    }
+
+    @Test
+    void aMemberWhoseRoleSeesTheExpectedOrganizationIsVerifiedWithDescribeOrganizationMadeWithTheRolesCredentials()
+            throws Exception {
+        verifier = verifier(config("20s", 16, 100, 10));
+        RoleVerificationRequest request = member("o-a1b2c3d4e5");
+        sts.trust(request.getRoleArn(), request.getExternalId());
+        sts.organizations().join(request.getAccountId(), "o-a1b2c3d4e5");
+
+        RoleVerification result = verifier.verify(request).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.VERIFIED);
+        // The stand-in answers only credentials it issued for that account's role: these were the assumed role's.
+        assertThat(sts.organizations().describeOrganizationCalls(request.getAccountId())).isEqualTo(1);
+        assertThat(result.getAttempts()).isEqualTo(4);
+        assertThat(calls(request.getRoleArn())).extracting(StsStandIn.AssumeRoleCall::errorCode)
+                .containsExactly(null, "AccessDenied", "AccessDenied");
+    }
+
+    @Test
+    void aMemberOfAnotherOrganizationIsAMismatchAndCostsNoDeniedCall() throws Exception {
+        verifier = verifier(config("20s", 16, 100, 10));
+        RoleVerificationRequest request = member("o-a1b2c3d4e5");
+        sts.trust(request.getRoleArn(), request.getExternalId());
+        sts.organizations().join(request.getAccountId(), "o-zzzzzzzzzz");
+
+        RoleVerification result = verifier.verify(request).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.ORGANIZATION_MISMATCH);
+        assertThat(result.getErrorCode()).isEqualTo(RoleVerifier.OTHER_ORGANIZATION);
+        assertThat(result.getErrorMessage()).contains("o-zzzzzzzzzz");
+        assertThat(sts.assumeRoleCalls(request.getRoleArn())).as("only the call with the external ID").isEqualTo(1);
+    }
+
+    @Test
+    void anAccountInNoOrganizationIsRefused() throws Exception {
+        verifier = verifier(config("20s", 16, 100, 10));
+        RoleVerificationRequest request = member("o-a1b2c3d4e5");
+        sts.trust(request.getRoleArn(), request.getExternalId());
+
+        RoleVerification result = verifier.verify(request).get(30, TimeUnit.SECONDS);
+
+        assertThat(result.getOutcome()).isEqualTo(RoleVerificationOutcome.ORGANIZATION_MISMATCH);
+        assertThat(result.getErrorCode()).isEqualTo(RoleVerifier.NOT_IN_ORGANIZATION);
+        assertThat(sts.organizations().describeOrganizationCalls(request.getAccountId())).isEqualTo(1);
+    }
+
+    @Test
+    void aReVerificationOfAMemberChecksItsOrganizationAgain() throws Exception {
+        verifier = verifier(config("20s", 16, 100, 10));
+        RoleVerificationRequest request = RoleVerificationRequest.newBuilder(member("o-a1b2c3d4e5"))
+                .setChecks(RoleCheckKind.POSITIVE_ONLY).build();
+        sts.trust(request.getRoleArn(), request.getExternalId());
+        sts.organizations().join(request.getAccountId(), "o-a1b2c3d4e5");
+
+        assertThat(verifier.verify(request).get(30, TimeUnit.SECONDS).getOutcome())
+                .isEqualTo(RoleVerificationOutcome.VERIFIED);
+        sts.organizations().leave(request.getAccountId());
+        RoleVerification left = verifier.verify(RoleVerificationRequest.newBuilder(request)
+                .setVerificationId(UUID.randomUUID().toString()).build()).get(30, TimeUnit.SECONDS);
+
+        assertThat(left.getOutcome()).isEqualTo(RoleVerificationOutcome.ORGANIZATION_MISMATCH);
+        assertThat(sts.assumeRoleCalls(request.getRoleArn())).isEqualTo(2);
     }
 
     @Test
@@ -378,7 +463,12 @@ class RoleVerifierTest {
     private RoleVerifier verifier(VerificationConfig config) {
         client = RoleVerifier.stsClient(config, AwsClients.credentials(Optional.of(
                 new IngressConfig.StaticCredentials("test", "test"))));
-        return new RoleVerifier(client, config, Clock.systemUTC(), metrics);
+        organizationsClient = RoleVerifier.organizationsClient(config);
+        return new RoleVerifier(client, organizationsClient, config, Clock.systemUTC(), metrics);
+    }
+
+    private static RoleVerificationRequest member(String expectedOrganizationId) {
+        return RoleVerificationRequest.newBuilder(request()).setExpectedOrganizationId(expectedOrganizationId).build();
     }
 
     private static VerificationConfig config(String bound, int concurrency, int rate, int ratePerAccount) {
@@ -394,6 +484,7 @@ class RoleVerifierTest {
     static VerificationConfig config(Map<String, String> values) {
         Map<String, String> all = new HashMap<>(values);
         all.put("bridge.sts.endpoint", sts.endpoint().toString());
+        all.put("bridge.organizations.endpoint", sts.endpoint().toString());
         return VerificationConfig.from(Settings.of(all, Map.of()));
     }
 

@@ -20,6 +20,7 @@ class VerificationConfigTest {
         assertThat(config.stsRegion()).isEqualTo("us-east-1");
         assertThat(config.sessionName()).isEqualTo("onboarding-role-check");
         assertThat(config.stsEndpoint()).isEmpty();
+        assertThat(config.organizationsEndpoint()).isEmpty();
         assertThat(config.ratePerSecond()).isEqualTo(50);
         assertThat(config.ratePerSecondPerAccount()).isEqualTo(2);
         assertThat(config.verificationsPerMinutePerIntegration()).isEqualTo(6);
@@ -32,12 +33,14 @@ class VerificationConfigTest {
     void readsOverrides() {
         VerificationConfig config = VerificationConfig.from(Settings.of(Map.of(
                 "bridge.sts.endpoint", "http://127.0.0.1:4567",
+                "bridge.organizations.endpoint", "http://127.0.0.1:4568",
                 "bridge.verification.max-duration", "5s",
                 "bridge.verification.rate-per-integration", "12",
                 "bridge.aws.access-key-id", "test",
                 "bridge.aws.secret-access-key", "very-secret"), Map.of()));
 
         assertThat(config.stsEndpoint()).contains(URI.create("http://127.0.0.1:4567"));
+        assertThat(config.organizationsEndpoint()).contains(URI.create("http://127.0.0.1:4568"));
         assertThat(config.maxDuration()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.verificationsPerMinutePerIntegration()).isEqualTo(12);
         assertThat(config.toString()).doesNotContain("very-secret");

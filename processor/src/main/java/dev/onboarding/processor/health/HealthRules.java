@@ -73,16 +73,22 @@ public final class HealthRules {
     public record RoleCheck(RoleCheckOutcome outcome, String why, Instant at) implements Check {
         /**
          * The verifier's answer to a re-verification ({@code POSITIVE_ONLY}): VERIFIED assumed the role, DENIED was
-         * denied; anything else (ERROR, a refusal by the STS bounds, an unknown symbol) tells nothing.
+         * denied, ORGANIZATION_MISMATCH (a member account) is no longer in its expected organization; anything else
+         * (ERROR, a refusal by the STS bounds, an unknown symbol) tells nothing.
          */
         public static RoleCheck of(RoleVerification verification, Instant received) {
             Instant at = verification.getVerifiedAt() != null ? verification.getVerifiedAt() : received;
             RoleCheckOutcome outcome = switch (verification.getOutcome()) {
                 case VERIFIED -> RoleCheckOutcome.ASSUMED;
                 case DENIED -> RoleCheckOutcome.DENIED;
+                case ORGANIZATION_MISMATCH -> RoleCheckOutcome.LEFT_ORGANIZATION;
                 default -> RoleCheckOutcome.UNKNOWN;
             };
             String code = verification.getErrorCode();
+            if (outcome == RoleCheckOutcome.LEFT_ORGANIZATION) {
+                return new RoleCheck(outcome, "organizations:DescribeOrganization answered "
+                        + (code == null ? "another organization" : code), at);
+            }
             return new RoleCheck(outcome, "sts:AssumeRole with the external ID answered "
                     + (code == null ? "AccessDenied" : code), at);
         }
@@ -94,6 +100,11 @@ public final class HealthRules {
         ASSUMED,
         /** AssumeRole was denied. */
         DENIED,
+        /**
+         * A member account's role was assumed, but the account is no longer in the organization it connected through
+         * (or may no longer say): the shared external ID ties it to the customer no more, so it counts as a denial.
+         */
+        LEFT_ORGANIZATION,
         /** Throttled, a 5xx, the network: nothing is known. */
         UNKNOWN
     }
@@ -117,6 +128,7 @@ public final class HealthRules {
             return switch (role.outcome()) {
                 case ASSUMED -> assumed(current, at);
                 case DENIED -> denied(current, consecutiveDenials, role.why(), at);
+                case LEFT_ORGANIZATION -> leftOrganization(current, consecutiveDenials, role.why(), at);
                 case UNKNOWN -> new Verdict(consecutiveDenials, Optional.empty());
             };
         }
@@ -161,15 +173,28 @@ public final class HealthRules {
     }
 
     private Verdict denied(IntegrationHealth current, int consecutiveDenials, String why, Instant at) {
+        return unreachableAfterRun(current, consecutiveDenials, at, run -> "the role could not be assumed in " + run
+                + " consecutive check" + (run == 1 ? "" : "s") + " (" + why + "): the role was deleted, or its trust"
+                + " policy no longer trusts the provider with this external ID; collection is paused until the role"
+                + " can be assumed again");
+    }
+
+    private Verdict leftOrganization(IntegrationHealth current, int consecutiveDenials, String why, Instant at) {
+        return unreachableAfterRun(current, consecutiveDenials, at, run -> "the account was not in its expected"
+                + " organization in " + run + " consecutive check" + (run == 1 ? "" : "s") + " (" + why + "): it left"
+                + " the organization, or its role may no longer call organizations:DescribeOrganization; collection"
+                + " is paused until it is back");
+    }
+
+    /** One more denial in the run: UNREACHABLE, saying {@code reason} of the run's length, once it is long enough. */
+    private Verdict unreachableAfterRun(IntegrationHealth current, int consecutiveDenials, Instant at,
+            java.util.function.IntFunction<String> reason) {
         int run = consecutiveDenials + 1;
         if (run < unreachableAfterDenials || current != null && current.getStatus() == HealthStatus.UNREACHABLE) {
             return new Verdict(run, Optional.empty());
         }
-        String reason = "the role could not be assumed in " + run + " consecutive check" + (run == 1 ? "" : "s")
-                + " (" + why + "): the role was deleted, or its trust policy no longer trusts the provider with"
-                + " this external ID; collection is paused until the role can be assumed again";
         return new Verdict(run, Optional.of(IntegrationHealth.newBuilder().setStatus(HealthStatus.UNREACHABLE)
-                .setReason(reason).setDeniedJobTypes(List.of()).setSince(at).setLastCheckedAt(at).build()));
+                .setReason(reason.apply(run)).setDeniedJobTypes(List.of()).setSince(at).setLastCheckedAt(at).build()));
     }
 
     /** The health with {@code denied}, when it differs from {@code current} (not UNREACHABLE here). */

@@ -32,6 +32,8 @@ public final class CallbackDecider {
     public static final String ROLE_NAME_MISMATCH = "ROLE_NAME_MISMATCH";
     /** Reason code of a role that can be assumed without this external ID. */
     public static final String ROLE_TRUSTS_WITHOUT_EXTERNAL_ID = "ROLE_TRUSTS_WITHOUT_EXTERNAL_ID";
+    /** Reason code of a member account whose role does not see the expected AWS Organization. */
+    public static final String ORGANIZATION_MISMATCH = "ORGANIZATION_MISMATCH";
     /** Reason for an Update that changes the external ID. */
     public static final String EXTERNAL_ID_CHANGED = "the external ID cannot change; connect a new integration";
     /** Reason for an Update from a stack that is not the one connected to the integration. */
@@ -86,6 +88,12 @@ public final class CallbackDecider {
         };
     }
 
+    /** Decides an Update from the stack that connected a member account of an organization (as a single account's). */
+    CallbackDecision decideMemberUpdate(CfnCallback callback, Integration member, RoleVerification verification,
+            Instant now) {
+        return update(callback, Optional.of(member), verification, now);
+    }
+
     /**
      * Finishes a Create whose account claim came back: CONNECTED and SUCCESS when the claim was granted and
      * the integration is still pending, FAILED otherwise (giving back a granted claim the integration cannot
@@ -104,20 +112,7 @@ public final class CallbackDecider {
             return failCreate(callback, integration, accountAlreadyConnected(claim.accountId()), now);
         }
         if (integration.getStatus() == IntegrationStatus.PENDING) {
-            Integration connected = IntegrationChange.next(integration, now)
-                    .setStatus(IntegrationStatus.CONNECTED)
-                    .setAccountId(callback.getAccountId())
-                    .setRoleName(callback.getRoleName())
-                    .setRoleArn(callback.getRoleArn())
-                    .setRegion(callback.getRegion())
-                    .setStackId(callback.getStackId())
-                    .setLogicalResourceId(callback.getLogicalResourceId())
-                    .setPhysicalResourceId(integration.getIntegrationId())
-                    .setLastRequestId(callback.getRequestId())
-                    .setLastFailureReason(null)
-                    .setConnectedAt(now)
-                    .setTemplateVersion(callback.getTemplateVersion())
-                    .build();
+            Integration connected = connectedBy(integration, callback, now);
             CfnResponse success = CallbackAnswers.success(callback, integration.getIntegrationId(),
                     dataOf(integration), integration.getIntegrationId(), now);
             return CallbackDecision.Answer.changing(success, connected);
@@ -130,6 +125,24 @@ public final class CallbackDecider {
                 integration.getIntegrationId(), now);
         return new CallbackDecision.Answer(failed, Optional.empty(),
                 claimInUse ? Optional.empty() : Optional.of(releaseOf(claim)));
+    }
+
+    /** The CONNECTED state a pending integration reaches through the Create {@code callback}, its id as resource. */
+    static Integration connectedBy(Integration pending, CfnCallback callback, Instant now) {
+        return IntegrationChange.next(pending, now)
+                .setStatus(IntegrationStatus.CONNECTED)
+                .setAccountId(callback.getAccountId())
+                .setRoleName(callback.getRoleName())
+                .setRoleArn(callback.getRoleArn())
+                .setRegion(callback.getRegion())
+                .setStackId(callback.getStackId())
+                .setLogicalResourceId(callback.getLogicalResourceId())
+                .setPhysicalResourceId(pending.getIntegrationId())
+                .setLastRequestId(callback.getRequestId())
+                .setLastFailureReason(null)
+                .setConnectedAt(now)
+                .setTemplateVersion(callback.getTemplateVersion())
+                .build();
     }
 
     private CallbackDecision create(CfnCallback callback, Optional<Integration> current, boolean mayHold,
@@ -198,6 +211,11 @@ public final class CallbackDecider {
             return Optional.of(ROLE_TRUSTS_WITHOUT_EXTERNAL_ID + ": the " + what + " " + callback.getRoleArn()
                     + " can be assumed without this external ID; make its trust policy require it (StringEquals on"
                     + " sts:ExternalId), then retry");
+        }
+        if (outcome == RoleVerificationOutcome.ORGANIZATION_MISMATCH) {
+            return Optional.of(ORGANIZATION_MISMATCH + ": this account is not a member of the organization the "
+                    + "integration expects (organizations:DescribeOrganization with the " + what + " " + callback.getRoleArn()
+                    + " did not return it); deploy the StackSet from that organization's management account");
         }
         if (outcome == RoleVerificationOutcome.NOT_REQUIRED) {
             return Optional.of("the " + what + " " + callback.getRoleArn() + " was not verified; retry the stack");
@@ -298,7 +316,7 @@ public final class CallbackDecider {
      * Whether the callback comes from the resource that connected the integration: same stack and
      * PhysicalResourceId (and, for Delete, the same logical id). The external ID matches by construction.
      */
-    private static boolean isConnectedResource(CfnCallback callback, Integration integration,
+    static boolean isConnectedResource(CfnCallback callback, Integration integration,
             boolean requireLogicalId) {
         return integration.getStatus() == IntegrationStatus.CONNECTED
                 && integration.getExternalId().equals(callback.getExternalId())

@@ -95,7 +95,10 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
         CfnCallback callback = waitingCreates.deserialize(waitingCreatesSubjectTopic,
                 Ledger.bytesOf(waitingCreate));
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        CallbackDecision.Answer answer = decider.finishClaim(callback, current, outcome, now);
+        CallbackDecision.Answer answer = OrganizationMembers.isOrganization(current)
+                ? OrganizationMembers.finishClaim(callback, current.get(),
+                        ledger.memberOf(claim.externalId(), claim.accountId()), outcome, now)
+                : decider.finishClaim(callback, current, outcome, now);
         metrics.decided(callback, answer);
         // The ledger sent the Create with the verifier's result on its role (the ingress leaves that field empty).
         ledger.answer(callback, answer, callback.getRoleVerification());
@@ -104,6 +107,10 @@ public final class ClaimFinisher implements Processor<String, OutcomeInTransit, 
     /** Gives back a granted claim that the integration does not use (connected with that account). */
     private void releaseUnused(ClaimOutcome outcome, Optional<Integration> current) {
         ClaimCommand claim = outcome.command();
+        if (OrganizationMembers.isOrganization(current)) {
+            // A member's claim: the member's own state says whether it uses the account.
+            current = ledger.memberOf(claim.externalId(), claim.accountId());
+        }
         boolean inUse = current.map(i -> i.getStatus() == IntegrationStatus.CONNECTED
                 && claim.accountId().equals(i.getAccountId())).orElse(false);
         if (outcome.granted() && !inUse) {

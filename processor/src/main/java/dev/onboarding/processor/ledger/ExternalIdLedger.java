@@ -17,6 +17,7 @@ import dev.onboarding.contract.Integration;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
+import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.contract.RoleCheckKind;
 import dev.onboarding.contract.RoleVerification;
 import dev.onboarding.contract.RoleVerificationOutcome;
@@ -205,7 +206,23 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, kept);
             return;
         }
-        carryOut(callback, decider.decide(callback, ledger.stateOf(entry), inItsPartition, now), null, now);
+        carryOut(callback, decide(callback, ledger.stateOf(entry), inItsPartition, null, now), null, now);
+    }
+
+    /**
+     * Decides a callback by the rules of what its external ID names: a member account of an organization integration
+     * ({@link OrganizationMembers}, with the member's own state), else one integration ({@link CallbackDecider}).
+     *
+     * @param verification the verifier's outcome when the callback waited for one, else null
+     */
+    private CallbackDecision decide(CfnCallback callback, Optional<Integration> current, boolean mayHold,
+            RoleVerification verification, Instant now) {
+        if (OrganizationMembers.isOrganization(current)) {
+            return OrganizationMembers.decide(callback, current.get(),
+                    ledger.memberOf(callback.getExternalId(), callback.getAccountId()), verification, now);
+        }
+        return verification == null ? decider.decide(callback, current, mayHold, now)
+                : decider.decideVerified(callback, current, verification, now);
     }
 
     /** The verifier's result on a waiting callback's role: decide the callback again with it. */
@@ -250,8 +267,17 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             ledger.answerAgain(requestId, prior);
             return;
         }
-        carryOut(callback, decider.decideVerified(callback, ledger.integrationOf(callback.getExternalId()),
-                verification, now), verification, now);
+        Optional<Integration> integration = ledger.integrationOf(callback.getExternalId());
+        if (OrganizationMembers.waitsForBudget(integration, callback, verification, now,
+                config.verificationTimeout())) {
+            // A FAILED member would stop the StackSet's rollout: a Create refused for the provider's own
+            // verification budget is asked about again after the grace, as one over the per-member limit.
+            LOG.info("{} {} of an organization's member waits: the provider's verification budget was spent",
+                    callback.getRequestType(), requestId);
+            held.hold(callback, now.toEpochMilli());
+            return;
+        }
+        carryOut(callback, decide(callback, integration, false, verification, now), verification, now);
     }
 
     private void onRequest(Record<String, ExternalIdInput> record, IntegrationRequestEvent event, Instant now) {
@@ -272,8 +298,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             if (event.getEvent() instanceof IntegrationRequested) {
                 // Callbacks that overtook their request: decide them now that it is here, oldest first.
                 for (CfnCallback callback : held.takeFor(externalId)) {
-                    carryOut(callback, decider.decide(callback, ledger.integrationOf(externalId), false, now), null,
-                            now);
+                    carryOut(callback, decide(callback, ledger.integrationOf(externalId), false, null, now), null, now);
                 }
             }
         } else if (result instanceof PendingIntegrations.Refused refused) {
@@ -312,7 +337,20 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      */
     private void askVerifier(CfnCallback callback, CallbackDecision.Verify verify, Instant now) {
         Integration integration = verify.integration();
-        if (!verifying.hasRoom(callback.getExternalId())) {
+        if (OrganizationMembers.isMember(integration)) {
+            // One organization's external ID admits many members: the limit applies per member account, and a
+            // Create over it waits (held, decided again after the grace); a FAILED member would stop the rollout.
+            if (!verifying.hasRoom(callback.getExternalId(), callback.getAccountId())) {
+                LOG.info("{} {} of member {} waits: its verifications in flight are at the limit",
+                        callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
+                held.hold(callback, now.toEpochMilli());
+                return;
+            }
+            if (integration.getStatus() == IntegrationStatus.PENDING) {
+                ledger.list(callback.getExternalId(), OrganizationMembers.entryOf(Integration.newBuilder(integration)
+                        .setLastFailureReason(null).build()), now);
+            }
+        } else if (!verifying.hasRoom(callback.getExternalId())) {
             LOG.info("not verifying {} {}: integration {} has verifications in flight already",
                     callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
             CallbackDecision.Answer busy = CallbackDecision.Answer.only(CallbackAnswers.failed(callback,
@@ -325,10 +363,13 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         metrics.verificationRequested();
         context.forward(new Record<>(callback.getExternalId(), request, context.currentSystemTimeMs()),
                 VERIFICATION_REQUESTS);
-        // Whoever waits on the integration sees its role being verified (PENDING), on a version of its own, within
-        // the bound on versions that only record an attempt.
-        ledger.saveStep(CallbackProgress.verifying(integration, callback, now), callback.getRequestId(),
-                HandlingStep.VERIFIED, now);
+        if (!OrganizationMembers.isMember(integration)) {
+            // Whoever waits on the integration sees its role being verified (PENDING), on a version of its own,
+            // within the bound on versions that only record an attempt. A member is listed PENDING on its
+            // organization instead (above): its own state is written once decided.
+            ledger.saveStep(CallbackProgress.verifying(integration, callback, now), callback.getRequestId(),
+                    HandlingStep.VERIFIED, now);
+        }
     }
 
     /** Past the bound on held callbacks, the oldest cannot wait for their request: decided now, never dropped. */
@@ -353,7 +394,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             decideWaited(callback, TIMED_OUT, now);
         }
         for (CfnCallback callback : held.takeOverdue(timestamp - config.callbackGrace().toMillis())) {
-            carryOut(callback, decider.decide(callback, ledger.integrationOf(callback.getExternalId()), false, now),
+            carryOut(callback, decide(callback, ledger.integrationOf(callback.getExternalId()), false, null, now),
                     null, now);
         }
         metrics.inGrace(held.stillWaiting());

@@ -78,6 +78,30 @@ final class Ledger {
         return stateOf(entry(externalId));
     }
 
+    /** The own integration of member account {@code accountId} under an organization's external ID, if any. */
+    Optional<Integration> memberOf(String externalId, String accountId) {
+        return accountId == null ? Optional.empty() : stateOf(entries.get(memberKey(externalId, accountId)));
+    }
+
+    /**
+     * Where a member account's own state is kept: beside its organization's, in the same task (one external ID).
+     * External IDs never hold {@code |}.
+     */
+    static String memberKey(String externalId, String accountId) {
+        return externalId + "|" + accountId;
+    }
+
+    private static String keyOf(Integration integration) {
+        return OrganizationMembers.isMember(integration)
+                ? memberKey(integration.getExternalId(), integration.getExpectedAccountId())
+                : integration.getExternalId();
+    }
+
+    /** Lists a member's entry on its organization (a Create being verified) and publishes the organization. */
+    void list(String externalId, dev.onboarding.contract.OrganizationMember member, java.time.Instant now) {
+        integrationOf(externalId).flatMap(org -> OrganizationMembers.withMember(org, member, now)).ifPresent(this::save);
+    }
+
     /** The integration an entry holds, if any. */
     Optional<Integration> stateOf(LedgerEntry entry) {
         return entry == null ? Optional.empty()
@@ -147,7 +171,7 @@ final class Ledger {
         }
         // An answer that changes its own external ID's state is kept with the state: one write, not two.
         boolean keptWithState = newState
-                .filter(next -> next.getExternalId().equals(callback.getExternalId())).isPresent();
+                .filter(next -> keyOf(next).equals(callback.getExternalId())).isPresent();
         // The callback's own integration also shows its progress (arrival, role verification).
         Optional<Integration> before = keptWithState ? integrationOf(callback.getExternalId()) : Optional.empty();
         List<RecordedStep> attemptsNow = recorded;
@@ -200,7 +224,7 @@ final class Ledger {
      */
     private void save(Integration next, AnsweredRequest answered, List<RecordedStep> recorded) {
         byte[] encoded = statesTopic.valueSerde().serializer().serialize(statesTopic.name(), next);
-        String externalId = next.getExternalId();
+        String externalId = keyOf(next);
         LedgerEntry prior = entry(externalId);
         AnsweredRequest kept = prior == null ? null : prior.getAnswered();
         if (answered != null) {
@@ -213,6 +237,10 @@ final class Ledger {
         List<RecordedStep> attemptsNow = recorded != null ? recorded : prior == null ? List.of() : prior.getAttempts();
         entries.put(externalId, new LedgerEntry(ByteBuffer.wrap(encoded), kept, attemptsNow));
         forward(next.getIntegrationId(), encoded, STATES);
+        if (OrganizationMembers.isMember(next)) {
+            // The organization's list follows each member's own state.
+            list(next.getExternalId(), OrganizationMembers.entryOf(next), next.getUpdatedAt());
+        }
     }
 
     /** Sends a claim for a Create to the task of its (tenant, account), the Create travelling with it. */

@@ -1,12 +1,14 @@
 package dev.onboarding.processor.ledger;
 
 import dev.onboarding.contract.Integration;
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationCancelled;
 import dev.onboarding.contract.IntegrationRequestEvent;
 import dev.onboarding.contract.IntegrationRequested;
 import dev.onboarding.contract.IntegrationStatus;
 import dev.onboarding.processor.claims.ClaimCommand;
 import dev.onboarding.schemas.ExternalIds;
+import dev.onboarding.schemas.requests.OrganizationScope;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -102,6 +104,12 @@ public final class PendingIntegrations {
                             ? "roleName is not a valid IAM role name" : null,
                     r.getExpectedAccountId() != null && !ACCOUNT_ID.matcher(r.getExpectedAccountId()).matches()
                             ? "expectedAccountId is not a 12-digit AWS account id" : null,
+                    r.getKind() == IntegrationKind.ORGANIZATION && (r.getExpectedOrganizationId() == null
+                            || !OrganizationScope.ORGANIZATION_ID.matcher(r.getExpectedOrganizationId()).matches())
+                            ? "an ORGANIZATION request needs expectedOrganizationId (o-...)" : null,
+                    r.getKind() == IntegrationKind.ORGANIZATION && r.getExpectedAccountId() != null
+                            ? "an ORGANIZATION request connects its member accounts: expectedAccountId must be null"
+                            : null,
                     r.getExpiresAt() == null || r.getRequestedAt() == null
                             || !r.getExpiresAt().isAfter(r.getRequestedAt())
                             ? "expiresAt must be after requestedAt" : null);
@@ -244,6 +252,9 @@ public final class PendingIntegrations {
                 .setExpiresAt(request.getExpiresAt())
                 .setUpdatedAt(now)
                 .setVersion(1)
+                .setKind(request.getKind())
+                .setExpectedOrganizationId(request.getExpectedOrganizationId())
+                .setOrganizationalUnitIds(request.getOrganizationalUnitIds())
                 .build();
         return new Changed(pending, Optional.empty());
     }
@@ -277,7 +288,9 @@ public final class PendingIntegrations {
 
     /** The EXPIRED state of a PENDING integration whose {@code expiresAt} has passed, or empty. */
     public Optional<Integration> expire(Integration integration, Instant now) {
-        if (integration.getStatus() != IntegrationStatus.PENDING || now.isBefore(integration.getExpiresAt())) {
+        if (integration.getStatus() != IntegrationStatus.PENDING || now.isBefore(integration.getExpiresAt())
+                || integration.getKind() == IntegrationKind.ORGANIZATION) {
+            // An organization integration accepts members (accounts joining later) until it is cancelled.
             return Optional.empty();
         }
         return Optional.of(IntegrationChange.next(integration, now).setStatus(IntegrationStatus.EXPIRED).build());

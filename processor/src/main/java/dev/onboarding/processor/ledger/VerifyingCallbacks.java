@@ -53,6 +53,19 @@ final class VerifyingCallbacks {
         return waiting < maxPerExternalId;
     }
 
+    /** Whether one more callback of member account {@code accountId} under {@code externalId} may wait. */
+    boolean hasRoom(String externalId, String accountId) {
+        int waiting = 0;
+        try (KeyValueIterator<String, ValueAndTimestamp<CfnCallback>> it = store.prefixScan(externalId + "|", KEYS)) {
+            while (it.hasNext() && waiting < maxPerExternalId) {
+                if (accountId.equals(it.next().value.value().getAccountId())) {
+                    waiting++;
+                }
+            }
+        }
+        return waiting < maxPerExternalId;
+    }
+
     /** Keeps {@code callback} waiting from {@code now} on and returns the request to send to the verifier. */
     RoleVerificationRequest ask(CfnCallback callback, Integration integration, Instant now) {
         store.put(key(callback.getExternalId(), callback.getRequestId()), ValueAndTimestamp.make(callback,
@@ -71,6 +84,7 @@ final class VerifyingCallbacks {
                 .setRequestId(callback.getRequestId())
                 .setRequestedAt(now)
                 .setDeadline(answerBy.isBefore(waitEnds) ? answerBy : waitEnds)
+                .setExpectedOrganizationId(integration.getExpectedOrganizationId())
                 .build();
     }
 

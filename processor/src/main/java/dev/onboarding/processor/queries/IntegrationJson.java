@@ -10,6 +10,7 @@ import dev.onboarding.contract.IntegrationProgress;
 import dev.onboarding.contract.RoleVerificationProgress;
 import dev.onboarding.schemas.ExternalIds;
 import dev.onboarding.schemas.IntegrationHealthJson;
+import dev.onboarding.schemas.OrganizationFields;
 import java.time.Instant;
 import java.util.List;
 import java.util.TreeMap;
@@ -96,6 +97,7 @@ public final class IntegrationJson {
                 .put("updatedAt", time(i.getUpdatedAt()));
         progress(out, i.getProgress());
         IntegrationHealthJson.put(out, i.getHealth());
+        OrganizationFields.addTo(out, i);
         return out.put("version", i.getVersion());
     }
 

@@ -6,6 +6,8 @@ import dev.onboarding.contract.CollectionOutcome;
 import dev.onboarding.contract.DeniedJobType;
 import dev.onboarding.contract.HealthStatus;
 import dev.onboarding.contract.IntegrationHealth;
+import dev.onboarding.contract.RoleVerification;
+import dev.onboarding.contract.RoleVerificationOutcome;
 import dev.onboarding.processor.health.HealthRules.Collection;
 import dev.onboarding.processor.health.HealthRules.RoleCheck;
 import dev.onboarding.processor.health.HealthRules.RoleCheckOutcome;
@@ -68,6 +70,26 @@ class HealthRulesTest {
         });
         // Further denials keep it UNREACHABLE without a new version.
         assertThat(rules.apply(three.changed().get(), 3, role(RoleCheckOutcome.DENIED, 4)).changed()).isEmpty();
+    }
+
+    @Test
+    void aMemberAccountOutOfItsOrganizationIsUnreachableAfterTheSameRun() {
+        RoleVerification mismatch = RoleVerification.newBuilder()
+                .setOutcome(RoleVerificationOutcome.ORGANIZATION_MISMATCH).setErrorCode("AWSOrganizationsNotInUseException")
+                .setAttempts(2).setVerifiedAt(T0.plusSeconds(1)).build();
+        RoleCheck check = RoleCheck.of(mismatch, T0.plusSeconds(2));
+        assertThat(check.outcome()).isEqualTo(RoleCheckOutcome.LEFT_ORGANIZATION);
+        assertThat(check.at()).isEqualTo(T0.plusSeconds(1));
+        Verdict two = rules.apply(healthy(), 1, check);
+        assertThat(two.consecutiveDenials()).isEqualTo(2);
+        assertThat(two.changed()).isEmpty();
+        assertThat(rules.apply(healthy(), 2, check).changed()).get().satisfies(h -> {
+            assertThat(h.getStatus()).isEqualTo(HealthStatus.UNREACHABLE);
+            assertThat(h.getReason()).contains("not in its expected organization in 3 consecutive checks")
+                    .contains("AWSOrganizationsNotInUseException").contains("paused");
+        });
+        assertThat(rules.apply(healthy(), 2, role(RoleCheckOutcome.ASSUMED, 3)).consecutiveDenials())
+                .as("back in the organization: the run ends").isZero();
     }
 
     @Test

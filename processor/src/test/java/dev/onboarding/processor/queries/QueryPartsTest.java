@@ -39,6 +39,19 @@ class QueryPartsTest {
                 .contains("\"requestedAt\":\"2030-01-01T00:00:00Z\"").contains("\"templateVersion\":null");
         assertThat(IntegrationJson.of(Integration.newBuilder(integration).setTemplateVersion("1.1.0").build()))
                 .contains("\"templateVersion\":\"1.1.0\"");
+        assertThat(json).contains("\"kind\":\"ACCOUNT\"").doesNotContain("members");
+        String organization = IntegrationJson.of(Integration.newBuilder(integration)
+                .setKind(dev.onboarding.contract.IntegrationKind.ORGANIZATION).setExpectedOrganizationId("o-a1b2c3d4e5")
+                .setMembers(List.of(dev.onboarding.contract.OrganizationMember.newBuilder().setAccountId("123456789012")
+                        .setIntegrationId("int-1-123456789012")
+                        .setStatus(dev.onboarding.contract.OrganizationMemberStatus.CONNECTED).setUpdatedAt(at).build()))
+                .setMemberSummary(dev.onboarding.contract.OrganizationMemberSummary.newBuilder().setConnected(1)
+                        .setFailed(0).setPending(0).build()).build());
+        assertThat(organization).contains("\"kind\":\"ORGANIZATION\"", "\"expectedOrganizationId\":\"o-a1b2c3d4e5\"",
+                "\"members\":[{\"accountId\":\"123456789012\",\"integrationId\":\"int-1-123456789012\","
+                        + "\"status\":\"CONNECTED\"", "\"memberSummary\":{\"connected\":1,\"failed\":0,\"pending\":0}");
+        assertThat(IntegrationJson.of(Integration.newBuilder(integration).setIntegrationId("int-1-123456789012")
+                .setOrganizationIntegrationId("int-1").build())).contains("\"organizationIntegrationId\":\"int-1\"");
         String two = IntegrationJson.ofTenant("t", List.of(integration, integration));
         assertThat(two).startsWith("{\"tenantId\":\"t\",\"integrations\":[{").endsWith("}]}");
         // Answers of several instances merge into one.

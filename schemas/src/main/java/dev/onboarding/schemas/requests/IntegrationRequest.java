@@ -1,8 +1,10 @@
 package dev.onboarding.schemas.requests;
 
+import dev.onboarding.contract.IntegrationKind;
 import dev.onboarding.contract.IntegrationRequested;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -17,9 +19,11 @@ import java.util.regex.Pattern;
  * @param description optional description
  * @param tags free-form tags
  * @param expectedAccountId when set, only this AWS account may complete the integration
+ * @param organization when set, an integration of kind ORGANIZATION: the member accounts of this organization
+ *     connect through it with one shared external ID; when empty, one account (kind ACCOUNT)
  */
 public record IntegrationRequest(String tenantId, String roleName, String name, Optional<String> description,
-        Map<String, String> tags, Optional<String> expectedAccountId) {
+        Map<String, String> tags, Optional<String> expectedAccountId, Optional<OrganizationScope> organization) {
     /** The role name the customer template uses unless told otherwise. */
     public static final String DEFAULT_ROLE_NAME = "OnboardingIntegrationRole";
 
@@ -46,7 +50,22 @@ public record IntegrationRequest(String tenantId, String roleName, String name, 
                         + account + "'");
             }
         });
+        if (organization.isPresent() && expectedAccountId.isPresent()) {
+            throw new IllegalArgumentException("--expected-account does not apply to an organization integration: its "
+                    + "member accounts connect, checked against --expected-organization-id");
+        }
         tags = Map.copyOf(tags);
+    }
+
+    /** A request for one AWS account (kind ACCOUNT). */
+    public IntegrationRequest(String tenantId, String roleName, String name, Optional<String> description,
+            Map<String, String> tags, Optional<String> expectedAccountId) {
+        this(tenantId, roleName, name, description, tags, expectedAccountId, Optional.empty());
+    }
+
+    /** ORGANIZATION when the request names an organization, else ACCOUNT. */
+    public IntegrationKind kind() {
+        return organization.isPresent() ? IntegrationKind.ORGANIZATION : IntegrationKind.ACCOUNT;
     }
 
     /**
@@ -67,6 +86,9 @@ public record IntegrationRequest(String tenantId, String roleName, String name, 
                 .setDescription(description.orElse(null))
                 .setTags(tags)
                 .setExpectedAccountId(expectedAccountId.orElse(null))
+                .setKind(kind())
+                .setExpectedOrganizationId(organization.map(OrganizationScope::expectedOrganizationId).orElse(null))
+                .setOrganizationalUnitIds(organization.map(OrganizationScope::organizationalUnitIds).orElse(List.of()))
                 .setRequestedAt(requestedAt)
                 .setExpiresAt(requestedAt.plus(ttl))
                 .build();

@@ -4,6 +4,7 @@ import dev.onboarding.config.Settings;
 import dev.onboarding.config.SettingsException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What {@code onboarding request} and the API need beyond Kafka and the registry: where the customer template lives, the
@@ -15,9 +16,11 @@ import java.time.Duration;
  * @param providerTopicName the provider's SNS topic name in every region (ProviderTopicName parameter)
  * @param ttl how long the pending integration waits for the customer's stack ({@code expiresAt})
  * @param consoleRegion region the CloudFormation console opens in (the customer may switch it)
+ * @param organizationTemplateUrl https URL of the StackSet template ({@code onboarding template organization}) in
+ *     S3; without it, organization integrations are refused
  */
 public record RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
-        String consoleRegion) {
+        String consoleRegion, Optional<String> organizationTemplateUrl) {
     /** The topic name the provider template creates in every region. */
     public static final String DEFAULT_TOPIC_NAME = "onboarding-callbacks";
     /** How long a request stays open unless configured. */
@@ -40,15 +43,27 @@ public record RequestConfig(String templateUrl, String providerAccountId, String
         if (!isRegion(consoleRegion)) {
             throw new SettingsException("request.console-region", "is not an AWS region: '" + consoleRegion + "'");
         }
+        checkTemplateUrl("request.template-url", templateUrl);
+        organizationTemplateUrl.ifPresent(url -> checkTemplateUrl("request.organization-template-url", url));
+    }
+
+    /** A configuration without the StackSet template: organization integrations are refused. */
+    public RequestConfig(String templateUrl, String providerAccountId, String providerTopicName, Duration ttl,
+            String consoleRegion) {
+        this(templateUrl, providerAccountId, providerTopicName, ttl, consoleRegion, Optional.empty());
+    }
+
+    private static void checkTemplateUrl(String key, String url) {
         URI uri;
         try {
-            uri = URI.create(templateUrl);
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new SettingsException("request.template-url", "is not a URL: " + e.getMessage());
+            throw new SettingsException(key, "is not a URL: " + e.getMessage());
         }
-        if (!"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new SettingsException("request.template-url", "must be an https URL (CloudFormation reads "
-                    + "templates from S3 over https), got '" + templateUrl + "'");
+        // Single quotes would break the StackSet commands handed to the customer (StackSetLaunch).
+        if (!"https".equals(uri.getScheme()) || uri.getHost() == null || url.indexOf('\'') >= 0) {
+            throw new SettingsException(key, "must be an https URL (CloudFormation reads "
+                    + "templates from S3 over https), got '" + url + "'");
         }
     }
 
@@ -59,7 +74,8 @@ public record RequestConfig(String templateUrl, String providerAccountId, String
                 settings.string("request.provider-account-id"),
                 settings.string("request.topic-name", DEFAULT_TOPIC_NAME),
                 settings.duration("request.ttl", DEFAULT_TTL),
-                settings.string("request.console-region", DEFAULT_CONSOLE_REGION));
+                settings.string("request.console-region", DEFAULT_CONSOLE_REGION),
+                settings.find("request.organization-template-url"));
     }
 
     /** Whether {@code region} has the shape of an AWS region name ({@code us-east-1}, {@code us-gov-west-1}). */

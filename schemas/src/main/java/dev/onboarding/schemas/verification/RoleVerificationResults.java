@@ -6,6 +6,12 @@ import dev.onboarding.contract.RoleVerificationResult;
 
 /** Results on {@code onboarding.role-verification-results}, as the bridge's verifier writes them. */
 public final class RoleVerificationResults {
+    /**
+     * The error code of an ERROR result the verifier gave without any STS call, for the provider's own budget (its
+     * AssumeRole rate, or its verifications per integration): no check was made, so asking again later may verify.
+     */
+    public static final String RATE_LIMITED = "VerificationRateLimited";
+
     private RoleVerificationResults() {
     }
 
