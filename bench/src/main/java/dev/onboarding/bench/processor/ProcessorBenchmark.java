@@ -95,16 +95,17 @@ public final class ProcessorBenchmark {
     private static final Duration WAIT = Duration.ofMinutes(5);
 
     private final EmbeddedKafka kafka;
-    private final StsStandIn sts = StsStandIn.start();
+    private final StsStandIn sts;
     private final SchemaRegistry registry = InMemorySchemaRegistry.scope("bench-processor");
     private final int partitions;
     private final int threads;
     private final int commitMs;
     private final Map<String, String> clientOptions;
 
-    private ProcessorBenchmark(EmbeddedKafka kafka, int partitions, int threads, int commitMs,
+    private ProcessorBenchmark(EmbeddedKafka kafka, StsStandIn sts, int partitions, int threads, int commitMs,
             Map<String, String> clientOptions) {
         this.kafka = kafka;
+        this.sts = sts;
         this.partitions = partitions;
         this.threads = threads;
         this.commitMs = commitMs;
@@ -134,14 +135,16 @@ public final class ProcessorBenchmark {
                 + "partitions, %d stream thread(s), commit interval %d ms, exactly_once_v2%n",
                 Runtime.getRuntime().availableProcessors(), loadAverage(), Runtime.getRuntime().maxMemory() >> 20,
                 partitions, threads, commitMs);
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+        // The STS stand-in's server threads would keep the JVM alive after the figures: closed with the broker.
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); StsStandIn sts = StsStandIn.start()) {
             Map<String, String> clientOptions = new LinkedHashMap<>();
             options.forEach((k, v) -> {
                 if (k.startsWith("kafka.") && !k.equals("kafka.bootstrap.servers")) {
                     clientOptions.put(k, v);
                 }
             });
-            ProcessorBenchmark bench = new ProcessorBenchmark(kafka, partitions, threads, commitMs, clientOptions);
+            ProcessorBenchmark bench = new ProcessorBenchmark(kafka, sts, partitions, threads, commitMs,
+                    clientOptions);
             String only = options.getOrDefault("only", "");
             List<App> apps = new ArrayList<>();
             if (!only.equals("pass-through")) {
