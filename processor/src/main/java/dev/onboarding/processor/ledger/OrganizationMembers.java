@@ -40,6 +40,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 final class OrganizationMembers {
+    /** Entries not CONNECTED (pending, failed, disconnected) an organization lists at most: the latest ones. */
+    static final int MAX_LISTED_UNCONNECTED = 500;
     /** Reason of a member's Create after its organization integration was cancelled. */
     static final String CANCELLED = "this organization integration was cancelled: it connects no new member"
             + " accounts; ask the provider for a new one";
@@ -152,6 +154,7 @@ final class OrganizationMembers {
         } else {
             members.add(entry);
         }
+        dropOldestUnconnected(members, entry);
         int connected = 0;
         int failed = 0;
         int pending = 0;
@@ -169,6 +172,27 @@ final class OrganizationMembers {
                 .setMemberSummary(OrganizationMemberSummary.newBuilder().setConnected(connected).setFailed(failed)
                         .setPending(pending).build())
                 .build());
+    }
+
+    /**
+     * Keeps at most {@link #MAX_LISTED_UNCONNECTED} entries that are not CONNECTED, dropping the oldest (never
+     * {@code kept}). The shared external ID is on every member's stack: whoever learns it can send Creates for any
+     * number of made-up accounts, each listed PENDING then FAILED; without a bound the organization's state record
+     * would grow past what the broker accepts and stop the ledger. Connected entries need a real role and stay.
+     */
+    private static void dropOldestUnconnected(List<OrganizationMember> members, OrganizationMember kept) {
+        long unconnected = members.stream().filter(m -> m.getStatus() != OrganizationMemberStatus.CONNECTED).count();
+        while (unconnected > MAX_LISTED_UNCONNECTED) {
+            OrganizationMember oldest = null;
+            for (OrganizationMember m : members) {
+                if (m != kept && m.getStatus() != OrganizationMemberStatus.CONNECTED
+                        && (oldest == null || m.getUpdatedAt().isBefore(oldest.getUpdatedAt()))) {
+                    oldest = m;
+                }
+            }
+            members.remove(oldest);
+            unconnected--;
+        }
     }
 
     /** The member entry of {@code accountId} in the organization's list, if any. */
