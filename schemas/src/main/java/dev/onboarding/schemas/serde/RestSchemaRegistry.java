@@ -89,8 +89,18 @@ public final class RestSchemaRegistry implements SchemaRegistry {
      * once per subject it registers.
      */
     private void requireFullCompatibility(String subject) {
-        send("PUT", "/config/" + encode(subject), "{\"compatibility\":\"" + COMPATIBILITY + "\"}",
-                "require " + COMPATIBILITY + " compatibility on subject " + subject);
+        String body = "{\"compatibility\":\"" + COMPATIBILITY + "\"}";
+        String what = "require " + COMPATIBILITY + " compatibility on subject " + subject;
+        try {
+            send("PUT", "/config/" + encode(subject), body, what);
+        } catch (SchemaRegistryException e) {
+            if (e.httpStatus() != 409) {
+                throw e;
+            }
+            // Apicurio answers 409 ("rule already exists") to the loser of two processes creating the subject's
+            // rule at once; with the rule there, the same PUT updates it.
+            send("PUT", "/config/" + encode(subject), body, what);
+        }
     }
 
     @Override
