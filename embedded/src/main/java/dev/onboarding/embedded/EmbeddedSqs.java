@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.ActorSystem;
 import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.RelaxedSQSLimits$;
+import org.elasticmq.StrictSQSLimits$;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,15 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Starts ElasticMQ for {@code region} (e.g. "eu-west-1"); queue ARNs carry that region and {@code accountId}. */
     public static EmbeddedSqs start(String region, String accountId) {
+        return start(region, accountId, true);
+    }
+
+    /**
+     * Starts ElasticMQ for {@code region}; with {@code strictLimits} false it keeps SQS's API but not its limits
+     * (ElasticMQ's relaxed mode): it no longer checks every character of every sent body, which SQS does on its own
+     * machines but ElasticMQ does on the caller's cores. For benchmarks whose load generator shares those cores.
+     */
+    public static EmbeddedSqs start(String region, String accountId, boolean strictLimits) {
         ActorSystem system = ActorSystem.create("elasticmq-" + region.replaceAll("[^A-Za-z0-9-]", "-"), pekkoConfig());
         SQSRestServer server = null;
         try {
@@ -62,6 +73,7 @@ public final class EmbeddedSqs implements AutoCloseable {
                     .withDynamicPort()
                     .withAWSRegion(region) // the default is "elasticmq", which no SDK region parser accepts
                     .withAWSAccountId(accountId)
+                    .withSQSLimits(strictLimits ? StrictSQSLimits$.MODULE$ : RelaxedSQSLimits$.MODULE$)
                     .start();
             int port = server.waitUntilStarted().localAddress().getPort();
             EmbeddedSqs sqs = new EmbeddedSqs(region, accountId, system, server, port);

@@ -4,6 +4,7 @@ import static dev.onboarding.processor.TestData.ACCOUNT;
 import static dev.onboarding.processor.TestData.OTHER_ACCOUNT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -126,6 +127,44 @@ class OnboardingTopologyTest {
                 .containsEntry("externalId", ExternalIds.redact(ext)));
         assertThat(lines.list).allSatisfy(e -> assertThat(e.getFormattedMessage() + e.getMDCPropertyMap())
                 .doesNotContain(ext));
+    }
+
+    @Test
+    void forgedCallbacksAreLoggedAtDebugOnlySoAFloodCannotFillTheLogsWhileDecisionsAboutAnIntegrationStayAtInfo() {
+        fx.close();
+        fx = new TopologyFixture(Map.of("processor.held-callbacks.max-per-partition", "1"));
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Logger product = (Logger) LoggerFactory.getLogger("dev.onboarding");
+        Level before = product.getLevel();
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        product.setLevel(Level.DEBUG);
+        String ext = TestData.externalId();
+        try {
+            fx.pending("int-1", "tenant-a", ext);
+            fx.answer(create(ext, "req-genuine", ACCOUNT, "onboarding"));
+            fx.answer(TestData.delete(TestData.externalId(), "req-forged-delete", ACCOUNT, "s", "int-x", fx.now())
+                    .build());
+            // Two Creates for unknown external IDs with room for one held: the first is decided at the bound.
+            fx.callback(create(TestData.externalId(), "req-forged-create-1", ACCOUNT, "s1"));
+            fx.advance(Duration.ofSeconds(1));
+            fx.callback(create(TestData.externalId(), "req-forged-create-2", ACCOUNT, "s2"));
+        } finally {
+            root.detachAppender(lines);
+            product.setLevel(before);
+        }
+
+        List<ILoggingEvent> forged = lines.list.stream()
+                .filter(e -> e.getFormattedMessage().contains("req-forged")).toList();
+        assertThat(forged).as("held, decided at the bound, decided without a match: each said at DEBUG")
+                .extracting(ILoggingEvent::getFormattedMessage)
+                .anyMatch(m -> m.startsWith("holding CREATE req-forged-create-2"))
+                .anyMatch(m -> m.startsWith("deciding held CREATE req-forged-create-1"))
+                .anyMatch(m -> m.startsWith("decided DELETE req-forged-delete"));
+        assertThat(forged).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.DEBUG));
+        assertThat(lines.list).filteredOn(e -> e.getFormattedMessage().startsWith("decided CREATE req-genuine"))
+                .singleElement().satisfies(e -> assertThat(e.getLevel()).isEqualTo(Level.INFO));
     }
 
     @Test

@@ -69,8 +69,12 @@ final class Flood {
         SoakOptions stackOptions = new SoakOptions(100, 1, List.of(REGION), 1, Duration.ZERO, options.patience(),
                 Duration.ZERO, Duration.ZERO, false, 19, options.childHeap());
         progress.println("flood: starting the broker, registry, queue, stand-ins and 3 app JVMs");
-        try (SoakStack stack = SoakStack.start(stackOptions, options.processorSettings());
-                PipelineProbe probe = new PipelineProbe(stack, REGION)) {
+        try (SoakStack stack = SoakStack.start(stackOptions, options.processorSettings(), options.sqsBodyChecks());
+                PipelineProbe probe = new PipelineProbe(stack, REGION);
+                GenuineStages stages = options.stages() ? new GenuineStages(stack.kafka().bootstrapServers(),
+                        List.of(stack.catalog().cfnCallbacks().name(), stack.catalog().roleVerifications().name(),
+                                stack.catalog().roleVerificationResults().name(),
+                                stack.catalog().cfnResponses().name())) : null) {
             stack.s3().refuseUnder(FloodTraffic.FORGED_PATH, 403);
             CustomResourceBodies bodies = new CustomResourceBodies(stack.s3().origin());
             List<Genuine> genuine = genuine(bodies, 2 * options.genuine());
@@ -101,6 +105,9 @@ final class Flood {
             awaitOrReport(report, "answers to the calibration's forged Deletes",
                     () -> forgedAnswered.size() >= calibrationForged);
             int stsBefore = stack.sts().assumeRoleCalls();
+            // Every genuine role counts, the first window's too: the scheduler re-verifies connected roles (spread
+            // over its interval), so one of them may be checked during the run; those calls name genuine roles.
+            int genuineStsBefore = genuineCalls(stack, genuine);
             PipelineProbe.Reading before = probe.read();
             long callbacksBefore = records(stack, stack.catalog().cfnCallbacks().name());
             long deadLettersBefore = records(stack, stack.catalog().cfnCallbacksDlq().name());
@@ -135,7 +142,8 @@ final class Flood {
             PipelineProbe.Reading afterDrain = probe.read();
             long callbacks = records(stack, stack.catalog().cfnCallbacks().name()) - callbacksBefore;
             long deadLetters = records(stack, stack.catalog().cfnCallbacksDlq().name()) - deadLettersBefore;
-            int forgedSts = stack.sts().assumeRoleCalls() - stsBefore - genuineCalls(stack, flooded);
+            int forgedSts = stack.sts().assumeRoleCalls() - stsBefore
+                    - (genuineCalls(stack, genuine) - genuineStsBefore);
             List<String> notConnected = new ArrayList<>();
             HttpClient http = HttpClient.newHttpClient();
             for (Genuine g : genuine) {
@@ -170,7 +178,9 @@ final class Flood {
             report.figure("SQS backlog: at most %,d messages waiting during the window, %,d at its end", peak[0],
                     atEnd.queued());
             latencies(report, "without the flood", calm);
+            stages(report, stages, calm);
             latencies(report, "during the flood", flooded);
+            stages(report, stages, flooded);
             report.figure("held callbacks (in the grace): %,d before, at most %,d during, %,d at the end of the "
                     + "window, %,d once drained; %,d decided early at the bound (processor.held-callbacks.*)",
                     before.inGrace(), peak[1], atEnd.inGrace(), afterDrain.inGrace(),
@@ -417,6 +427,18 @@ final class Flood {
                     + "p99 %,d ms, max %,d ms", when, sorted.length, onboardings.size(),
                     SoakChecks.percentile(sorted, 50), SoakChecks.percentile(sorted, 99), sorted[sorted.length - 1]);
         }
+    }
+
+    private void stages(SoakReport report, GenuineStages stages, List<Genuine> onboardings) {
+        if (stages == null) {
+            return;
+        }
+        List<GenuineStages.Timeline> timelines = onboardings.stream()
+                .filter(g -> genuineAnswers.containsKey(g.requestId()))
+                .map(g -> new GenuineStages.Timeline(g.request().getExternalId(), g.requestId(),
+                        sentAt.get(g.requestId()), genuineAnswers.get(g.requestId()).receivedAt()))
+                .toList();
+        stages.breakdown(timelines).forEach(line -> report.figure("  %s", line));
     }
 
     private List<String> latencyTarget(List<Genuine> calm, List<Genuine> flooded) {

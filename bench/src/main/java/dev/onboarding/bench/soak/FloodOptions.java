@@ -21,13 +21,18 @@ import java.util.Set;
  * @param childHeap       heap of each app JVM
  * @param out             where the report is also written
  * @param creates         whether the forged traffic has Creates (false: Deletes, Updates and junk only)
+ * @param stages          whether to follow the topics a genuine Create crosses and split its latency by stage (a
+ *                        consumer in the benchmark's JVM that reads every callback and answer: it costs CPU)
+ * @param sqsBodyChecks   whether the SQS stand-in checks every character of every sent body as SQS does (on
+ *                        AWS's machines: here it costs the shared cores about a fifth of one under the flood)
  */
 public record FloodOptions(int seconds, int genuine, int junkRate, int calibration, int rate, Duration retention,
         Duration answerRetention, Duration cleanupInterval, Duration grace, int senders, Duration patience,
-        String childHeap, String out, boolean creates) {
+        String childHeap, String out, boolean creates, boolean stages, boolean sqsBodyChecks) {
 
     private static final Set<String> KEYS = Set.of("seconds", "genuine", "junk-rate", "calibration", "rate",
-            "retention", "answer-retention", "cleanup-interval", "grace", "senders", "patience", "child-heap", "out", "creates");
+            "retention", "answer-retention", "cleanup-interval", "grace", "senders", "patience", "child-heap", "out",
+            "creates", "stages", "sqs-body-checks");
 
     /** Checks the values. */
     public FloodOptions {
@@ -48,7 +53,7 @@ public record FloodOptions(int seconds, int genuine, int junkRate, int calibrati
     public static FloodOptions defaults() {
         return new FloodOptions(60, 100, 20, 20_000, 0, Duration.ofMinutes(2), Duration.ofSeconds(20),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), 6, Duration.ofMinutes(5), "512m",
-                "bench/results-flood.md", true);
+                "bench/results-flood.md", true, false, false);
     }
 
     /** The defaults overridden by {@code key=value} arguments; unknown keys are refused. */
@@ -69,7 +74,9 @@ public record FloodOptions(int seconds, int genuine, int junkRate, int calibrati
                 SoakOptions.duration(v.get("patience"), d.patience()),
                 v.getOrDefault("child-heap", d.childHeap()),
                 v.getOrDefault("out", d.out()),
-                Boolean.parseBoolean(v.getOrDefault("creates", String.valueOf(d.creates()))));
+                Boolean.parseBoolean(v.getOrDefault("creates", String.valueOf(d.creates()))),
+                Boolean.parseBoolean(v.getOrDefault("stages", String.valueOf(d.stages()))),
+                Boolean.parseBoolean(v.getOrDefault("sqs-body-checks", String.valueOf(d.sqsBodyChecks()))));
     }
 
     /** The processor settings the run shortens, as the apps read them. */

@@ -63,9 +63,12 @@ final class SoakStack implements AutoCloseable {
     private ChildJvm bridge;
     private ChildJvm scheduler;
 
-    private SoakStack(SoakOptions options, Map<String, String> overrides) {
+    private final boolean strictSqsLimits;
+
+    private SoakStack(SoakOptions options, Map<String, String> overrides, boolean strictSqsLimits) {
         this.options = options;
         this.overrides = Map.copyOf(overrides);
+        this.strictSqsLimits = strictSqsLimits;
     }
 
     /** Starts every service and app and waits until each app is ready; on failure stops what had started. */
@@ -75,7 +78,15 @@ final class SoakStack implements AutoCloseable {
 
     /** As {@link #start(SoakOptions)}, every app's settings with {@code overrides} over the soak's. */
     static SoakStack start(SoakOptions options, Map<String, String> overrides) {
-        SoakStack stack = new SoakStack(options, overrides);
+        return start(options, overrides, true);
+    }
+
+    /**
+     * As {@link #start(SoakOptions, Map)}; with {@code strictSqsLimits} false the SQS stand-ins skip SQS's checks of
+     * sent bodies (see {@link EmbeddedSqs#start(String, String, boolean)}).
+     */
+    static SoakStack start(SoakOptions options, Map<String, String> overrides, boolean strictSqsLimits) {
+        SoakStack stack = new SoakStack(options, overrides, strictSqsLimits);
         try {
             stack.startAll();
             return stack;
@@ -95,7 +106,7 @@ final class SoakStack implements AutoCloseable {
         ApicurioRegistry apicurio = track(ApicurioRegistry.start());
         registryUrl = apicurio.confluentApiUrl();
         for (String region : options.regions()) {
-            EmbeddedSqs regional = track(EmbeddedSqs.start(region, PROVIDER_ACCOUNT));
+            EmbeddedSqs regional = track(EmbeddedSqs.start(region, PROVIDER_ACCOUNT, strictSqsLimits));
             sqs.put(region, regional);
             queues.put(region, regional.createQueueWithDeadLetterQueue("onboarding-callbacks-" + region, 5));
             senders.put(region, track(regional.newClient()));

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Records what became of each response, on the HTTP and producer callback threads: delivered; written to
@@ -106,8 +107,12 @@ final class OutcomeRecorder {
                 if (response == null) {
                     LOG.warn("gave up record {}: {} ({})", pending.position(), giveUp.reasonCode(), giveUp.reason());
                 } else {
-                    LOG.warn("gave up response {} for stack {} to {}: {} ({})", response.getRequestId(),
-                            response.getStackId(), host(response), giveUp.reasonCode(), giveUp.reason());
+                    // An answer to a callback that matched no integration is what a forged flood makes (S3 refuses
+                    // the forged URL): DEBUG, so it cannot fill the logs; the metric and the dead letter keep it.
+                    LOG.atLevel(response.getIntegrationId() == null ? Level.DEBUG
+                            : Level.WARN).log("gave up response {} for stack {} to {}: {} ({})",
+                            response.getRequestId(), response.getStackId(), host(response), giveUp.reasonCode(),
+                            giveUp.reason());
                 }
             }
             finish(pending);

@@ -3,6 +3,10 @@ package dev.onboarding.bridge.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.onboarding.config.KafkaSettings;
@@ -53,6 +57,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The responder end to end: the embedded broker in, the S3 stand-in out. */
 class CloudFormationResponderTest {
@@ -184,6 +189,41 @@ class CloudFormationResponderTest {
         assertThat(s3.requestsForPath(expired.getResponseUrl())).hasSize(1);
         assertThat(meters.get(ResponderMetrics.GIVEN_UP).tag("reason", "HTTP_403").counter().count()).isEqualTo(1);
         assertThat(counter(ResponderMetrics.RETRIED)).isZero();
+    }
+
+    @Test
+    void aGiveUpOnAnAnswerNamingNoIntegrationIsSaidAtDebugSoAFloodCannotFillTheLogsOneNamingItAtWarn() {
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        Logger product = (Logger) LoggerFactory.getLogger("dev.onboarding");
+        Level before = product.getLevel();
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        root.addAppender(lines);
+        product.setLevel(Level.DEBUG);
+        try {
+            start(Map.of());
+            CfnResponse forged = response("req-forged").build();
+            CfnResponse genuine = response("req-genuine").setIntegrationId("int-1").build();
+            s3.respondWith(forged.getResponseUrl(), 403);
+            s3.respondWith(genuine.getResponseUrl(), 403);
+            send(forged, genuine);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<ILoggingEvent> gaveUp;
+                synchronized (lines) { // the appender appends under its own lock
+                    gaveUp = lines.list.stream()
+                            .filter(e -> e.getFormattedMessage().startsWith("gave up response")).toList();
+                }
+                assertThat(gaveUp).hasSize(2);
+                assertThat(gaveUp).filteredOn(e -> e.getFormattedMessage().contains("req-forged")).singleElement()
+                        .satisfies(e -> assertThat(e.getLevel()).isEqualTo(Level.DEBUG));
+                assertThat(gaveUp).filteredOn(e -> e.getFormattedMessage().contains("req-genuine")).singleElement()
+                        .satisfies(e -> assertThat(e.getLevel()).isEqualTo(Level.WARN));
+            });
+        } finally {
+            root.detachAppender(lines);
+            product.setLevel(before);
+        }
     }
 
     @Test

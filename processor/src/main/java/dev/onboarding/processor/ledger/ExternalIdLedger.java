@@ -314,7 +314,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private void carryOut(CfnCallback callback, CallbackDecision decision, RoleVerification checked, Instant now) {
         metrics.decided(callback, decision);
         if (decision instanceof CallbackDecision.Hold) {
-            LOG.info("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
+            // Unknown external IDs are mostly forged: DEBUG, so a flood cannot fill the logs (metrics count them).
+            LOG.debug("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
             held.hold(callback, now.toEpochMilli());
             decideHeldOverTheBound(now);
@@ -375,7 +376,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     /** Past the bound on held callbacks, the oldest cannot wait for their request: decided now, never dropped. */
     private void decideHeldOverTheBound(Instant now) {
         for (CfnCallback early : held.takeOverBound()) {
-            LOG.info("deciding held {} {} before its grace is over: more than {} callbacks or {} bytes are held",
+            // Only a flood reaches the bound: DEBUG, so it cannot fill the logs (the held-over-bound metric counts).
+            LOG.debug("deciding held {} {} before its grace is over: more than {} callbacks or {} bytes are held",
                     early.getRequestType(), early.getRequestId(), config.maxHeldCallbacks(),
                     config.maxHeldCallbackBytes());
             metrics.heldOverTheBound();

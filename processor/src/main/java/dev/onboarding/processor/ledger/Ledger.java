@@ -22,6 +22,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The ledger of one external-ID task: each integration's state and the answers decided, in the
@@ -192,8 +193,12 @@ final class Ledger {
                 decided.keep(response.getRequestId(), decision);
             }
         }
-        LOG.info("decided {} {} for external ID {}: {}{}", callback.getRequestType(), callback.getRequestId(),
-                ExternalIds.redact(callback.getExternalId()), response.getStatus(),
+        // A decision that touched no integration is what a forged flood makes: a line each would let an attacker
+        // fill the logs, so those go to DEBUG (the decision metrics count them); the others stay at INFO.
+        Level level = !keptWithState && newState.isEmpty() && answer.release().isEmpty()
+                ? Level.DEBUG : Level.INFO;
+        LOG.atLevel(level).log("decided {} {} for external ID {}: {}{}", callback.getRequestType(),
+                callback.getRequestId(), ExternalIds.redact(callback.getExternalId()), response.getStatus(),
                 response.getReason() == null ? "" : " (" + response.getReason() + ")");
         forward(response.getRequestId(), encoded, ANSWERS);
     }
