@@ -159,7 +159,8 @@ final class OutcomeRecorder {
                     return;
                 }
                 metrics.retried();
-                LOG.info("response {} for stack {} to {}: attempt {} failed ({}); next attempt at {}",
+                LOG.atLevel(response.getIntegrationId() == null ? Level.DEBUG : Level.INFO).log(
+                        "response {} for stack {} to {}: attempt {} failed ({}); next attempt at {}",
                         response.getRequestId(), response.getStackId(), host(response), attemptsMade, detail,
                         nextAttemptAt);
                 finish(pending);

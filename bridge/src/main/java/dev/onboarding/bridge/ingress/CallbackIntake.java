@@ -76,7 +76,9 @@ public final class CallbackIntake implements MessageHandler {
     }
 
     private CompletableFuture<Void> reject(QueueMessage message, Rejection rejection) {
-        LOG.info("rejected message {} from {}: {} ({}){}", message.messageId(), message.region(),
+        // Anyone can publish malformed messages: DEBUG, so a flood of them cannot fill the logs (the dead letter
+        // keeps the reason and the bytes, and the dead-letter metric counts them by reason).
+        LOG.debug("rejected message {} from {}: {} ({}){}", message.messageId(), message.region(),
                 rejection.reasonCode(), rejection.reason(), rejection.answerable().isPresent() ? ", answering" : "");
         metrics.deadLettered(message.region(), rejection.reasonCode());
         CompletableFuture<Void> parked = publisher.publish(message.messageId(),

@@ -5,6 +5,7 @@ import static dev.onboarding.bridge.ingress.CfnRequests.snsEnvelope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
@@ -46,6 +47,7 @@ class BridgeIngressTest {
     private static Map<String, EmbeddedSqs> sqs;
     private static StsStandIn sts;
     private IngressHarness harness;
+    private static Level levelBeforeCapture;
 
     @BeforeAll
     static void startStack() {
@@ -208,6 +210,9 @@ class BridgeIngressTest {
         assertThat(h.counter("bridge.ingress.sns.notices", "region", EU, "type", "SubscriptionConfirmation"))
                 .isEqualTo(1);
         assertNoSecretsLogged(logs, cases);
+        assertThat(logs.list).as("every rejection is said, at DEBUG only: a flood of junk cannot fill the logs")
+                .filteredOn(e -> e.getFormattedMessage().startsWith("rejected message")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.DEBUG));
     }
 
     @Test
@@ -357,15 +362,21 @@ class BridgeIngressTest {
         return Long.toString(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE), 32) + "abcdefghij";
     }
 
+    /** Captures the product's lines at every level down to DEBUG, where rejections are said. */
     private static ListAppender<ILoggingEvent> captureLogs() {
         ListAppender<ILoggingEvent> appender = new ListAppender<>();
         appender.start();
-        ((Logger) LoggerFactory.getLogger("dev.onboarding")).addAppender(appender);
+        Logger product = (Logger) LoggerFactory.getLogger("dev.onboarding");
+        levelBeforeCapture = product.getLevel();
+        product.setLevel(Level.DEBUG);
+        product.addAppender(appender);
         return appender;
     }
 
     private static void assertNoSecretsLogged(ListAppender<ILoggingEvent> logs, List<Case> cases) {
-        ((Logger) LoggerFactory.getLogger("dev.onboarding")).detachAppender(logs);
+        Logger product = (Logger) LoggerFactory.getLogger("dev.onboarding");
+        product.detachAppender(logs);
+        product.setLevel(levelBeforeCapture);
         assertThat(logs.list).isNotEmpty();
         for (ILoggingEvent event : logs.list) {
             String line = event.getFormattedMessage()
