@@ -56,6 +56,19 @@ final class PipelineProbe implements AutoCloseable {
 
     /** Reads everything now. */
     Reading read() {
+        Map<String, Double> samples = processorSamples();
+        return new Reading(topicBytes(), (long) get(samples, "processor_callbacks_in_grace"),
+                (long) get(samples, "processor_callbacks_held_over_bound_total"),
+                (long) get(samples, "processor_decisions_total"), queued());
+    }
+
+    /** Callbacks held in the grace now, from the processors' {@code /metrics} only (no topic sizes). */
+    long inGrace() {
+        return (long) get(processorSamples(), "processor_callbacks_in_grace");
+    }
+
+    /** The processors' samples by name, summed over the instances. */
+    private Map<String, Double> processorSamples() {
         Map<String, Double> samples = new HashMap<>();
         for (ChildJvm processor : stack.processors()) {
             for (String line : metrics(processor).split("\n")) {
@@ -65,9 +78,7 @@ final class PipelineProbe implements AutoCloseable {
                 }
             }
         }
-        return new Reading(topicBytes(), (long) get(samples, "processor_callbacks_in_grace"),
-                (long) get(samples, "processor_callbacks_held_over_bound_total"),
-                (long) get(samples, "processor_decisions_total"), queued());
+        return samples;
     }
 
     private static double get(Map<String, Double> samples, String name) {
