@@ -20,10 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * One flood run (issue #19): the whole pipeline as the soak runs it, with the processor's retentions shortened.
@@ -110,8 +106,8 @@ final class Flood {
             // over its interval), so one of them may be checked during the run; those calls name genuine roles.
             int genuineStsBefore = genuineCalls(stack, genuine);
             PipelineProbe.Reading before = probe.read();
-            long callbacksBefore = records(stack, stack.catalog().cfnCallbacks().name());
-            long deadLettersBefore = records(stack, stack.catalog().cfnCallbacksDlq().name());
+            long callbacksBefore = probe.records(stack.catalog().cfnCallbacks().name());
+            long deadLettersBefore = probe.records(stack.catalog().cfnCallbacksDlq().name());
 
             progress.printf("flood: %d s of forged traffic at %,d/s (%d/s junk) with %d genuine onboardings%n",
                     options.seconds(), rate, options.junkRate(), flooded.size());
@@ -136,13 +132,13 @@ final class Flood {
             awaitOrReport(report, "genuine answers during the flood", () -> answered(flooded));
             awaitOrReport(report, "answers to every forged callback", () -> forgedAnswered.size() >= answerable);
             awaitOrReport(report, "a dead letter for every junk body",
-                    () -> records(stack, stack.catalog().cfnCallbacksDlq().name()) - deadLettersBefore >= junk);
+                    () -> probe.records(stack.catalog().cfnCallbacksDlq().name()) - deadLettersBefore >= junk);
             Instant drained = Instant.now();
             stopping = true;
             sampler.interrupt();
             PipelineProbe.Reading afterDrain = probe.read();
-            long callbacks = records(stack, stack.catalog().cfnCallbacks().name()) - callbacksBefore;
-            long deadLetters = records(stack, stack.catalog().cfnCallbacksDlq().name()) - deadLettersBefore;
+            long callbacks = probe.records(stack.catalog().cfnCallbacks().name()) - callbacksBefore;
+            long deadLetters = probe.records(stack.catalog().cfnCallbacksDlq().name()) - deadLettersBefore;
             int forgedSts = stack.sts().assumeRoleCalls() - stsBefore
                     - (genuineCalls(stack, genuine) - genuineStsBefore);
             List<String> notConnected = new ArrayList<>();
@@ -310,7 +306,7 @@ final class Flood {
         String topic = stack.catalog().cfnCallbacks().name();
         baseline.putAll(census(stack, false));
         stack.bridge().close();
-        long base = records(stack, topic);
+        long base = probe.records(topic);
         traffic.sendDeletes(stack.sender(REGION), stack.queueUrl(REGION), options.calibration(), options.senders());
         stack.bridge().start();
         long low = base + options.calibration() / 20;
@@ -318,7 +314,7 @@ final class Flood {
         long lowAt = 0;
         long deadline = System.nanoTime() + options.patience().toNanos();
         while (System.nanoTime() < deadline) {
-            long moved = records(stack, topic);
+            long moved = probe.records(topic);
             long now = System.nanoTime();
             if (lowAt == 0 && moved >= low) {
                 lowAt = now;
@@ -334,23 +330,6 @@ final class Flood {
         }
         throw new IllegalStateException("the bridge did not move " + options.calibration() + " Deletes within "
                 + options.patience() + " (queue: " + probe.queued() + ")");
-    }
-
-    /** Records on {@code topic} so far (its end offsets: the bridge's producer is not transactional). */
-    private static long records(SoakStack stack, String topic) {
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                stack.kafka().bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     /**

@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -125,6 +127,21 @@ final class PipelineProbe implements AutoCloseable {
             return bytes;
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot describe the broker's log dirs: " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Records on {@code topic} so far (its end offsets: the bridge's producer is not transactional). */
+    long records(String topic) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot read the end offsets of " + topic + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
