@@ -13,13 +13,17 @@ import org.apache.kafka.streams.TestOutputTopic;
 /**
  * The integrations topic as the topology tests read it: the states that decisions and requests write, in order. The
  * versions that only show a callback's role being verified (progress PENDING, written when the processor asks the
- * verifier) are set aside in {@link #verifying}, in order, for the tests of that step.
+ * verifier) are set aside in {@link #verifying}, in order, for the tests of that step. Set aside is not unseen:
+ * {@link #isEmpty()} also says whether such a version came after the last state or verifying versions read, so that
+ * "nothing was written" still fails on a stray one.
  */
 final class DecidedStates {
     private final TestOutputTopic<String, Integration> topic;
     private final Deque<KeyValue<String, Integration>> unread = new ArrayDeque<>();
     /** Every version written because a verification was asked for, in order. */
     private final List<Integration> verifying = new ArrayList<>();
+    /** How many of {@link #verifying} came before the last read: a read answers for them. */
+    private int verifyingSeen;
 
     DecidedStates(TestOutputTopic<String, Integration> topic) {
         this.topic = topic;
@@ -31,6 +35,7 @@ final class DecidedStates {
         if (unread.isEmpty()) {
             throw new NoSuchElementException("no state written");
         }
+        verifyingSeen = verifying.size();
         return unread.removeFirst();
     }
 
@@ -42,6 +47,7 @@ final class DecidedStates {
     /** Every state not read yet. */
     List<Integration> readValuesToList() {
         drain();
+        verifyingSeen = verifying.size();
         List<Integration> values = new ArrayList<>();
         while (!unread.isEmpty()) {
             values.add(unread.removeFirst().value);
@@ -49,15 +55,16 @@ final class DecidedStates {
         return values;
     }
 
-    /** Whether no state is left to read. */
+    /** Whether no state is left to read, and no verifying version came since the last read. */
     boolean isEmpty() {
         drain();
-        return unread.isEmpty();
+        return unread.isEmpty() && verifyingSeen == verifying.size();
     }
 
     /** The versions written as a verification was asked for, so far, in order. */
     List<Integration> verifying() {
         drain();
+        verifyingSeen = verifying.size();
         return List.copyOf(verifying);
     }
 
