@@ -37,7 +37,11 @@ class OrganizationTopologyTest {
 
     @BeforeEach
     void start() {
-        fx = new TopologyFixture();
+        startWith(new TopologyFixture());
+    }
+
+    private void startWith(TopologyFixture fixture) {
+        fx = fixture;
         ext = TestData.externalId();
         IntegrationRequested single = (IntegrationRequested) TestData.requested("org-1", TENANT, ext, fx.now(),
                 Duration.ofHours(24)).getEvent();
@@ -264,6 +268,23 @@ class OrganizationTopologyTest {
         assertThat(fx.allResponses()).singleElement()
                 .satisfies(a -> assertThat(a.getStatus()).isEqualTo(ResponseStatus.FAILED))
                 .satisfies(a -> assertThat(a.getReason()).contains("VerificationRateLimited"));
+    }
+
+    @Test
+    void aWaitingMemberPushedPastTheHeldBoundByForgedCreatesIsDecidedByTheOrganizationsRules() {
+        fx.close();
+        startWith(new TopologyFixture(Map.of("processor.held-callbacks.max-per-partition", "1")));
+        fx.verifyByHand();
+        fx.callback(memberCreate(account(5)));
+        fx.verify(fx.newVerificationRequests().get(0), budgetSpent());
+        assertThat(fx.allResponses()).as("the member waits, held").isEmpty();
+        fx.advance(Duration.ofSeconds(1)); // so that the member is the oldest held
+
+        fx.callback(TestData.create(TestData.externalId(), "req-forged", account(6), "forged", fx.now()).build());
+
+        assertThat(fx.newVerificationRequests()).as("asked about again, as the organization's rules say")
+                .singleElement().satisfies(r -> assertThat(r.getAccountId()).isEqualTo(account(5)));
+        assertThat(fx.allResponses()).noneSatisfy(a -> assertThat(a.getRequestId()).isEqualTo("req-" + account(5)));
     }
 
     private static RoleVerification budgetSpent() {

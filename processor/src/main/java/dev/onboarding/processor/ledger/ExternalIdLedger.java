@@ -272,9 +272,10 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
                 config.verificationTimeout())) {
             // A FAILED member would stop the StackSet's rollout: a Create refused for the provider's own
             // verification budget is asked about again after the grace, as one over the per-member limit.
-            LOG.info("{} {} of an organization's member waits: the provider's verification budget was spent",
+            // Forged member Creates can spend the budget themselves: DEBUG, so they cannot fill the logs.
+            LOG.debug("{} {} of an organization's member waits: the provider's verification budget was spent",
                     callback.getRequestType(), requestId);
-            held.hold(callback, now.toEpochMilli());
+            hold(callback, now);
             return;
         }
         carryOut(callback, decide(callback, integration, false, verification, now), verification, now);
@@ -317,8 +318,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             // Unknown external IDs are mostly forged: DEBUG, so a flood cannot fill the logs (metrics count them).
             LOG.debug("holding {} {} for up to {}: external ID {} not known yet", callback.getRequestType(),
                     callback.getRequestId(), config.callbackGrace(), ExternalIds.redact(callback.getExternalId()));
-            held.hold(callback, now.toEpochMilli());
-            decideHeldOverTheBound(now);
+            hold(callback, now);
         } else if (decision instanceof CallbackDecision.Verify verify) {
             askVerifier(callback, verify, now);
         } else if (decision instanceof CallbackDecision.Claim claim) {
@@ -344,7 +344,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
             if (!verifying.hasRoom(callback.getExternalId(), callback.getAccountId())) {
                 LOG.info("{} {} of member {} waits: its verifications in flight are at the limit",
                         callback.getRequestType(), callback.getRequestId(), integration.getIntegrationId());
-                held.hold(callback, now.toEpochMilli());
+                hold(callback, now);
                 return;
             }
             if (integration.getStatus() == IntegrationStatus.PENDING) {
@@ -373,7 +373,16 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
         }
     }
 
-    /** Past the bound on held callbacks, the oldest cannot wait for their request: decided now, never dropped. */
+    /** Holds {@code callback} for the grace; every hold counts against the bound on held callbacks. */
+    private void hold(CfnCallback callback, Instant now) {
+        held.hold(callback, now.toEpochMilli());
+        decideHeldOverTheBound(now);
+    }
+
+    /**
+     * Past the bound on held callbacks, the oldest cannot wait for their request: decided now, never dropped, by the
+     * same rules as after the grace (an organization's member by the organization's).
+     */
     private void decideHeldOverTheBound(Instant now) {
         for (CfnCallback early : held.takeOverBound()) {
             // Only a flood reaches the bound: DEBUG, so it cannot fill the logs (the held-over-bound metric counts).
@@ -381,8 +390,7 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
                     early.getRequestType(), early.getRequestId(), config.maxHeldCallbacks(),
                     config.maxHeldCallbackBytes());
             metrics.heldOverTheBound();
-            carryOut(early, decider.decide(early, ledger.integrationOf(early.getExternalId()), false, now), null,
-                    now);
+            carryOut(early, decide(early, ledger.integrationOf(early.getExternalId()), false, null, now), null, now);
         }
     }
 
