@@ -195,4 +195,15 @@ class IntegrationHealthTopologyTest {
                 CollectionResultIntake.UNKNOWN_INTEGRATION, CollectionResultIntake.MALFORMED);
         assertThat(fx.integrations.isEmpty()).isTrue();
     }
+
+    @Test
+    void aResultWithAnOverlongResourceTypeOrActionIsDeadLetteredAndNeverReachesTheState() {
+        connect("int-4", TestData.externalId());
+        result("int-4", "AWS::EC2::" + "x".repeat(300), CollectionOutcome.ACCESS_DENIED, "ec2:DescribeInstances");
+        result("int-4", "AWS::EC2::Instance", CollectionOutcome.ACCESS_DENIED, "ec2:" + "y".repeat(300));
+
+        assertThat(resultsDlq.readValuesToList()).extracting(DeadLetter::getReasonCode)
+                .containsExactly(CollectionResultIntake.FIELD_TOO_LONG, CollectionResultIntake.FIELD_TOO_LONG);
+        assertThat(fx.integrations.isEmpty()).isTrue();
+    }
 }

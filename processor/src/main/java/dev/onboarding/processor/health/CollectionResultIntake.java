@@ -23,15 +23,21 @@ import org.slf4j.LoggerFactory;
 /**
  * A collector's result, in the task of its integration id (beside the request intake, whose store maps each
  * integration id to its external ID): sent on to the task of the external ID, whose ledger keeps the integration's
- * health. A result without a value, naming another integration than its key, or naming no integration ever
- * requested is dead-lettered. Forwards to {@link TopologyNames#COLLECTION_RESULTS_REKEYED} and
- * {@link TopologyNames#UNUSABLE_COLLECTION_RESULTS}.
+ * health. A result without a value, naming another integration than its key, with a resourceType, action or
+ * region over its bound, or naming no integration ever requested is dead-lettered. Forwards to
+ * {@link TopologyNames#COLLECTION_RESULTS_REKEYED} and {@link TopologyNames#UNUSABLE_COLLECTION_RESULTS}.
  */
 public final class CollectionResultIntake implements Processor<String, CollectionResult, String, Object> {
     /** Reason code: the result names no integration that was ever requested. */
     public static final String UNKNOWN_INTEGRATION = "UNKNOWN_INTEGRATION";
     /** Reason code: the result's integrationId is not its key, or a field is missing. */
     public static final String MALFORMED = "MALFORMED_RESULT";
+    /** Reason code: a string field over its bound (each lands in the integration's state when denied). */
+    public static final String FIELD_TOO_LONG = "FIELD_TOO_LONG";
+    static final int MAX_RESOURCE_TYPE_CHARS = 256;
+    static final int MAX_ACTION_CHARS = 256;
+    static final int MAX_REGION_CHARS = 64;
+    private static final int MAX_LOGGED_KEY_CHARS = 160;
     private static final Logger LOG = LoggerFactory.getLogger(CollectionResultIntake.class);
 
     private final String sourceTopic;
@@ -67,6 +73,12 @@ public final class CollectionResultIntake implements Processor<String, Collectio
                     + " resourceType");
             return;
         }
+        if (tooLong(result.getResourceType(), MAX_RESOURCE_TYPE_CHARS) || tooLong(result.getAction(), MAX_ACTION_CHARS)
+                || tooLong(result.getRegion(), MAX_REGION_CHARS)) {
+            refuse(record, FIELD_TOO_LONG, "resourceType, action or region over " + MAX_RESOURCE_TYPE_CHARS + ", "
+                    + MAX_ACTION_CHARS + " or " + MAX_REGION_CHARS + " characters");
+            return;
+        }
         String externalId = externalIdByIntegration.get(record.key());
         if (externalId == null) {
             refuse(record, UNKNOWN_INTEGRATION, "integration " + record.key() + " was never requested");
@@ -75,9 +87,15 @@ public final class CollectionResultIntake implements Processor<String, Collectio
         context.forward(new Record<>(externalId, result, record.timestamp()), COLLECTION_RESULTS_REKEYED);
     }
 
+    private static boolean tooLong(String value, int max) {
+        return value != null && value.length() > max;
+    }
+
     private void refuse(Record<String, CollectionResult> record, String code, String reason) {
         Optional<RecordMetadata> meta = context.recordMetadata();
-        LOG.warn("collection result for {} dead-lettered: {} ({})", record.key(), code, reason);
+        String key = record.key() == null || record.key().length() <= MAX_LOGGED_KEY_CHARS ? record.key()
+                : record.key().substring(0, MAX_LOGGED_KEY_CHARS) + "…";
+        LOG.warn("collection result for {} dead-lettered: {} ({})", key, code, reason);
         byte[] original = null;
         if (record.value() != null) {
             try {

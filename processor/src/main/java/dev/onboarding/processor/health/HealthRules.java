@@ -9,6 +9,7 @@ import dev.onboarding.contract.RoleVerification;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -36,6 +37,12 @@ public final class HealthRules {
     private static final int MAX_REASON_TYPES = 5;
 
     private final int unreachableAfterDenials;
+    /**
+     * The most denied job types one health lists (the oldest leave first): the shipped catalog has about 160 job
+     * types, so this never drops a real one, and bounds what results naming made-up types can add.
+     */
+    public static final int MAX_DENIED_JOB_TYPES = 500;
+
     private final TemplateGrants grants;
 
     /** Rules with the given threshold and template grants. */
@@ -157,6 +164,11 @@ public final class HealthRules {
                 return new Verdict(0, changedTo(current, denied, at));
             }
             denied.removeIf(d -> d.getResourceType().equals(collection.resourceType()));
+            if (denied.size() >= MAX_DENIED_JOB_TYPES) {
+                // Bounded, so a collector reporting made-up job types cannot grow the state record without end.
+                denied.remove(denied.stream().min(Comparator.comparing(DeniedJobType::getDeniedAt))
+                        .orElseThrow());
+            }
             denied.add(DeniedJobType.newBuilder().setResourceType(collection.resourceType()).setAction(action)
                     .setGrantedByTemplate(grants.grants(action)).setDeniedAt(at).build());
             return new Verdict(0, changedTo(current, denied, at));

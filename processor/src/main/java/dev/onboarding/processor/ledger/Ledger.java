@@ -164,7 +164,8 @@ final class Ledger {
             Optional<List<RecordedStep>> admitted = attempts.admit(entry == null ? null : entry.getAttempts(),
                     response.getRequestId(), HandlingStep.DECIDED, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             if (admitted.isEmpty()) {
-                LOG.info("not recording the failed {} {} on its integration: {} attempts recorded this hour already",
+                // Whoever holds a leaked external ID can make these at will: DEBUG, so they cannot fill the logs.
+                LOG.debug("not recording the failed {} {} on its integration: {} attempts recorded this hour already",
                         callback.getRequestType(), callback.getRequestId(), config.maxRecordedAttemptsPerHour());
             }
             newState = admitted.isPresent() ? newState : Optional.empty();

@@ -183,4 +183,18 @@ class HealthRulesTest {
         assertThat(shipped.grants("s3:PutObject")).isFalse();
         assertThat(shipped.size()).isGreaterThan(100);
     }
+
+    @Test
+    void deniedJobTypesAreBoundedTheOldestLeavingFirst() {
+        IntegrationHealth health = healthy();
+        int made = HealthRules.MAX_DENIED_JOB_TYPES + 5;
+        for (int i = 0; i < made; i++) {
+            health = rules.apply(health, 0, denied("Made::Up::Type" + i, "made:Up", i)).changed().orElseThrow();
+        }
+
+        assertThat(health.getDeniedJobTypes()).hasSize(HealthRules.MAX_DENIED_JOB_TYPES);
+        assertThat(health.getDeniedJobTypes()).extracting(d -> d.getResourceType())
+                .doesNotContain("Made::Up::Type0", "Made::Up::Type4")
+                .contains("Made::Up::Type5", "Made::Up::Type" + (made - 1));
+    }
 }
