@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -158,6 +159,9 @@ public final class IntegrationRequests {
                 : !Objects.equals(state.getExpectedOrganizationId(), request.organization()
                         .map(OrganizationScope::expectedOrganizationId).orElse(null))
                         ? Optional.of("expectedOrganizationId")
+                : !Objects.equals(Objects.requireNonNullElse(state.getOrganizationalUnitIds(), List.of()),
+                        request.organization().map(OrganizationScope::organizationalUnitIds).orElse(List.of()))
+                        ? Optional.of("organizationalUnitIds")
                 : Optional.empty();
         if (differing.isPresent()) {
             throw new CompletionException(ApiProblem.unprocessable("Idempotency-Key", "this Idempotency-Key was "

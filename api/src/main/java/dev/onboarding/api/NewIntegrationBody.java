@@ -112,6 +112,10 @@ final class NewIntegrationBody {
                     throw ApiProblem.invalid("organizationalUnitIds", "organizationalUnitIds must hold OU ids "
                             + "(ou-xxxx-xxxxxxxx) or a root id (r-xxxx)");
                 }
+                if (units.contains(unit.textValue())) {
+                    throw ApiProblem.invalid("organizationalUnitIds", "organizationalUnitIds lists "
+                            + unit.textValue() + " twice");
+                }
                 units.add(unit.textValue());
             }
         }

@@ -443,6 +443,16 @@ class ApiEndpointsTest {
         assertThat(withMembers.get("members").get(1).get("status").asText()).isEqualTo("FAILED");
         assertThat(withMembers.get("memberSummary").get("failed").asInt()).isEqualTo(1);
 
+        Map<String, String> key = Map.of("Idempotency-Key", "org-key");
+        String orgBody = "{\"name\":\"Keyed org\",\"kind\":\"ORGANIZATION\",\"expectedOrganizationId\":"
+                + "\"o-a1b2c3d4e5\",\"organizationalUnitIds\":[\"%s\"]}";
+        assertThat(api.post("/v1/integrations", token, orgBody.formatted("ou-ab12-34cd56ef"), key).status())
+                .isEqualTo(201);
+        ApiClient.Response otherUnits = api.post("/v1/integrations", token, orgBody.formatted("ou-ab12-99999999"),
+                key);
+        assertThat(otherUnits.status()).as("the same key with other OUs is another request").isEqualTo(422);
+        assertThat(otherUnits.json().get("detail").asText()).contains("organizationalUnitIds");
+
         ApiClient.Response cancel = api.delete("/v1/integrations/" + id, token);
         assertThat(cancel.status()).as(cancel.toString()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/v1/integrations/" + id, token).json()
@@ -466,6 +476,9 @@ class ApiEndpointsTest {
         assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"ORGANIZATION\","
                 + "\"expectedOrganizationId\":\"o-a1b2c3d4e5\",\"organizationalUnitIds\":[\"ou-1\"]}"),
                 "organizationalUnitIds");
+        assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"ORGANIZATION\","
+                + "\"expectedOrganizationId\":\"o-a1b2c3d4e5\",\"organizationalUnitIds\":[\"ou-ab12-34cd56ef\","
+                + "\"ou-ab12-34cd56ef\"]}"), "organizationalUnitIds");
         assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"expectedOrganizationId\":"
                 + "\"o-a1b2c3d4e5\"}"), "expectedOrganizationId");
         assertRefused(api.post("/v1/integrations", token, "{\"name\":\"x\",\"kind\":\"TEAM\"}"), "kind");
