@@ -184,6 +184,8 @@ class IntegrationHealthLocalTest {
                         .get(30, TimeUnit.SECONDS);
                 JsonNode healthy = awaitState(sandbox, connected.integrationId(), "HEALTHY",
                         s -> health(s).equals("HEALTHY"));
+                assertThat(healthy.at("/health/deniedJobTypes").isArray()).as("an empty list, not a missing one")
+                        .isTrue();
                 assertThat(healthy.at("/health/deniedJobTypes").size()).isZero();
             }
         }

@@ -69,6 +69,9 @@ class BridgeIngressTest {
         if (harness != null) {
             harness.close();
         }
+        if (levelBeforeCapture != null) { // a capture that an earlier failed assertion left on
+            ((Logger) LoggerFactory.getLogger("dev.onboarding")).setLevel(levelBeforeCapture);
+        }
     }
 
     private IngressHarness harness() {
