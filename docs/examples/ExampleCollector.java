@@ -15,15 +15,19 @@ import io.confluent.kafka.serializers.KafkaAvroDeserializerConfig;
 import io.confluent.kafka.serializers.KafkaAvroSerializer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -40,7 +44,7 @@ public final class ExampleCollector {
     private static final String RESULTS = "onboarding.collection-results";
     private static final String NAME = "example-collector";
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException, ExecutionException {
         String bootstrap = args[0];
         String registry = args[1];
 
@@ -67,16 +71,20 @@ public final class ExampleCollector {
                 KafkaProducer<String, CollectionResult> results = new KafkaProducer<>(producerProps)) {
             jobs.subscribe(List.of(JOBS));
             while (!Thread.currentThread().isInterrupted()) {
+                List<Future<RecordMetadata>> sent = new ArrayList<>();
                 for (ConsumerRecord<String, CollectionJob> record : jobs.poll(Duration.ofSeconds(1))) {
                     CollectionJob job = record.value();
                     if (job == null || Instant.now().isAfter(job.getDeadline())) {
                         continue; // stale (or unreadable): skipped, no result needed
                     }
-                    results.send(new ProducerRecord<>(RESULTS, job.getIntegrationId(), collect(sts, job)));
+                    sent.add(results.send(new ProducerRecord<>(RESULTS, job.getIntegrationId(), collect(sts, job))));
                 }
                 // Every result of the batch is acknowledged before the jobs are committed: a crash repeats jobs,
-                // it never loses a result.
-                results.flush();
+                // it never loses a result. A send that failed throws here, so its jobs are not committed: the
+                // consumer stops and, restarted, takes them again.
+                for (Future<RecordMetadata> result : sent) {
+                    result.get();
+                }
                 jobs.commitSync();
             }
         }
