@@ -96,21 +96,31 @@ final class DecidedRequests {
      *
      * @return how many entries were forgotten
      */
-    int forget(long nowMillis, Duration answerRetention, Duration retention) {
+    Forgotten forget(long nowMillis, Duration answerRetention, Duration retention, int slice) {
         int forgotten = 0;
-        for (TimeIndex.Entry brief : byTime.takeDue(BRIEF, nowMillis - answerRetention.toMillis())) {
-            answers.delete(brief.id());
-            forgotten++;
-        }
-        for (TimeIndex.Entry whole : byTime.takeDue(WHOLE, nowMillis - retention.toMillis())) {
-            answers.delete(whole.id());
-            forgotten++;
-        }
-        for (TimeIndex.Entry digest : byTime.takeDue(DIGEST, nowMillis - retention.toMillis())) {
-            digests.delete(digest.id());
-            forgotten++;
-        }
-        return forgotten;
+        boolean more = false;
+        List<TimeIndex.Entry> due = byTime.takeDue(BRIEF, nowMillis - answerRetention.toMillis(), slice);
+        due.forEach(brief -> answers.delete(brief.id()));
+        forgotten += due.size();
+        more |= due.size() == slice;
+        due = byTime.takeDue(WHOLE, nowMillis - retention.toMillis(), slice);
+        due.forEach(whole -> answers.delete(whole.id()));
+        forgotten += due.size();
+        more |= due.size() == slice;
+        due = byTime.takeDue(DIGEST, nowMillis - retention.toMillis(), slice);
+        due.forEach(digest -> digests.delete(digest.id()));
+        forgotten += due.size();
+        more |= due.size() == slice;
+        return new Forgotten(forgotten, more);
+    }
+
+    /**
+     * What one sweep forgot.
+     *
+     * @param count entries forgotten
+     * @param more whether a kind filled its slice, so more may be due
+     */
+    record Forgotten(int count, boolean more) {
     }
 
     /**

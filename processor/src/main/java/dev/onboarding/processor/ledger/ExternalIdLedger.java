@@ -72,6 +72,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private static final Logger LOG = LoggerFactory.getLogger(ExternalIdLedger.class);
     /** Answers of an earlier version indexed per punctuation, so a large store delays no callback for long. */
     private static final int EARLIER_ANSWERS_SLICE = 1_000;
+    /**
+     * The most decided entries of each kind one sweep forgets: after an hour of flood thousands a second are due at
+     * once, and forgetting them in one punctuation would hold one exactly-once transaction past its timeout (and
+     * every one of them in memory); what is left is forgotten a slice a second.
+     */
+    static final int FORGET_SLICE = 50_000;
 
     /** Reason for a callback refused because its integration has the most verifications in flight already. */
     public static final String VERIFICATION_BUSY = "VERIFICATION_BUSY: this integration's role is being verified for another"
@@ -96,6 +102,8 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
     private VerifyingCallbacks verifying;
     private PendingExpiry expiry;
     private HealthKeeper health;
+    /** Whether the last sweep of decided requests left some due (forgotten a slice a second meanwhile). */
+    private boolean forgetting;
 
     /**
      * A ledger processor.
@@ -408,6 +416,9 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
                     null, now);
         }
         metrics.inGrace(held.stillWaiting());
+        if (forgetting) {
+            forgetting = ledger.forgetDecided(timestamp, FORGET_SLICE).more();
+        }
         for (String externalId : expiry.takeDue(timestamp)) {
             Optional<Integration> expired = ledger.integrationOf(externalId).flatMap(i -> pending.expire(i, now));
             if (expired.isPresent()) {
@@ -422,10 +433,12 @@ public final class ExternalIdLedger implements Processor<String, ExternalIdInput
      * answers to callbacks that matched no integration older than the answer retention; reads only those.
      */
     private void forgetOldDecisions(long timestamp) {
-        int forgotten = ledger.forgetDecided(timestamp);
-        if (forgotten > 0) {
-            LOG.info("forgot {} decided requests (answers after {}, the rest after {})", forgotten,
-                    config.decidedAnswerRetention(), config.decidedRetention());
+        DecidedRequests.Forgotten forgotten = ledger.forgetDecided(timestamp, FORGET_SLICE);
+        forgetting = forgotten.more();
+        if (forgotten.count() > 0) {
+            LOG.info("forgot {} decided requests (answers after {}, the rest after {}){}", forgotten.count(),
+                    config.decidedAnswerRetention(), config.decidedRetention(),
+                    forgetting ? "; more are due, forgotten a slice a second" : "");
         }
     }
 

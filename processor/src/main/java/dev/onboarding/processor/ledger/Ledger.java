@@ -260,12 +260,11 @@ final class Ledger {
     }
 
     /**
-     * Forgets what the retentions let go at {@code nowMillis} (reading only that).
-     *
-     * @return how many entries were forgotten
+     * Forgets what the retentions let go at {@code nowMillis} (reading only that), at most {@code slice} entries of
+     * each kind.
      */
-    int forgetDecided(long nowMillis) {
-        return decided.forget(nowMillis, config.decidedAnswerRetention(), config.decidedRetention());
+    DecidedRequests.Forgotten forgetDecided(long nowMillis, int slice) {
+        return decided.forget(nowMillis, config.decidedAnswerRetention(), config.decidedRetention(), slice);
     }
 
     /** Indexes up to {@code slice} more answers an earlier version kept without an index (once per task). */

@@ -64,6 +64,11 @@ final class TimeIndex {
         return take(kind, cutoffMillis, Integer.MAX_VALUE);
     }
 
+    /** As {@link #takeDue(String, long)}, at most {@code limit} of them (the oldest). */
+    List<Entry> takeDue(String kind, long cutoffMillis, int limit) {
+        return take(kind, cutoffMillis, limit);
+    }
+
     /** Takes the oldest entry of {@code kind} out of the index, if there is one. */
     Optional<Entry> takeOldest(String kind) {
         return take(kind, Long.MAX_VALUE / 2, 1).stream().findFirst();
