@@ -333,8 +333,9 @@ public final class RoleVerifier implements AutoCloseable {
         v.attempts.incrementAndGet();
         Credentials c = v.credentials;
         String expected = v.request.getExpectedOrganizationId();
+        // Organizations says AccessDeniedException; AccessDenied is kept as DENIED, as before the shared attempt.
         return attempt(v, "DescribeOrganization", Map.of("AccessDeniedException", Answer.Kind.DENIED,
-                NOT_IN_ORGANIZATION, Answer.Kind.OTHER_ORGANIZATION), () -> {
+                "AccessDenied", Answer.Kind.DENIED, NOT_IN_ORGANIZATION, Answer.Kind.OTHER_ORGANIZATION), () -> {
                     String actual = organizations.describeOrganization(DescribeOrganizationRequest.builder()
                             .overrideConfiguration(AwsRequestOverrideConfiguration.builder()
                                     .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(

@@ -160,7 +160,8 @@ final class Ledger {
         Optional<Integration> newState = answer.newState();
         List<RecordedStep> recorded = null;
         if (newState.isPresent() && AttemptRecords.recordsAnAttempt(response, newState.get())) {
-            LedgerEntry entry = entry(callback.getExternalId());
+            // The entry the new state is saved to (a member's own, in an organization): its attempts are counted.
+            LedgerEntry entry = entry(keyOf(newState.get()));
             Optional<List<RecordedStep>> admitted = attempts.admit(entry == null ? null : entry.getAttempts(),
                     response.getRequestId(), HandlingStep.DECIDED, Instant.ofEpochMilli(context.currentSystemTimeMs()));
             if (admitted.isEmpty()) {
@@ -215,7 +216,7 @@ final class Ledger {
      * that whoever holds an external ID cannot write a version per callback. Returns whether it was written.
      */
     boolean saveStep(Integration next, String requestId, HandlingStep step, Instant now) {
-        LedgerEntry entry = entry(next.getExternalId());
+        LedgerEntry entry = entry(keyOf(next));
         Optional<List<RecordedStep>> admitted = attempts.admit(entry == null ? null : entry.getAttempts(), requestId,
                 step, now);
         admitted.ifPresent(recorded -> save(next, null, recorded));
